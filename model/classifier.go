@@ -1,0 +1,431 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jbrukh/bayesian"
+)
+
+// The library's classes. They never leave this package.
+const (
+	classHam  bayesian.Class = "ham"
+	classSpam bayesian.Class = "spam"
+)
+
+// Params are the learning settings of a model, stored with it.
+type Params struct {
+	// Smoothing is the additive (Lidstone) smoothing constant α; 1 is
+	// Laplace smoothing. Values must be 1/k for a whole number k, because
+	// the library smooths with 1 and counts are scaled by k instead.
+	Smoothing float64 `json:"smoothing"`
+	// Binary counts a token once per comment however often it repeats, so
+	// "$$$ !!! $$$" is not ten times the evidence of "$$$".
+	Binary bool `json:"binary"`
+	// MinCount drops tokens seen fewer times than this in all training
+	// data: they are mostly noise and make the model bigger.
+	MinCount int `json:"min_count"`
+	// MaxWeight caps each token's log-likelihood ratio, so no single word
+	// decides a comment and a few spammy words cannot be drowned out by an
+	// arbitrary number of innocuous ones. 0 means no cap.
+	MaxWeight float64 `json:"max_weight"`
+	// LengthNorm divides the summed evidence of the n known tokens of a
+	// comment by n^LengthNorm. Naive Bayes treats the words of a comment
+	// as independent, so a long comment piles up evidence it does not
+	// have; 0.5 halves that effect in log space and measurably ranks
+	// comments better. 0 is textbook naive Bayes.
+	LengthNorm float64 `json:"length_norm"`
+	// Reasons is how many reasons Score returns.
+	Reasons int `json:"reasons"`
+}
+
+// DefaultParams are the settings new models are trained with; they were
+// chosen by leave-one-video-out evaluation on the YouTube Spam Collection
+// (see the README).
+var DefaultParams = Params{Smoothing: 0.2, Binary: true, MinCount: 1, MaxWeight: 5, LengthNorm: 0.5, Reasons: 5}
+
+// Calibration maps the naive Bayes log-odds x to calibrated log-odds
+// A·x + B (Platt scaling), fitted on cross-validated scores. Naive Bayes
+// counts correlated words as independent evidence, so its raw odds are far
+// too confident; calibrated odds make SpamProbability mean what it says.
+type Calibration struct {
+	A float64 `json:"a"`
+	B float64 `json:"b"`
+}
+
+func (k Calibration) validate() error {
+	if !(k.A > 0) || math.IsInf(k.A, 0) || math.IsNaN(k.B) || math.IsInf(k.B, 0) {
+		return fmt.Errorf("model: bad calibration %+v: slope must be positive and finite", k)
+	}
+	return nil
+}
+
+// TrainOptions control Train. The zero value trains with DefaultTokenizer,
+// DefaultParams, no calibration and a 0.5 reject threshold.
+type TrainOptions struct {
+	Tokenizer   *TokenizerConfig
+	Params      *Params
+	Thresholds  Thresholds
+	Calibration Calibration
+	// TrainedAt is recorded in the model; the zero value means now. Pass
+	// a fixed time to make model files reproducible byte for byte.
+	TrainedAt time.Time
+}
+
+// Classifier is a trained naive Bayes spam model. It is immutable once
+// built, so Score is safe for concurrent use.
+type Classifier struct {
+	cfg        TokenizerConfig
+	params     Params
+	thresholds Thresholds
+	calib      Calibration
+	stats      Stats
+	id         string
+
+	// nb holds the learned counts. Both classes share one vocabulary
+	// (see share), and its smoothed estimates are turned into weights
+	// once, at build time.
+	nb *bayesian.Classifier
+	// vocab is the sorted vocabulary; counts[i] are the scaled counts of
+	// vocab[i] per class, as stored in the model file.
+	vocab  []string
+	counts [][2]uint64
+	// weights maps each known token to its (capped) log-likelihood ratio
+	// log P(token|spam) − log P(token|ham). Unknown tokens carry none.
+	weights map[string]float64
+	// prior is log(spam comments / ham comments): the prior log-odds
+	// from document counts, not token counts.
+	prior float64
+}
+
+// Info describes a model for health checks and logs.
+type Info struct {
+	ID          string          `json:"id"`
+	Format      int             `json:"format"`
+	Thresholds  Thresholds      `json:"thresholds"`
+	Calibration Calibration     `json:"calibration"`
+	Tokenizer   TokenizerConfig `json:"tokenizer"`
+	Params      Params          `json:"params"`
+	Stats       Stats           `json:"training"`
+}
+
+// Info returns the model's identity, settings and training statistics.
+func (c *Classifier) Info() Info {
+	s := c.stats
+	s.Documents = mapsClone(s.Documents)
+	s.Tokens = mapsClone(s.Tokens)
+	return Info{ID: c.id, Format: formatVersion, Thresholds: c.thresholds, Calibration: c.calib,
+		Tokenizer: c.cfg, Params: c.params, Stats: s}
+}
+
+func mapsClone(m map[Label]int) map[Label]int {
+	out := make(map[Label]int, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Thresholds returns the thresholds the model's verdicts use.
+func (c *Classifier) Thresholds() Thresholds { return c.thresholds }
+
+// WithThresholds returns a copy of c that uses t, for operators who override
+// the stored thresholds. The copy shares c's read-only tables.
+func (c *Classifier) WithThresholds(t Thresholds) (*Classifier, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	cp := *c
+	cp.thresholds = t
+	return &cp, nil
+}
+
+// WithCalibration returns a copy of c with calibration k.
+func (c *Classifier) WithCalibration(k Calibration) (*Classifier, error) {
+	if err := k.validate(); err != nil {
+		return nil, err
+	}
+	cp := *c
+	cp.calib = k
+	cp.id = ""
+	cp.id = cp.computeID()
+	return &cp, nil
+}
+
+// Train learns a classifier from labeled examples. It needs at least one
+// spam and one ham example, and rejects labels other than Spam and Ham
+// (the library would panic on them).
+func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
+	cfg := DefaultTokenizer
+	if opts.Tokenizer != nil {
+		cfg = *opts.Tokenizer
+	}
+	params := DefaultParams
+	if opts.Params != nil {
+		params = *opts.Params
+	}
+	scale, err := params.countScale()
+	if err != nil {
+		return nil, err
+	}
+	th := opts.Thresholds
+	if th == (Thresholds{}) {
+		th = Thresholds{Reject: 0.5}
+	}
+	if err := th.Validate(); err != nil {
+		return nil, err
+	}
+	calib := opts.Calibration
+	if calib == (Calibration{}) {
+		calib = Calibration{A: 1}
+	}
+	at := opts.TrainedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+
+	digest := sha256.New()
+	docs := map[Label]int{}
+	counts := map[string]*[2]uint64{}
+	for i, ex := range examples {
+		var k int
+		switch ex.Label {
+		case Ham:
+			k = 0
+		case Spam:
+			k = 1
+		default:
+			return nil, fmt.Errorf("example %d: %w: %q", i, ErrBadLabel, ex.Label)
+		}
+		docs[ex.Label]++
+		fmt.Fprintf(digest, "%s\x00%s\x00%s\x00%s\x00%s\x1e", ex.Label, ex.Text, ex.Author, ex.AuthorEmail, ex.AuthorURL)
+		toks := Tokenize(ex.Comment, cfg)
+		if params.Binary {
+			toks = dedupe(toks)
+		}
+		for _, t := range toks {
+			cnt := counts[t]
+			if cnt == nil {
+				cnt = new([2]uint64)
+				counts[t] = cnt
+			}
+			cnt[k]++
+		}
+	}
+	if docs[Ham] == 0 || docs[Spam] == 0 {
+		return nil, ErrNoData
+	}
+
+	vocab := make([]string, 0, len(counts))
+	for t, cnt := range counts {
+		if cnt[0]+cnt[1] >= uint64(max(params.MinCount, 1)) {
+			vocab = append(vocab, t)
+		}
+	}
+	sort.Strings(vocab)
+	scaled := make([][2]uint64, len(vocab))
+	for i, t := range vocab {
+		scaled[i] = [2]uint64{counts[t][0] * scale, counts[t][1] * scale}
+	}
+	c, err := build(cfg, params, th, calib, Stats{
+		Documents:  docs,
+		TrainedAt:  at.UTC().Truncate(time.Second),
+		DataDigest: hex.EncodeToString(digest.Sum(nil)),
+	}, vocab, scaled)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// countScale returns k = 1/Smoothing, the factor counts are multiplied by
+// so that the library's add-one smoothing acts as add-α smoothing.
+func (p Params) countScale() (uint64, error) {
+	if !(p.Smoothing > 0 && p.Smoothing <= 1) {
+		return 0, fmt.Errorf("model: smoothing %v must be in (0, 1]", p.Smoothing)
+	}
+	k := math.Round(1 / p.Smoothing)
+	if math.Abs(k*p.Smoothing-1) > 1e-9 || k > 1e6 {
+		return 0, fmt.Errorf("model: smoothing %v must be 1/k for a whole number k ≤ 1e6", p.Smoothing)
+	}
+	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
+		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) {
+		return 0, fmt.Errorf("model: bad params %+v", p)
+	}
+	return uint64(k), nil
+}
+
+func dedupe(toks []string) []string {
+	if len(toks) < 2 {
+		return toks
+	}
+	if len(toks) <= 64 {
+		out := make([]string, 0, len(toks))
+	next:
+		for _, t := range toks {
+			for _, o := range out {
+				if o == t {
+					continue next
+				}
+			}
+			out = append(out, t)
+		}
+		return out
+	}
+	seen := make(map[string]struct{}, len(toks))
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if _, ok := seen[t]; !ok {
+			seen[t] = struct{}{}
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// build assembles a classifier from a sorted vocabulary and its scaled
+// per-class counts, feeding them to the library and deriving the scoring
+// table from its estimates. Train and Load both end here, so a loaded
+// model scores exactly like the one that was saved.
+func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, vocab []string, counts [][2]uint64) (*Classifier, error) {
+	scale, err := params.countScale()
+	if err != nil {
+		return nil, err
+	}
+	if err := th.Validate(); err != nil {
+		return nil, err
+	}
+	if err := calib.validate(); err != nil {
+		return nil, err
+	}
+	if stats.Documents[Ham] <= 0 || stats.Documents[Spam] <= 0 {
+		return nil, ErrNoData
+	}
+	nb := bayesian.NewClassifier(classHam, classSpam)
+	var tokens [2]uint64
+	for i, t := range vocab {
+		for k, class := range []bayesian.Class{classHam, classSpam} {
+			n := counts[i][k]
+			if n > math.MaxInt32 {
+				return nil, fmt.Errorf("%w: count %d for %q out of range", ErrCorrupt, n, t)
+			}
+			// Observing a zero count still enters the token into the
+			// class's vocabulary. The library smooths each class with
+			// its own vocabulary size; sharing one vocabulary makes
+			// that the textbook (count+1)/(total+|V|).
+			nb.Observe(t, int(n), class)
+			tokens[k] += n
+		}
+	}
+	stats.Tokens = map[Label]int{Ham: int(tokens[0] / scale), Spam: int(tokens[1] / scale)}
+	stats.Vocabulary = len(vocab)
+
+	c := &Classifier{
+		cfg: cfg, params: params, thresholds: th, calib: calib, stats: stats,
+		nb: nb, vocab: vocab, counts: counts,
+		// The prior comes from document counts. The library's own
+		// prior is token-count based, which favours whichever class
+		// writes longer comments.
+		prior:   math.Log(float64(stats.Documents[Spam])) - math.Log(float64(stats.Documents[Ham])),
+		weights: make(map[string]float64, len(vocab)),
+	}
+	if len(vocab) > 0 {
+		freqs := nb.WordFrequencies(vocab) // rows follow the class order: ham, spam
+		for i, t := range vocab {
+			w := math.Log(freqs[1][i]) - math.Log(freqs[0][i])
+			if params.MaxWeight > 0 {
+				w = math.Max(-params.MaxWeight, math.Min(params.MaxWeight, w))
+			}
+			c.weights[t] = w
+		}
+	}
+	c.id = c.computeID()
+	return c, nil
+}
+
+// computeID derives the model's ID from everything that affects its scores.
+func (c *Classifier) computeID() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%+v|%+v|%+v|%+v|%s|", c.cfg, c.params, c.thresholds, c.calib, c.stats.DataDigest)
+	for i, t := range c.vocab {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", t, c.counts[i][0], c.counts[i][1])
+	}
+	return "nb-" + hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// Score classifies a comment. It never panics, whatever the input, and is
+// safe for concurrent use.
+func (c *Classifier) Score(cm Comment) Score {
+	toks := Tokenize(cm, c.cfg)
+	if c.params.Binary {
+		toks = dedupe(toks)
+	}
+	sum, known := 0.0, 0
+	n := c.params.Reasons
+	top := make([]Reason, 0, n+1)
+	for _, t := range toks {
+		w, ok := c.weights[t]
+		if !ok {
+			continue
+		}
+		sum += w
+		known++
+		if n > 0 {
+			top = pushReason(top, Reason{Token: t, Weight: w}, n)
+		}
+	}
+	// Each token's share of the log-odds, after length normalisation and
+	// calibration, so the reasons add up (with the prior) to LogOdds.
+	scale := c.calib.A
+	if c.params.LengthNorm > 0 && known > 1 {
+		scale /= math.Pow(float64(known), c.params.LengthNorm)
+	}
+	lo := c.calib.A*c.prior + scale*sum + c.calib.B
+	for i := range top {
+		top[i].Weight = round3(top[i].Weight * scale)
+	}
+	return Score{SpamProbability: Sigmoid(lo), LogOdds: lo, Verdict: c.thresholds.verdict(lo), Reasons: top}
+}
+
+// pushReason keeps top as the n reasons of largest |weight|, strongest
+// first; ties keep the earlier token.
+func pushReason(top []Reason, r Reason, n int) []Reason {
+	if len(top) == n && math.Abs(r.Weight) <= math.Abs(top[n-1].Weight) {
+		return top
+	}
+	i := len(top)
+	for i > 0 && math.Abs(top[i-1].Weight) < math.Abs(r.Weight) {
+		i--
+	}
+	top = slices.Insert(top, i, r)
+	if len(top) > n {
+		top = top[:n]
+	}
+	return top
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// Weight returns the log-likelihood ratio the model assigns to token, and
+// whether the token is known.
+func (c *Classifier) Weight(token string) (float64, bool) {
+	w, ok := c.weights[token]
+	return w * c.calib.A, ok
+}
+
+// String describes the model in one line.
+func (c *Classifier) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "model %s: %d spam + %d ham comments, %d tokens, reject ≥ %.6g",
+		c.id, c.stats.Documents[Spam], c.stats.Documents[Ham], len(c.vocab), c.thresholds.Reject)
+	if c.thresholds.Review != 0 {
+		fmt.Fprintf(&b, ", review ≥ %.6g", c.thresholds.Review)
+	}
+	return b.String()
+}

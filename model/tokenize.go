@@ -1,0 +1,507 @@
+package model
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+	"mvdan.cc/xurls/v2"
+)
+
+// TokenizerConfig selects the features Tokenize produces. It is stored in
+// every model file so a model is always scored with the features it was
+// trained on.
+type TokenizerConfig struct {
+	// Bigrams adds a token for each pair of adjacent words ("follow+instructions").
+	Bigrams bool `json:"bigrams"`
+	// Style adds tokens for how a comment is written: Title Case Every Word,
+	// shouting, runs of exclamation marks, how many links it carries.
+	Style bool `json:"style"`
+	// Metadata adds tokens for the author's name, URL and e-mail domain.
+	Metadata bool `json:"metadata"`
+	// MaxTokens caps the tokens taken from one comment (0 means
+	// DefaultMaxTokens), so one huge comment cannot cost more than a
+	// bounded amount of work.
+	MaxTokens int `json:"max_tokens"`
+}
+
+// DefaultTokenizer is the configuration new models are trained with.
+var DefaultTokenizer = TokenizerConfig{Bigrams: true, Style: true, Metadata: true, MaxTokens: DefaultMaxTokens}
+
+// DefaultMaxTokens is the token cap used when TokenizerConfig.MaxTokens is 0.
+const DefaultMaxTokens = 2000
+
+// maxInputBytes bounds the text examined per comment field; beyond it a
+// comment is truncated (at a rune boundary) before tokenizing.
+const maxInputBytes = 256 << 10
+
+// Token prefixes and class tokens. Words consist of letters and digits only,
+// so none of these can collide with a word.
+const (
+	tokURL         = "#url"
+	tokDomain      = "domain:"
+	tokEmail       = "#email"
+	tokEmailDomain = "email-domain:"
+	tokNumber      = "#num"
+	tokLongNumber  = "#longnum"
+	tokMoney       = "#money"
+	tokLongWord    = "#longword"
+	tokTitleCase   = "#titlecase"
+	tokShouting    = "#shouting"
+	tokExclaim     = "#exclaim"
+	tokLinks       = "#links:"
+	tokAuthor      = "author:"
+	tokAuthorURL   = "#author-url"
+	tokAuthorDom   = "author-domain:"
+	tokAuthorEmail = "author-email-domain:"
+	bigramJoin     = "+"
+	maxWordRunes   = 40
+)
+
+// Tokenize turns a comment into the tokens the classifier counts. It
+// decodes HTML, normalizes Unicode (NFKC, case folding), drops invisible
+// format characters, reduces URLs and e-mail addresses to class tokens plus
+// their domain, folds numbers and money amounts into class tokens and, as
+// cfg asks, adds bigrams, style tokens and metadata tokens. It accepts any
+// input, including invalid UTF-8, and never panics.
+func Tokenize(c Comment, cfg TokenizerConfig) []string {
+	max := cfg.MaxTokens
+	if max <= 0 {
+		max = DefaultMaxTokens
+	}
+	t := tokenizer{cfg: cfg, max: max}
+	t.text(c.Text)
+	if cfg.Metadata {
+		t.metadata(c)
+	}
+	return t.out
+}
+
+type tokenizer struct {
+	cfg   TokenizerConfig
+	max   int
+	out   []string
+	links int
+}
+
+func (t *tokenizer) emit(tok string) {
+	if len(t.out) < t.max {
+		t.out = append(t.out, tok)
+	}
+}
+
+func (t *tokenizer) text(s string) {
+	s, hrefs := plainText(clip(s))
+	s = normalize(s)
+	if t.cfg.Style {
+		t.style(s)
+	}
+	seen := make(map[string]bool)
+	for _, h := range hrefs {
+		if u, ok := parseURL(h); ok && !seen[u] {
+			seen[u] = true
+			t.url(u)
+		}
+	}
+	s = t.urls(s, seen)
+	t.words(fold(s))
+	if t.cfg.Style {
+		t.emit(tokLinks + bucket(t.links))
+	}
+}
+
+// clip bounds s to maxInputBytes without splitting a rune.
+func clip(s string) string {
+	if len(s) <= maxInputBytes {
+		return s
+	}
+	cut := maxInputBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
+// blockTags are the HTML elements that separate words; other tags (b, i,
+// span…) may sit inside a word, as spammers use them to split one.
+var blockTags = map[string]bool{
+	"br": true, "p": true, "div": true, "li": true, "ul": true, "ol": true, "tr": true, "td": true,
+	"th": true, "table": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"blockquote": true, "pre": true, "hr": true, "img": true, "a": true,
+}
+
+// plainText strips HTML tags and decodes entities, returning the text and
+// the href targets of links. Text without '<' or '&' is returned as is.
+func plainText(s string) (string, []string) {
+	if !strings.ContainsAny(s, "<&") {
+		return s, nil
+	}
+	var b strings.Builder
+	var hrefs []string
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0 // inside <script> or <style>
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String(), hrefs
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			tok := z.Token()
+			switch tok.Data {
+			case "script", "style":
+				if tok.Type == html.StartTagToken {
+					skip++
+				} else if tok.Type == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			case "a":
+				for _, a := range tok.Attr {
+					if a.Key == "href" {
+						hrefs = append(hrefs, a.Val)
+					}
+				}
+			}
+			if blockTags[tok.Data] {
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// invisible removes format characters (zero-width spaces and joiners, the
+// byte order mark, soft hyphens, bidi controls) that spammers put inside
+// words and that crawlers leave behind.
+var invisible = runes.Remove(runes.In(unicode.Cf))
+
+var normalizers = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFKC, invisible)
+}}
+
+// normalize applies NFKC and drops invisible characters, keeping case (the
+// style tokens need it). Invalid UTF-8 becomes spaces.
+func normalize(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, " ")
+	tr := normalizers.Get().(transform.Transformer)
+	defer normalizers.Put(tr)
+	out, _, err := transform.String(tr, s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+var folders = sync.Pool{New: func() any { return cases.Fold() }}
+
+// fold case-folds s; ASCII takes a fast path.
+func fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	c := folders.Get().(cases.Caser)
+	defer folders.Put(c)
+	return c.String(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// style emits tokens for how the comment is written.
+func (t *tokenizer) style(s string) {
+	words, title, upperWords, letters, upper := 0, 0, 0, 0, 0
+	for _, f := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(f)
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		words++
+		if unicode.IsUpper(r) {
+			title++
+		}
+		allUpper := true
+		for _, r := range f {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				} else {
+					allUpper = false
+				}
+			}
+		}
+		if allUpper && len(f) > 1 {
+			upperWords++
+		}
+	}
+	if words >= 6 && title*10 >= words*7 && upperWords*2 < words {
+		t.emit(tokTitleCase)
+	}
+	if letters >= 12 && upper*10 >= letters*7 {
+		t.emit(tokShouting)
+	}
+	if strings.Contains(s, "!!") {
+		t.emit(tokExclaim)
+	}
+}
+
+// urls replaces every URL and e-mail address in s with a space, emitting
+// their tokens. Only fields that could hold one reach the (costly) URL
+// matcher.
+func (t *tokenizer) urls(s string, seen map[string]bool) string {
+	if !strings.ContainsAny(s, ".@") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && !isSpaceByte(s[j]) {
+			j++
+		}
+		if j > i && maybeURL(s[i:j]) {
+			for _, m := range xurls.Relaxed().FindAllStringSubmatchIndex(s[i:j], -1) {
+				start, end := i+m[0], i+m[1]
+				b.WriteString(s[last:start])
+				b.WriteByte(' ')
+				last = end
+				match := s[start:end]
+				if m[2] >= 0 { // the relaxedEmail group
+					t.email(match)
+					continue
+				}
+				if u, ok := parseURL(match); ok && !seen[u] {
+					seen[u] = true
+					t.url(u)
+				}
+			}
+		}
+		for j < len(s) && isSpaceByte(s[j]) {
+			j++
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// maybeURL reports whether field could contain a URL or e-mail address: a
+// scheme, an '@', or a dot with a letter or digit on each side.
+func maybeURL(f string) bool {
+	if strings.Contains(f, "://") || strings.Contains(f, "@") {
+		return true
+	}
+	for i := 1; i+1 < len(f); i++ {
+		if f[i] == '.' && isAlnumByte(f[i-1]) && isAlnumByte(f[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnumByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
+}
+
+// parseURL returns the host of a URL, lower-cased and without "www.", or
+// false when raw has none.
+func parseURL(raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	if !strings.Contains(raw, "://") {
+		if strings.HasPrefix(strings.ToLower(raw), "mailto:") || strings.HasPrefix(raw, "#") || strings.HasPrefix(raw, "/") {
+			return "", false
+		}
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return "", false
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	return host, true
+}
+
+// url emits the tokens of one link: a marker, its host and, when different,
+// its registrable domain (so "promo.cash-now.biz" also counts as
+// "cash-now.biz").
+func (t *tokenizer) url(host string) {
+	t.links++
+	t.emit(tokURL)
+	t.emit(tokDomain + host)
+	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && site != host {
+		t.emit(tokDomain + site)
+	}
+}
+
+func (t *tokenizer) email(addr string) {
+	t.emit(tokEmail)
+	if at := strings.LastIndexByte(addr, '@'); at >= 0 {
+		t.emit(tokEmailDomain + strings.ToLower(addr[at+1:]))
+	}
+}
+
+// currency symbols mark the number next to them as money; so do these words
+// after a number.
+var moneyWords = map[string]bool{
+	"dollar": true, "dollars": true, "usd": true, "eur": true, "euro": true, "euros": true,
+	"bucks": true, "gbp": true, "pounds": true, "btc": true,
+}
+
+// words splits folded text into words and number tokens. Scripts written
+// without spaces (Han, Hiragana, Katakana, Thai) give one token per
+// character.
+func (t *tokenizer) words(s string) {
+	prev := ""     // previous word, for bigrams
+	money := false // a currency symbol came just before
+	lastNum := -1  // index in t.out of the last number token
+	i := 0
+	for i < len(s) && len(t.out) < t.max {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.Is(unicode.Sc, r):
+			money = true
+			if lastNum >= 0 && lastNum == len(t.out)-1 && t.out[lastNum] != tokMoney {
+				t.out[lastNum] = tokMoney // "500$"
+			}
+			i += size
+			continue
+		case unspaced(r):
+			w := s[i : i+size]
+			t.word(w, &prev)
+			i += size
+			money = false
+			continue
+		case !isWordRune(r):
+			if !unicode.IsSpace(r) && r != ',' {
+				money = false
+			}
+			i += size
+			continue
+		}
+		j := i
+		var b strings.Builder
+		digits, letters, n := 0, 0, 0
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if isWordRune(r) && !unspaced(r) {
+				if unicode.IsDigit(r) {
+					digits++
+				} else if unicode.IsLetter(r) {
+					letters++
+				}
+				b.WriteString(s[j : j+size])
+				n++
+				j += size
+				continue
+			}
+			// Apostrophes inside words vanish ("don't" → "dont");
+			// separators inside numbers join them ("15,000", "4.5").
+			if j+size < len(s) {
+				next, _ := utf8.DecodeRuneInString(s[j+size:])
+				if isApostrophe(r) && unicode.IsLetter(next) && letters > 0 {
+					j += size
+					continue
+				}
+				if (r == ',' || r == '.') && digits > 0 && letters == 0 && unicode.IsDigit(next) {
+					j += size
+					continue
+				}
+			}
+			break
+		}
+		w := b.String()
+		i = j
+		switch {
+		case letters == 0 && digits > 0:
+			tok := tokNumber
+			if money {
+				tok = tokMoney
+			} else if digits >= 7 {
+				tok = tokLongNumber
+			}
+			t.word(tok, &prev)
+			lastNum = len(t.out) - 1
+			money = false
+			continue
+		case n > maxWordRunes:
+			w = tokLongWord
+		case moneyWords[w] && lastNum >= 0 && lastNum == len(t.out)-1:
+			t.out[lastNum] = tokMoney // "15000 dollars"
+		}
+		money = false
+		t.word(w, &prev)
+	}
+}
+
+func (t *tokenizer) word(w string, prev *string) {
+	if t.cfg.Bigrams && *prev != "" {
+		t.emit(*prev + bigramJoin + w)
+	}
+	t.emit(w)
+	*prev = w
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '`' }
+
+func unspaced(r rune) bool {
+	return r >= 0x0E00 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r))
+}
+
+// bucket turns a count into a coarse label so counts generalise.
+func bucket(n int) string {
+	if n >= 3 {
+		return "3+"
+	}
+	return strconv.Itoa(n)
+}
+
+// metadata emits prefixed tokens for the comment's author fields.
+func (t *tokenizer) metadata(c Comment) {
+	if a := strings.TrimSpace(c.Author); a != "" {
+		for _, f := range strings.FieldsFunc(fold(normalize(clip(a))), func(r rune) bool { return !isWordRune(r) }) {
+			if utf8.RuneCountInString(f) <= maxWordRunes {
+				t.emit(tokAuthor + f)
+			}
+		}
+	}
+	if u := strings.TrimSpace(c.AuthorURL); u != "" {
+		t.emit(tokAuthorURL)
+		if host, ok := parseURL(normalize(clip(u))); ok {
+			t.emit(tokAuthorDom + host)
+		}
+	}
+	if e := strings.TrimSpace(c.AuthorEmail); e != "" {
+		if at := strings.LastIndexByte(e, '@'); at >= 0 && at+1 < len(e) {
+			t.emit(tokAuthorEmail + fold(normalize(clip(e[at+1:]))))
+		}
+	}
+}
