@@ -1,0 +1,23 @@
+package model
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+)
+
+// defaultModel is the model trained on the project's own corpus and the
+// YouTube Spam Collection; see the README for the command that rebuilds it.
+//
+//go:embed default.model
+var defaultModel []byte
+
+// Default returns the model built into the program. Each call decodes a
+// fresh copy, so callers should load it once.
+func Default() (*Classifier, error) {
+	c, err := Load(bytes.NewReader(defaultModel))
+	if err != nil {
+		return nil, fmt.Errorf("load default model: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,316 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// report is what eval prints.
+type report struct {
+	Protocol string `json:"protocol"`
+	// Thresholds lists each test model's own reject threshold.
+	Thresholds []float64 `json:"reject_thresholds"`
+	Overall    metrics   `json:"overall"`
+	// Sources breaks the results down by the file each test comment came
+	// from.
+	Sources []sourceMetrics `json:"sources"`
+	// Seconds is the wall time of the evaluation.
+	Seconds float64 `json:"seconds"`
+
+	scores   []float64
+	spam     []bool
+	rejected []bool
+	texts    []string
+	sources  []string
+}
+
+type sourceMetrics struct {
+	Source string `json:"source"`
+	metrics
+}
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+func runEval(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval", stderr)
+	k := fs.Int("k", 10, "`folds` of the outer cross-validation (the default protocol)")
+	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
+	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")
+	var tests listFlag
+	fs.Var(&tests, "test", "train on DATA and test on this `file` (repeatable)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
+	quiet := fs.Bool("q", false, "do not list skipped rows")
+	opts := learnFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("eval: no data given")
+	}
+	protocols := 0
+	for _, on := range []bool{*bySource, len(tests) > 0, *holdout != 0} {
+		if on {
+			protocols++
+		}
+	}
+	if protocols > 1 {
+		return usagef("eval: choose one of -by-source, -test and -holdout")
+	}
+	if *holdout < 0 || *holdout >= 1 {
+		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
+	}
+	if *k < 2 {
+		return usagef("eval: -k %d: want at least 2", *k)
+	}
+	o, err := opts()
+	if err != nil {
+		return err
+	}
+	o.trainedAt = time.Unix(0, 0)
+	d, err := load(fs.Args(), stderr, *quiet)
+	if err != nil {
+		return err
+	}
+	var r *report
+	switch {
+	case len(tests) > 0:
+		t, err := load(tests, stderr, *quiet)
+		if err != nil {
+			return err
+		}
+		r, err = evalSplit(d, t, o)
+		if err != nil {
+			return err
+		}
+	case *bySource:
+		r, err = evalBySource(d, o)
+	case *holdout > 0:
+		r, err = evalHoldout(d, *holdout, o)
+	default:
+		r, err = evalKFold(d, *k, o)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	r.print(stdout)
+	if *showErrors > 0 {
+		r.printErrors(stdout, *showErrors)
+	}
+	return nil
+}
+
+// printErrors lists the ham rejected with the highest scores and the spam
+// kept with the lowest: where a model needs more training data.
+func (r *report) printErrors(w io.Writer, n int) {
+	for _, kind := range []struct {
+		title string
+		spam  bool
+	}{{"ham rejected", false}, {"spam kept", true}} {
+		var idx []int
+		for i := range r.scores {
+			if r.spam[i] == kind.spam && r.rejected[i] != kind.spam {
+				idx = append(idx, i)
+			}
+		}
+		sort.Slice(idx, func(a, b int) bool {
+			if kind.spam {
+				return r.scores[idx[a]] < r.scores[idx[b]]
+			}
+			return r.scores[idx[a]] > r.scores[idx[b]]
+		})
+		fmt.Fprintf(w, "\n%s (%d):\n", kind.title, len(idx))
+		for j, i := range idx {
+			if j == n {
+				break
+			}
+			text := strings.Join(strings.Fields(r.texts[i]), " ")
+			if len([]rune(text)) > 160 {
+				text = string([]rune(text)[:160]) + "…"
+			}
+			fmt.Fprintf(w, "  %7.2f  %s  %q\n", r.scores[i], r.sources[i], text)
+		}
+	}
+}
+
+// evaluator accumulates test predictions across folds.
+type evaluator struct {
+	r      report
+	start  time.Time
+	source []string
+}
+
+func newEvaluator(protocol string) *evaluator {
+	return &evaluator{r: report{Protocol: protocol}, start: time.Now()}
+}
+
+// test trains on train with the full train procedure and scores test.
+func (e *evaluator) test(train []model.Example, test []model.Example, src []string, o learnOptions) error {
+	c, err := learn(train, o)
+	if err != nil {
+		return err
+	}
+	e.r.Thresholds = append(e.r.Thresholds, c.Thresholds().Reject)
+	for i, ex := range test {
+		s := c.Score(ex.Comment)
+		e.r.scores = append(e.r.scores, s.LogOdds)
+		e.r.spam = append(e.r.spam, ex.Label == model.Spam)
+		e.r.rejected = append(e.r.rejected, s.Verdict == model.Reject)
+		e.source = append(e.source, src[i])
+		e.r.texts = append(e.r.texts, ex.Text)
+		e.r.sources = append(e.r.sources, src[i])
+	}
+	return nil
+}
+
+func (e *evaluator) finish() *report {
+	r := &e.r
+	r.Overall = measure(r.scores, r.spam, r.rejected)
+	bySrc := map[string][]int{}
+	for i, s := range e.source {
+		bySrc[s] = append(bySrc[s], i)
+	}
+	names := make([]string, 0, len(bySrc))
+	for s := range bySrc {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	for _, s := range names {
+		var sc []float64
+		var sp, rj []bool
+		for _, i := range bySrc[s] {
+			sc = append(sc, r.scores[i])
+			sp = append(sp, r.spam[i])
+			rj = append(rj, r.rejected[i])
+		}
+		r.Sources = append(r.Sources, sourceMetrics{Source: s, metrics: measure(sc, sp, rj)})
+	}
+	r.Seconds = time.Since(e.start).Seconds()
+	return r
+}
+
+func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
+	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
+	fold := stratifiedFolds(d.examples, k, o.seed+1)
+	for f := 0; f < k; f++ {
+		var train, test []model.Example
+		var src []string
+		for i, ex := range d.examples {
+			if fold[i] == f {
+				test = append(test, ex)
+				src = append(src, d.source[i])
+			} else {
+				train = append(train, ex)
+			}
+		}
+		if err := e.test(train, test, src, o); err != nil {
+			return nil, fmt.Errorf("fold %d: %w", f+1, err)
+		}
+	}
+	return e.finish(), nil
+}
+
+// evalHoldout tests on a stratified random fraction of d, the same for a
+// given seed, training on the rest.
+func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
+	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed))
+	test := holdoutSplit(d.examples, frac, o.seed)
+	var trainEx, testEx []model.Example
+	var src []string
+	for i, ex := range d.examples {
+		if test[i] {
+			testEx = append(testEx, ex)
+			src = append(src, d.source[i])
+		} else {
+			trainEx = append(trainEx, ex)
+		}
+	}
+	if err := e.test(trainEx, testEx, src, o); err != nil {
+		return nil, err
+	}
+	return e.finish(), nil
+}
+
+func evalBySource(d *dataset, o learnOptions) (*report, error) {
+	var names []string
+	seen := map[string]bool{}
+	for _, s := range d.source {
+		if !seen[s] {
+			seen[s] = true
+			names = append(names, s)
+		}
+	}
+	if len(names) < 2 {
+		return nil, usagef("eval -by-source needs at least two source files, have %d", len(names))
+	}
+	e := newEvaluator(fmt.Sprintf("leave-one-source-out over %d sources", len(names)))
+	for _, held := range names {
+		var train, test []model.Example
+		var src []string
+		for i, ex := range d.examples {
+			if d.source[i] == held {
+				test = append(test, ex)
+				src = append(src, held)
+			} else {
+				train = append(train, ex)
+			}
+		}
+		if err := e.test(train, test, src, o); err != nil {
+			return nil, fmt.Errorf("holding out %s: %w", held, err)
+		}
+	}
+	return e.finish(), nil
+}
+
+func evalSplit(train, test *dataset, o learnOptions) (*report, error) {
+	e := newEvaluator("train on DATA, test on -test files")
+	if err := e.test(train.examples, test.examples, test.source, o); err != nil {
+		return nil, err
+	}
+	return e.finish(), nil
+}
+
+func (r *report) print(w io.Writer) {
+	m := r.Overall
+	fmt.Fprintf(w, "protocol:      %s\n", r.Protocol)
+	fmt.Fprintf(w, "test comments: %d (%d spam, %d ham)\n", m.N, m.Spam, m.Ham)
+	th := make([]string, len(r.Thresholds))
+	for i, t := range r.Thresholds {
+		th[i] = fmt.Sprintf("%.4g", t)
+	}
+	fmt.Fprintf(w, "thresholds:    each test model's own: %s\n\n", strings.Join(th, ", "))
+	fmt.Fprintf(w, "accuracy        %.4f\n", m.Accuracy)
+	fmt.Fprintf(w, "precision       %.4f\n", m.Precision)
+	fmt.Fprintf(w, "recall          %.4f\n", m.Recall)
+	fmt.Fprintf(w, "F1              %.4f\n", m.F1)
+	fmt.Fprintf(w, "ham rejected    %.2f%% (%d of %d)\n", 100*m.HamRejected, m.Confusion.FP, m.Ham)
+	fmt.Fprintf(w, "MCC             %.4f\n", m.MCC)
+	fmt.Fprintf(w, "ROC AUC         %.4f\n", m.AUC)
+	fmt.Fprintf(w, "recall at ≤1%% ham rejected  %.4f\n\n", m.RecallAt1)
+	fmt.Fprintf(w, "confusion matrix   rejected   kept\n")
+	fmt.Fprintf(w, "  spam             %8d %6d\n", m.Confusion.TP, m.Confusion.FN)
+	fmt.Fprintf(w, "  ham              %8d %6d\n\n", m.Confusion.FP, m.Confusion.TN)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "source\tcomments\tspam\tham\taccuracy\tprecision\trecall\tF1\tham rejected\tMCC\tAUC\t")
+	for _, s := range r.Sources {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.2f%%\t%.4f\t%.4f\t\n", s.Source, s.N, s.Spam, s.Ham,
+			s.Accuracy, s.Precision, s.Recall, s.F1, 100*s.HamRejected, s.MCC, s.AUC)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spamcheck/spamcheck/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// runCLI runs the command line and returns stdout, stderr and the error.
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+// mustRun runs the command line and fails the test on error.
+func mustRun(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	out, errOut, err := runCLI(t, stdin, args...)
+	if err != nil {
+		t.Fatalf("training %s: %v\nstderr:\n%s", strings.Join(args, " "), err, errOut)
+	}
+	return out
+}
+
+// writeFile writes content to name under dir and returns the path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const corpus = "../testdata/comments"
+
+func TestTrainClassifyRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.bin")
+	out := mustRun(t, "", "train", "-o", m, "-trained-at", "2026-01-02T03:04:05Z", corpus)
+	if !strings.Contains(out, "wrote "+m) || !strings.Contains(out, "reject at P(spam) ≥") {
+		t.Errorf("train output = %q, want the model path and threshold", out)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("train left %d files in the output directory, want just the model", len(entries))
+	}
+	in := strings.Join([]string{
+		`{"text": "Earn 9000 Dollars A Week From Home, It's Easy Just Follow The Instructions On My Page, Visit Here", "author_url": "http://easy-cash-home.biz"}`,
+		`The sanctions will hurt Moscow far more than they admit, and NATO knows it.`,
+		``,
+		`{"content": "Thanks for the reply, that makes sense."}`,
+	}, "\n")
+	out = mustRun(t, in, "classify", "-m", m)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("classify wrote %d lines, want 3 (one per non-blank input):\n%s", len(lines), out)
+	}
+	wantVerdict := []model.Verdict{model.Reject, model.Keep, model.Keep}
+	wantLine := []int{1, 2, 4}
+	for i, l := range lines {
+		var got struct {
+			Line            int            `json:"line"`
+			SpamProbability *float64       `json:"spam_probability"`
+			LogOdds         *float64       `json:"log_odds"`
+			Verdict         model.Verdict  `json:"verdict"`
+			Reasons         []model.Reason `json:"reasons"`
+			Model           string         `json:"model"`
+		}
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("line %d: %v: %q", i+1, err, l)
+		}
+		if got.SpamProbability == nil || got.LogOdds == nil || got.Model == "" || len(got.Reasons) == 0 {
+			t.Errorf("line %d = %q, want spam_probability, log_odds, reasons and model", i+1, l)
+		}
+		if got.Verdict != wantVerdict[i] || got.Line != wantLine[i] {
+			t.Errorf("line %d: verdict %q at input line %d, want %q at %d", i+1, got.Verdict, got.Line, wantVerdict[i], wantLine[i])
+		}
+	}
+}
+
+func TestTrainIsReproducible(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	mustRun(t, "", "train", "-q", "-o", a, "-trained-at", "2026-01-02T03:04:05Z", corpus)
+	t.Setenv("SOURCE_DATE_EPOCH", "1767323045") // the same instant
+	mustRun(t, "", "train", "-q", "-o", b, corpus)
+	ba, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if !bytes.Equal(ba, bb) {
+		t.Errorf("two trainings on the same data and date differ (%d vs %d bytes)", len(ba), len(bb))
+	}
+}
+
+func TestReadFormats(t *testing.T) {
+	dir := t.TempDir()
+	// The YouTube Spam Collection's layout, CRLF line ends, HTML and a
+	// quoted comma.
+	writeFile(t, dir, "video.csv", "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\r\n"+
+		"a1,Some One,2014-01-01,\"Check out my channel, please subscribe!\",1\r\n"+
+		"a2,Other,2014-01-02,Love this song&#39;s beat<br />,0\r\n"+
+		"a3,Third,2014-01-03,this row has a bad label,maybe\r\n"+
+		"a4,Fourth,2014-01-04,   ,0\r\n")
+	writeFile(t, dir, "sms", "ham\tSee you at lunch\nspam\tWIN a FREE prize, text WIN to 80000\nnot a row\n\n")
+	writeFile(t, dir, "feedback.jsonl", `{"text":"cheap pills online","label":"spam","author_email":"x@pills.example"}`+"\n"+
+		`{"text":"good point","label":"ham"}`+"\n"+
+		`{"text":"broken json`+"\n"+
+		`{"label":"ham"}`+"\n"+
+		`{"text":"no label"}`+"\n"+
+		`{"text":"numeric label","label":1}`+"\n")
+	writeFile(t, dir, "notes.md", "# not data\n")
+
+	d, err := readData([]string{dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spam, ham := d.count()
+	if spam != 4 || ham != 3 {
+		t.Errorf("read %d spam, %d ham, want 4 and 3", spam, ham)
+	}
+	if d.files != 3 || d.rows != 13 {
+		t.Errorf("read %d files, %d rows, want 3 files, 13 rows", d.files, d.rows)
+	}
+	var skips []string
+	for _, s := range d.skipped {
+		skips = append(skips, strings.TrimPrefix(s.String(), dir+string(filepath.Separator)))
+	}
+	want := []string{
+		"feedback.jsonl:3: bad JSON: unexpected end of JSON input",
+		`feedback.jsonl:4: no "text" field`,
+		`feedback.jsonl:5: no "label" field`,
+		"notes.md: not a data file (extension .md)",
+		"sms:3: no tab between label and text",
+		`video.csv:4: label "maybe" is neither spam nor ham`,
+		"video.csv:5: empty text",
+	}
+	if strings.Join(skips, "\n") != strings.Join(want, "\n") {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skips, "\n"), strings.Join(want, "\n"))
+	}
+	for i, ex := range d.examples {
+		if d.source[i] == "video.csv" && ex.Label == model.Spam && ex.Author != "Some One" {
+			t.Errorf("CSV author = %q, want the AUTHOR column", ex.Author)
+		}
+		if d.source[i] == "feedback.jsonl" && ex.Label == model.Spam && ex.Text == "cheap pills online" && ex.AuthorEmail != "x@pills.example" {
+			t.Errorf("JSONL author_email = %q, want x@pills.example", ex.AuthorEmail)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	onlySpam := writeFile(t, dir, "spam.jsonl", `{"text":"buy now","label":"spam"}`+"\n")
+	unknown := writeFile(t, dir, "data.csv", "foo,bar\n1,2\n")
+	unknownExt := writeFile(t, dir, "mystery", "just some words\n")
+	tests := []struct {
+		name  string
+		args  []string
+		usage bool   // want a usage error (exit status 2)
+		want  string // in the error text
+	}{
+		{"no command", nil, true, "no command"},
+		{"unknown command", []string{"fly"}, true, `unknown command "fly"`},
+		{"bad flag", []string{"train", "-bogus"}, true, "flag provided but not defined"},
+		{"no output", []string{"train", corpus}, true, "-o MODEL is required"},
+		{"no data", []string{"train", "-o", filepath.Join(dir, "m")}, true, "no training data"},
+		{"bad threshold target", []string{"train", "-o", filepath.Join(dir, "m"), "-max-ham-rejected", "120", corpus}, true, "-max-ham-rejected"},
+		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.3", corpus}, true, "smoothing"},
+		{"bad date", []string{"train", "-o", filepath.Join(dir, "m"), "-trained-at", "yesterday", corpus}, true, "-trained-at"},
+		{"unreadable file", []string{"train", "-o", filepath.Join(dir, "m"), filepath.Join(dir, "missing.jsonl")}, false, "no such file"},
+		{"unknown CSV header", []string{"train", "-o", filepath.Join(dir, "m"), unknown}, false, "no text and label columns"},
+		{"unknown format", []string{"train", "-o", filepath.Join(dir, "m"), unknownExt}, false, "unknown format"},
+		{"empty training set", []string{"train", "-o", filepath.Join(dir, "m"), onlySpam}, false, "at least one spam and one ham"},
+		{"unwritable output", []string{"train", "-o", filepath.Join(dir, "no", "such", "dir", "m"), corpus}, false, "write model"},
+		{"eval two protocols", []string{"eval", "-by-source", "-holdout", "0.3", corpus}, true, "choose one"},
+		{"eval one source", []string{"eval", "-by-source", onlySpam}, false, "at least one spam and one ham"},
+		{"classify missing model", []string{"classify", "-m", filepath.Join(dir, "nope")}, false, "no such file"},
+		{"classify not a model", []string{"classify", "-m", onlySpam}, false, "not a model file"},
+		{"classify two inputs", []string{"classify", "a", "b"}, true, "at most one input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCLI(t, "", tt.args...)
+			if err == nil {
+				t.Fatalf("training %q succeeded, want an error containing %q", tt.args, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q, want it to contain %q", err, tt.want)
+			}
+			var u usageError
+			if got := errors.As(err, &u); got != tt.usage {
+				t.Errorf("usage error = %v, want %v (exit status 2 vs 1)", got, tt.usage)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "m")); !os.IsNotExist(err) {
+		t.Errorf("a failed train left a model file behind: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("a failed train left a temporary file %s", e.Name())
+		}
+	}
+}
+
+func TestEvalJSON(t *testing.T) {
+	out := mustRun(t, "", "eval", "-json", "-k", "3", corpus)
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("eval -json: %v\n%s", err, out)
+	}
+	m := r.Overall
+	if m.N != m.Spam+m.Ham || m.N < 400 || len(r.Thresholds) != 3 {
+		t.Errorf("eval counted %d comments (%d spam, %d ham) with %d thresholds, want all of the corpus in 3 folds", m.N, m.Spam, m.Ham, len(r.Thresholds))
+	}
+	c := m.Confusion
+	if c.TP+c.FN != m.Spam || c.FP+c.TN != m.Ham {
+		t.Errorf("confusion matrix %+v does not add up to %d spam, %d ham", c, m.Spam, m.Ham)
+	}
+	if len(r.Sources) < 20 {
+		t.Errorf("per-source breakdown has %d rows, want one per corpus file", len(r.Sources))
+	}
+	// On its own corpus the model must do far better than chance; the
+	// real bars are in quality_test.go.
+	if m.AUC < 0.9 || m.Accuracy < 0.85 {
+		t.Errorf("3-fold on the corpus: AUC %.3f, accuracy %.3f; want ≥ 0.9 and ≥ 0.85", m.AUC, m.Accuracy)
+	}
+}
+
+func TestEvalText(t *testing.T) {
+	dir := t.TempDir()
+	test := writeFile(t, dir, "held.jsonl", `{"text":"Make $5000 weekly from home, visit my page now","label":"spam"}`+"\n"+
+		`{"text":"I disagree, the sanctions came far too late.","label":"ham"}`+"\n")
+	out := mustRun(t, "", "eval", "-errors", "3", "-test", test, corpus)
+	for _, want := range []string{"protocol:", "accuracy", "precision", "recall", "F1", "ham rejected", "MCC", "ROC AUC",
+		"recall at ≤1% ham rejected", "confusion matrix", "held.jsonl", "spam kept ("} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	scores := []float64{3, 2, 1, 0, -1, -2}
+	spam := []bool{true, true, false, true, false, false}
+	rej := []bool{true, true, true, false, false, false}
+	m := measure(scores, spam, rej)
+	if m.Confusion != (confusion{TP: 2, FN: 1, FP: 1, TN: 2}) {
+		t.Errorf("confusion = %+v", m.Confusion)
+	}
+	if got, want := m.AUC, 8.0/9; abs(got-want) > 1e-12 {
+		t.Errorf("AUC = %v, want %v", got, want)
+	}
+	if got, want := m.MCC, 1.0/3; abs(got-want) > 1e-12 {
+		t.Errorf("MCC = %v, want %v", got, want)
+	}
+	if got := recallAt(scores, spam, 0); got != 2.0/3 {
+		t.Errorf("recall at 0%% ham rejected = %v, want 2/3", got)
+	}
+	if got := rocAUC([]float64{1, 1}, []bool{true, false}); got != 0.5 {
+		t.Errorf("AUC with a tie = %v, want 0.5", got)
+	}
+}
+
+func TestPickThreshold(t *testing.T) {
+	scores := []float64{-5, -4, -3, -2, 1, 2, 3, 5}
+	spam := []bool{false, false, false, false, true, false, true, true}
+	if got := pickThreshold(scores, spam, 0); got != 2.5 {
+		t.Errorf("threshold rejecting no ham = %v, want 2.5 (between the top ham, 2, and the next score, 3)", got)
+	}
+	if got := pickThreshold(scores, spam, 0.25); got != -0.5 {
+		t.Errorf("threshold rejecting ≤ 25%% ham = %v, want -0.5 (one of five ham, 2, may go; between -2 and 1)", got)
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

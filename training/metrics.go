@@ -1,0 +1,161 @@
+package main
+
+import (
+	"math"
+	"sort"
+)
+
+// confusion counts predictions against labels; spam is the positive class.
+type confusion struct {
+	TP int `json:"spam_rejected"`
+	FN int `json:"spam_kept"`
+	FP int `json:"ham_rejected"`
+	TN int `json:"ham_kept"`
+}
+
+func (c *confusion) add(spam, rejected bool) {
+	switch {
+	case spam && rejected:
+		c.TP++
+	case spam:
+		c.FN++
+	case rejected:
+		c.FP++
+	default:
+		c.TN++
+	}
+}
+
+// metrics are the figures `eval` reports for one set of predictions.
+type metrics struct {
+	N           int       `json:"comments"`
+	Spam        int       `json:"spam"`
+	Ham         int       `json:"ham"`
+	Confusion   confusion `json:"confusion"`
+	Accuracy    float64   `json:"accuracy"`
+	Precision   float64   `json:"precision"`
+	Recall      float64   `json:"recall"`
+	F1          float64   `json:"f1"`
+	HamRejected float64   `json:"ham_rejected"`
+	MCC         float64   `json:"mcc"`
+	AUC         float64   `json:"roc_auc"`
+	// RecallAt1 is the best recall any threshold reaches while rejecting
+	// at most 1% of the ham (picked on these very scores, so an upper
+	// bound for a threshold chosen in advance).
+	RecallAt1 float64 `json:"recall_at_1pct_ham_rejected"`
+}
+
+// measure computes metrics from log-odds scores, labels and the verdicts
+// (rejected or not) a model gave.
+func measure(scores []float64, spam, rejected []bool) metrics {
+	var m metrics
+	for i := range scores {
+		m.Confusion.add(spam[i], rejected[i])
+	}
+	c := m.Confusion
+	tp, fn, fp, tn := float64(c.TP), float64(c.FN), float64(c.FP), float64(c.TN)
+	m.N = len(scores)
+	m.Spam, m.Ham = c.TP+c.FN, c.FP+c.TN
+	m.Accuracy = ratio(tp+tn, tp+tn+fp+fn)
+	m.Precision = ratio(tp, tp+fp)
+	m.Recall = ratio(tp, tp+fn)
+	m.F1 = ratio(2*tp, 2*tp+fp+fn)
+	m.HamRejected = ratio(fp, fp+tn)
+	if d := math.Sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)); d > 0 {
+		m.MCC = (tp*tn - fp*fn) / d
+	}
+	m.AUC = rocAUC(scores, spam)
+	m.RecallAt1 = recallAt(scores, spam, 0.01)
+	return m
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// rocAUC is the probability that a random spam scores above a random ham
+// (ties count half): the Mann–Whitney statistic.
+func rocAUC(scores []float64, spam []bool) float64 {
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
+	var rankSum, np, nn float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		rank := float64(i+j+1) / 2 // average rank, 1-based, of the tie group
+		for k := i; k < j; k++ {
+			if spam[idx[k]] {
+				rankSum += rank
+				np++
+			} else {
+				nn++
+			}
+		}
+		i = j
+	}
+	if np == 0 || nn == 0 {
+		return 0
+	}
+	return (rankSum - np*(np+1)/2) / (np * nn)
+}
+
+// rocPoint is one point of the ROC curve: the share of ham and of spam at
+// or above a threshold.
+type rocPoint struct {
+	Threshold   float64 `json:"threshold"`
+	HamRejected float64 `json:"ham_rejected"`
+	Recall      float64 `json:"recall"`
+}
+
+// rocCurve returns the ROC curve from the highest threshold down.
+func rocCurve(scores []float64, spam []bool) []rocPoint {
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	var np, nn float64
+	for _, s := range spam {
+		if s {
+			np++
+		} else {
+			nn++
+		}
+	}
+	pts := []rocPoint{{Threshold: math.Inf(1)}}
+	var tp, fp float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			if spam[idx[j]] {
+				tp++
+			} else {
+				fp++
+			}
+			j++
+		}
+		pts = append(pts, rocPoint{Threshold: scores[idx[i]], HamRejected: ratio(fp, nn), Recall: ratio(tp, np)})
+		i = j
+	}
+	return pts
+}
+
+// recallAt returns the highest recall at which at most maxHam of the ham is
+// rejected.
+func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
+	best := 0.0
+	for _, p := range rocCurve(scores, spam) {
+		if p.HamRejected <= maxHam+1e-12 && p.Recall > best {
+			best = p.Recall
+		}
+	}
+	return best
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// learnFlags registers the flags shared by train and eval and returns a
+// function that turns them into learnOptions once parsed.
+func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
+	p := model.DefaultParams
+	tc := model.DefaultTokenizer
+	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in cross-validation")
+	review := fs.Float64("review", 0, "also set a review threshold at this spam `probability` (0 = no review band)")
+	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
+	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
+	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha` (1/k for a whole k)")
+	fs.BoolVar(&p.Binary, "binary", p.Binary, "count a token once per comment")
+	fs.IntVar(&p.MinCount, "min-count", p.MinCount, "drop tokens seen fewer than `n` times")
+	fs.Float64Var(&p.MaxWeight, "max-weight", p.MaxWeight, "cap on each token's log-likelihood ratio (0 = none)")
+	fs.IntVar(&p.Reasons, "reasons", p.Reasons, "`n` reasons per verdict")
+	fs.BoolVar(&tc.Bigrams, "bigrams", tc.Bigrams, "add word-pair tokens")
+	fs.BoolVar(&tc.Style, "style", tc.Style, "add writing-style tokens (Title Case, shouting, links)")
+	fs.BoolVar(&tc.Metadata, "metadata", tc.Metadata, "use author name, URL and e-mail domain")
+	return func() (learnOptions, error) {
+		if !(*maxHam >= 0 && *maxHam < 100) {
+			return learnOptions{}, usagef("-max-ham-rejected %v: want a percentage in [0, 100)", *maxHam)
+		}
+		if *review < 0 || *review >= 1 {
+			return learnOptions{}, usagef("-review %v: want a probability in (0, 1)", *review)
+		}
+		if *folds < 2 {
+			return learnOptions{}, usagef("-folds %d: want at least 2", *folds)
+		}
+		if _, err := model.Train([]model.Example{{Label: model.Spam}, {Label: model.Ham}}, model.TrainOptions{Params: &p}); err != nil {
+			return learnOptions{}, usageError{err.Error()}
+		}
+		return learnOptions{maxHamRejected: *maxHam / 100, review: *review, folds: *folds, seed: *seed,
+			params: &p, tokenizer: &tc}, nil
+	}
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("train", stderr)
+	out := fs.String("o", "", "write the model to `file` (required)")
+	at := fs.String("trained-at", "", "record this RFC 3339 `time` as the training date (default: $SOURCE_DATE_EPOCH, else now)")
+	quiet := fs.Bool("q", false, "do not list skipped rows")
+	opts := learnFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("train: -o MODEL is required")
+	}
+	if fs.NArg() == 0 {
+		return usagef("train: no training data given")
+	}
+	o, err := opts()
+	if err != nil {
+		return err
+	}
+	if o.trainedAt, err = trainedAt(*at); err != nil {
+		return err
+	}
+	d, err := load(fs.Args(), stderr, *quiet)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	c, err := learn(d.examples, o)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := writeModel(*out, c); err != nil {
+		return err
+	}
+	info := c.Info()
+	fmt.Fprintf(stdout, "wrote %s in %v\n%s\nthreshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected in %d-fold cross-validation)\n",
+		*out, time.Since(start).Round(time.Millisecond), c, info.Thresholds.Reject, o.maxHamRejected*100, o.folds)
+	return nil
+}
+
+// trainedAt resolves the training date: the flag, else SOURCE_DATE_EPOCH,
+// else now.
+func trainedAt(flagValue string) (time.Time, error) {
+	if flagValue != "" {
+		t, err := time.Parse(time.RFC3339, flagValue)
+		if err != nil {
+			return t, usagef("-trained-at: %v", err)
+		}
+		return t, nil
+	}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, usagef("SOURCE_DATE_EPOCH=%q: %v", s, err)
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Now(), nil
+}
+
+// load reads training data and reports what was read and skipped on
+// stderr.
+func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
+	var progress func(int64)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if total := sizeOf(paths); total > 4<<20 {
+			bar := progressbar.DefaultBytes(total, "reading")
+			progress = func(n int64) { bar.Add64(n) }
+			defer bar.Finish()
+		}
+	}
+	d, err := readData(paths, progress)
+	if err != nil {
+		return nil, err
+	}
+	spam, ham := d.count()
+	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.rows, d.files, spam, ham, len(d.skipped))
+	for i, s := range d.skipped {
+		if quiet || i == 50 {
+			fmt.Fprintf(stderr, "  … %d more skipped (see above)\n", len(d.skipped)-i)
+			break
+		}
+		fmt.Fprintf(stderr, "  skipped %s\n", s)
+	}
+	if spam == 0 || ham == 0 {
+		return nil, fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
+	}
+	return d, nil
+}
+
+// writeModel saves c to name atomically: a temporary file in the same
+// directory, synced, then renamed over name.
+func writeModel(name string, c *model.Classifier) (err error) {
+	dir := filepath.Dir(name)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = c.Save(f); err != nil {
+		return fmt.Errorf("write model %s: %w", name, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write model %s: %w", name, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write model %s: %w", name, err)
+	}
+	if err = os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("write model %s: %w", name, err)
+	}
+	if err = os.Rename(f.Name(), name); err != nil {
+		return fmt.Errorf("write model %s: %w", name, err)
+	}
+	return nil
+}
