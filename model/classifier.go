@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -88,17 +89,16 @@ type Classifier struct {
 	stats      Stats
 	id         string
 
-	// nb holds the learned counts. Both classes share one vocabulary
-	// (see share), and its smoothed estimates are turned into weights
-	// once, at build time.
-	nb *bayesian.Classifier
-	// vocab is the sorted vocabulary; counts[i] are the scaled counts of
-	// vocab[i] per class, as stored in the model file.
-	vocab  []string
-	counts [][2]uint64
-	// weights maps each known token to its (capped) log-likelihood ratio
-	// log P(token|spam) − log P(token|ham). Unknown tokens carry none.
-	weights map[string]float64
+	// vocab is the sorted vocabulary; counts[i] are the library's scaled
+	// counts of vocab[i] per class and weights[i] its (capped)
+	// log-likelihood ratio log P(token|spam) − log P(token|ham) from the
+	// library's estimates, as stored in the model file.
+	vocab   []string
+	counts  [][2]uint64
+	weights []float64
+	// table maps each known token to its weight. Unknown tokens carry
+	// none.
+	table map[string]float64
 	// prior is log(spam comments / ham comments): the prior log-odds
 	// from document counts, not token counts.
 	prior float64
@@ -151,11 +151,7 @@ func (c *Classifier) WithCalibration(k Calibration) (*Classifier, error) {
 	if err := k.validate(); err != nil {
 		return nil, err
 	}
-	cp := *c
-	cp.calib = k
-	cp.id = ""
-	cp.id = cp.computeID()
-	return &cp, nil
+	return assemble(c.cfg, c.params, c.thresholds, k, c.stats, c.vocab, c.counts, c.weights, nil)
 }
 
 // Train learns a classifier from labeled examples. It needs at least one
@@ -289,11 +285,47 @@ func dedupe(toks []string) []string {
 	return out
 }
 
-// build assembles a classifier from a sorted vocabulary and its scaled
-// per-class counts, feeding them to the library and deriving the scoring
-// table from its estimates. Train and Load both end here, so a loaded
-// model scores exactly like the one that was saved.
+// build learns a classifier from a sorted vocabulary and its scaled
+// per-class counts: it feeds them to the library and turns the library's
+// smoothed estimates into the scoring table.
 func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, vocab []string, counts [][2]uint64) (*Classifier, error) {
+	if _, err := params.countScale(); err != nil {
+		return nil, err
+	}
+	nb := bayesian.NewClassifier(classHam, classSpam)
+	for i, t := range vocab {
+		for k, class := range []bayesian.Class{classHam, classSpam} {
+			n := counts[i][k]
+			if n > math.MaxInt32 {
+				return nil, fmt.Errorf("model: count %d for %q out of range", n, t)
+			}
+			// Observing a zero count still enters the token into the
+			// class's vocabulary. The library smooths each class with
+			// its own vocabulary size; sharing one vocabulary makes
+			// that the textbook (count+1)/(total+|V|).
+			nb.Observe(t, int(n), class)
+		}
+	}
+	weights := make([]float64, len(vocab))
+	if len(vocab) > 0 {
+		freqs := nb.WordFrequencies(vocab) // rows follow the class order: ham, spam
+		for i := range vocab {
+			w := math.Log(freqs[1][i]) - math.Log(freqs[0][i])
+			if params.MaxWeight > 0 {
+				w = math.Max(-params.MaxWeight, math.Min(params.MaxWeight, w))
+			}
+			weights[i] = w
+		}
+	}
+	return assemble(cfg, params, th, calib, stats, vocab, counts, weights, nil)
+}
+
+// assemble makes a classifier from its parts, validating them. Train and
+// Load both end here, so a loaded model scores exactly like the one that
+// was saved. sum is the model file's checksum when known (Load); otherwise
+// the model is encoded to compute it.
+func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats,
+	vocab []string, counts [][2]uint64, weights []float64, sum []byte) (*Classifier, error) {
 	scale, err := params.countScale()
 	if err != nil {
 		return nil, err
@@ -307,56 +339,36 @@ func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration,
 	if stats.Documents[Ham] <= 0 || stats.Documents[Spam] <= 0 {
 		return nil, ErrNoData
 	}
-	nb := bayesian.NewClassifier(classHam, classSpam)
 	var tokens [2]uint64
+	table := make(map[string]float64, len(vocab))
 	for i, t := range vocab {
-		for k, class := range []bayesian.Class{classHam, classSpam} {
-			n := counts[i][k]
-			if n > math.MaxInt32 {
-				return nil, fmt.Errorf("%w: count %d for %q out of range", ErrCorrupt, n, t)
-			}
-			// Observing a zero count still enters the token into the
-			// class's vocabulary. The library smooths each class with
-			// its own vocabulary size; sharing one vocabulary makes
-			// that the textbook (count+1)/(total+|V|).
-			nb.Observe(t, int(n), class)
-			tokens[k] += n
+		w := weights[i]
+		if math.IsNaN(w) || math.IsInf(w, 0) || (params.MaxWeight > 0 && math.Abs(w) > params.MaxWeight) {
+			return nil, fmt.Errorf("model: weight %v of %q out of range", w, t)
 		}
+		table[t] = w
+		tokens[0] += counts[i][0]
+		tokens[1] += counts[i][1]
 	}
 	stats.Tokens = map[Label]int{Ham: int(tokens[0] / scale), Spam: int(tokens[1] / scale)}
 	stats.Vocabulary = len(vocab)
-
 	c := &Classifier{
 		cfg: cfg, params: params, thresholds: th, calib: calib, stats: stats,
-		nb: nb, vocab: vocab, counts: counts,
+		vocab: vocab, counts: counts, weights: weights, table: table,
 		// The prior comes from document counts. The library's own
 		// prior is token-count based, which favours whichever class
 		// writes longer comments.
-		prior:   math.Log(float64(stats.Documents[Spam])) - math.Log(float64(stats.Documents[Ham])),
-		weights: make(map[string]float64, len(vocab)),
+		prior: math.Log(float64(stats.Documents[Spam])) - math.Log(float64(stats.Documents[Ham])),
 	}
-	if len(vocab) > 0 {
-		freqs := nb.WordFrequencies(vocab) // rows follow the class order: ham, spam
-		for i, t := range vocab {
-			w := math.Log(freqs[1][i]) - math.Log(freqs[0][i])
-			if params.MaxWeight > 0 {
-				w = math.Max(-params.MaxWeight, math.Min(params.MaxWeight, w))
-			}
-			c.weights[t] = w
+	if sum == nil {
+		var buf bytes.Buffer
+		if err := c.Save(&buf); err != nil {
+			return nil, err
 		}
+		sum = buf.Bytes()[buf.Len()-sha256.Size:]
 	}
-	c.id = c.computeID()
+	c.id = "nb-" + hex.EncodeToString(sum[:6])
 	return c, nil
-}
-
-// computeID derives the model's ID from everything that affects its scores.
-func (c *Classifier) computeID() string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%+v|%+v|%+v|%+v|%s|", c.cfg, c.params, c.thresholds, c.calib, c.stats.DataDigest)
-	for i, t := range c.vocab {
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", t, c.counts[i][0], c.counts[i][1])
-	}
-	return "nb-" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // Score classifies a comment. It never panics, whatever the input, and is
@@ -370,7 +382,7 @@ func (c *Classifier) Score(cm Comment) Score {
 	n := c.params.Reasons
 	top := make([]Reason, 0, n+1)
 	for _, t := range toks {
-		w, ok := c.weights[t]
+		w, ok := c.table[t]
 		if !ok {
 			continue
 		}
@@ -415,7 +427,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // Weight returns the log-likelihood ratio the model assigns to token, and
 // whether the token is known.
 func (c *Classifier) Weight(token string) (float64, bool) {
-	w, ok := c.weights[token]
+	w, ok := c.table[token]
 	return w * c.calib.A, ok
 }
 

@@ -1,14 +1,14 @@
 package model
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"math"
 	"unicode/utf8"
 )
 
@@ -20,13 +20,17 @@ import (
 //	            calibration, training statistics
 //	vocabulary  uvarint count, then per token in strictly increasing
 //	            order: uvarint length, UTF-8 bytes, uvarint scaled ham
-//	            count, uvarint scaled spam count
+//	            count, uvarint scaled spam count, float64 weight (IEEE 754
+//	            bits, big endian)
 //	checksum    SHA-256 of everything before it (32 bytes)
 //
-// The vocabulary is the library's learned state, written in a canonical
-// order (the library's own gob encoding follows map order, so two saves
-// of one model would differ). Everything is checked before a classifier is
-// built, so a damaged file is an error, never a half-loaded model.
+// The counts are the library's learned state, written in a canonical order
+// (the library's own gob encoding follows map order, so two saves of one
+// model would differ); the weights are the estimates derived from them at
+// training time, stored so that loading is a table fill rather than a
+// retraining. The model's ID is the start of the checksum. Everything is
+// checked before a classifier is built, so a damaged file is an error,
+// never a half-loaded model.
 const (
 	magic         = "SPAMCHECK-NB\n\x00\x00\x00"
 	formatVersion = 1
@@ -62,6 +66,7 @@ func (c *Classifier) Save(w io.Writer) error {
 		tmp = append(tmp, t...)
 		tmp = binary.AppendUvarint(tmp, c.counts[i][0])
 		tmp = binary.AppendUvarint(tmp, c.counts[i][1])
+		tmp = binary.BigEndian.AppendUint64(tmp, math.Float64bits(c.weights[i]))
 		buf.Write(tmp)
 	}
 	sum := sha256.Sum256(buf.Bytes())
@@ -96,63 +101,89 @@ func Load(r io.Reader) (*Classifier, error) {
 	if want := sha256.Sum256(body); !bytes.Equal(sum, want[:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch (truncated or modified)", ErrCorrupt)
 	}
-	rd := bufio.NewReader(bytes.NewReader(body[len(magic)+4:]))
-	hdrBytes, err := readChunk(rd, len(body))
-	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
-	}
+	d := decoder{b: body[len(magic)+4:]}
 	var h header
-	if err := json.Unmarshal(hdrBytes, &h); err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
+	if err := json.Unmarshal(d.chunk(), &h); d.err != nil || err != nil {
+		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, errors.Join(d.err, err))
 	}
-	n, err := binary.ReadUvarint(rd)
-	if err != nil || n > uint64(len(body)) {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(body)) {
 		return nil, fmt.Errorf("%w: vocabulary size", ErrCorrupt)
 	}
-	vocab := make([]string, 0, n)
-	counts := make([][2]uint64, 0, n)
-	for i := uint64(0); i < n; i++ {
-		t, err := readChunk(rd, len(body))
-		if err != nil {
-			return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, err)
+	// One string holds every token; the vocabulary slices it, saving an
+	// allocation per token.
+	all := string(d.b)
+	base := len(d.b)
+	vocab := make([]string, n)
+	counts := make([][2]uint64, n)
+	weights := make([]float64, n)
+	for i := range vocab {
+		t := d.chunk()
+		off := base - len(d.b) - len(t)
+		counts[i] = [2]uint64{d.uvarint(), d.uvarint()}
+		weights[i] = math.Float64frombits(d.uint64())
+		if d.err != nil {
+			return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, d.err)
 		}
-		var cnt [2]uint64
-		for k := range cnt {
-			if cnt[k], err = binary.ReadUvarint(rd); err != nil {
-				return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, err)
-			}
-		}
-		tok := string(t)
-		if !utf8.ValidString(tok) || (len(vocab) > 0 && vocab[len(vocab)-1] >= tok) {
+		vocab[i] = all[off : off+len(t)]
+		if !utf8.ValidString(vocab[i]) || (i > 0 && vocab[i-1] >= vocab[i]) {
 			return nil, fmt.Errorf("%w: token %d out of order or not UTF-8", ErrCorrupt, i)
 		}
-		vocab = append(vocab, tok)
-		counts = append(counts, cnt)
 	}
-	if _, err := rd.ReadByte(); err != io.EOF {
-		return nil, fmt.Errorf("%w: trailing data", ErrCorrupt)
+	if len(d.b) != 0 {
+		return nil, fmt.Errorf("%w: %d bytes of trailing data", ErrCorrupt, len(d.b))
 	}
-	if !sort.StringsAreSorted(vocab) {
-		return nil, fmt.Errorf("%w: vocabulary not sorted", ErrCorrupt)
-	}
-	c, err := build(h.Tokenizer, h.Params, h.Thresholds, h.Calibration, h.Stats, vocab, counts)
+	c, err := assemble(h.Tokenizer, h.Params, h.Thresholds, h.Calibration, h.Stats, vocab, counts, weights, sum)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return c, nil
 }
 
-func readChunk(rd *bufio.Reader, limit int) ([]byte, error) {
-	n, err := binary.ReadUvarint(rd)
-	if err != nil {
-		return nil, err
+// decoder reads the model file's fields from a byte slice, remembering the
+// first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
 	}
-	if n > uint64(limit) {
-		return nil, fmt.Errorf("length %d out of range", n)
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errors.New("bad varint")
+		return 0
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(rd, b); err != nil {
-		return nil, err
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) uint64() uint64 {
+	if d.err != nil {
+		return 0
 	}
-	return b, nil
+	if len(d.b) < 8 {
+		d.err = io.ErrUnexpectedEOF
+		return 0
+	}
+	v := binary.BigEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
+// chunk reads a length-prefixed byte string.
+func (d *decoder) chunk() []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.err = fmt.Errorf("length %d out of range", n)
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -265,10 +266,10 @@ func (t *tokenizer) style(s string) {
 }
 
 // urls replaces every URL and e-mail address in s with a space, emitting
-// their tokens. Only fields that could hold one reach the (costly) URL
-// matcher.
+// their tokens. Links are found field by field (a field being a run of
+// non-space characters), and only fields that could hold one are examined.
 func (t *tokenizer) urls(s string, seen map[string]bool) string {
-	if !strings.ContainsAny(s, ".@") {
+	if !strings.ContainsAny(s, ".@:") {
 		return s
 	}
 	var b strings.Builder
@@ -279,19 +280,17 @@ func (t *tokenizer) urls(s string, seen map[string]bool) string {
 			j++
 		}
 		if j > i && maybeURL(s[i:j]) {
-			for _, m := range xurls.Relaxed().FindAllStringSubmatchIndex(s[i:j], -1) {
-				start, end := i+m[0], i+m[1]
-				b.WriteString(s[last:start])
+			if host, email, ok := matchLink(s[i:j]); ok {
+				b.WriteString(s[last:i])
 				b.WriteByte(' ')
-				last = end
-				match := s[start:end]
-				if m[2] >= 0 { // the relaxedEmail group
-					t.email(match)
-					continue
-				}
-				if u, ok := parseURL(match); ok && !seen[u] {
-					seen[u] = true
-					t.url(u)
+				last = j
+				switch {
+				case email:
+					t.emit(tokEmail)
+					t.emit(tokEmailDomain + host)
+				case !seen[host]:
+					seen[host] = true
+					t.url(host)
 				}
 			}
 		}
@@ -305,6 +304,100 @@ func (t *tokenizer) urls(s string, seen map[string]bool) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// matchLink reports whether field is a link (with or without a scheme) or
+// an e-mail address, and returns its host, lower-cased without "www.".
+// Hosts without a scheme must end in a known top-level domain (xurls's
+// list), so "end.Then" is not a link but "cash-now.biz" is. It stands in
+// for xurls's Relaxed regexp, which costs ~200 µs per comment and 10 ms to
+// compile: a comment is scored in a few microseconds.
+func matchLink(field string) (host string, email, ok bool) {
+	f := strings.TrimLeft(field, "([{<\"'")
+	f = strings.TrimRight(f, ".,;:!?)]}>\"'…")
+	if f == "" {
+		return "", false, false
+	}
+	if i := strings.Index(f, "://"); i > 0 {
+		if !isScheme(f[:i]) {
+			return "", false, false
+		}
+		h, ok := parseURL(f)
+		return h, false, ok && validHost(h, true)
+	}
+	if len(f) > 7 && strings.EqualFold(f[:7], "mailto:") {
+		f = f[7:]
+	}
+	if at := strings.LastIndexByte(f, '@'); at >= 0 {
+		if at == 0 || strings.ContainsAny(f[:at], "/:") {
+			return "", false, false
+		}
+		h := strings.ToLower(f[at+1:])
+		return h, true, validHost(h, false)
+	}
+	h := f
+	if i := strings.IndexAny(h, "/?#:"); i >= 0 {
+		h = h[:i]
+	}
+	h = strings.TrimPrefix(strings.ToLower(h), "www.")
+	return h, false, validHost(h, false)
+}
+
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// validHost reports whether h (lower-case) is a dotted host name whose last
+// label is a known top-level domain, or an IPv4 address. With a scheme any
+// dotted name (or localhost) will do.
+func validHost(h string, schemed bool) bool {
+	h = strings.TrimSuffix(h, ".")
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	labels := strings.Split(h, ".")
+	if len(labels) == 4 && isIPv4(labels) {
+		return true
+	}
+	if len(labels) < 2 {
+		return schemed && h == "localhost"
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || unicode.Is(unicode.Mn, r)) {
+				return false
+			}
+		}
+	}
+	if schemed {
+		return true
+	}
+	tld := labels[len(labels)-1]
+	return strings.HasPrefix(tld, "xn--") || inSorted(xurls.TLDs, tld) || inSorted(xurls.PseudoTLDs, tld)
+}
+
+func isIPv4(labels []string) bool {
+	for _, l := range labels {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 0 || n > 255 || len(l) > 3 {
+			return false
+		}
+	}
+	return true
+}
+
+func inSorted(list []string, s string) bool {
+	i := sort.SearchStrings(list, s)
+	return i < len(list) && list[i] == s
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
@@ -354,13 +447,6 @@ func (t *tokenizer) url(host string) {
 	t.emit(tokDomain + host)
 	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && site != host {
 		t.emit(tokDomain + site)
-	}
-}
-
-func (t *tokenizer) email(addr string) {
-	t.emit(tokEmail)
-	if at := strings.LastIndexByte(addr, '@'); at >= 0 {
-		t.emit(tokEmailDomain + strings.ToLower(addr[at+1:]))
 	}
 }
 

@@ -128,8 +128,12 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 	spam, ham := d.count()
 	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.rows, d.files, spam, ham, len(d.skipped))
 	for i, s := range d.skipped {
-		if quiet || i == 50 {
-			fmt.Fprintf(stderr, "  … %d more skipped (see above)\n", len(d.skipped)-i)
+		if quiet {
+			fmt.Fprintf(stderr, "  (run without -q to list what was skipped)\n")
+			break
+		}
+		if i == 50 {
+			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(d.skipped)-i)
 			break
 		}
 		fmt.Fprintf(stderr, "  skipped %s\n", s)
