@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// config is everything the function reads from its environment, read once
+// at start-up.
+type config struct {
+	// addr is where the local server listens when not on Lambda.
+	addr string
+	// modelPath is a model file to load instead of the built-in model.
+	modelPath string
+	// reject and review override the model's thresholds when set (> 0).
+	reject, review float64
+	shadow         bool
+	maxBody        int64
+	logLevel       slog.Level
+	// lambda is true when running under a Lambda runtime API.
+	lambda bool
+}
+
+// parseConfig reads the configuration from getenv, reporting every bad
+// setting at once.
+func parseConfig(getenv func(string) string) (config, error) {
+	c := config{addr: "127.0.0.1:3000", maxBody: 64 << 10}
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	if v := getenv("ADDR"); v != "" {
+		c.addr = v
+	}
+	c.modelPath = getenv("MODEL_PATH")
+	c.lambda = getenv("AWS_LAMBDA_RUNTIME_API") != ""
+	prob := func(name string) float64 {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return 0
+		}
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(p > 0 && p < 1) {
+			bad("%s=%q: want a probability strictly between 0 and 1", name, v)
+			return 0
+		}
+		return p
+	}
+	c.reject = prob("REJECT_THRESHOLD")
+	c.review = prob("REVIEW_THRESHOLD")
+	switch m := strings.ToLower(strings.TrimSpace(getenv("MODE"))); m {
+	case "", "enforce":
+	case "shadow":
+		c.shadow = true
+	default:
+		bad("MODE=%q: want enforce or shadow", m)
+	}
+	if v := strings.TrimSpace(getenv("MAX_BODY_BYTES")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > 6<<20 {
+			bad("MAX_BODY_BYTES=%q: want a whole number of bytes from 1 to %d", v, 6<<20)
+		} else {
+			c.maxBody = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
+		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
+			bad("LOG_LEVEL=%q: want DEBUG, INFO, WARN or ERROR", v)
+		}
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("bad configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}

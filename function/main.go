@@ -1,0 +1,165 @@
+// Command function is the spamcheck AWS Lambda function: it scores comments
+// with the naive Bayes model and answers keep, review or reject.
+//
+// On Lambda (AWS_LAMBDA_RUNTIME_API set) it answers API Gateway HTTP API
+// events (payload 2.0), REST API proxy events (1.0), Function URL events
+// and direct invokes whose payload is a check request. Anywhere else it
+// serves the same HTTP API on ADDR (default 127.0.0.1:3000), so
+// `go run ./function` is a local server with the built-in model.
+//
+// Routes:
+//
+//	POST /v1/check   {"content": "...", "author": "...", ...}  or  {"comments": [...]}
+//	GET  /v1/health
+//
+// Environment:
+//
+//	MODEL_PATH        a model file to use instead of the built-in model
+//	REJECT_THRESHOLD  spam probability at or above which to reject (default: the model's)
+//	REVIEW_THRESHOLD  spam probability at or above which to ask for review (default: the model's)
+//	MODE              enforce (default) or shadow: always answer keep, report what would have happened
+//	MAX_BODY_BYTES    largest request body (default 65536)
+//	LOG_LEVEL         DEBUG, INFO (default), WARN or ERROR
+//	ADDR              listen address of the local server (default 127.0.0.1:3000)
+//
+// The model is loaded once at start-up; a model or setting that is wrong
+// stops start-up with a message, which Lambda reports as an init error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/spamcheck/spamcheck/model"
+)
+
+func main() {
+	if err := run(os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "spamcheck:", err)
+		os.Exit(1)
+	}
+}
+
+// run wires configuration, model and server, then serves until the
+// process ends.
+func run(getenv func(string) string) error {
+	cfg, err := parseConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	clf, err := loadModel(cfg)
+	if err != nil {
+		return err
+	}
+	s := newServer(clf, cfg, log)
+	th := clf.Thresholds()
+	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
+	if cfg.lambda {
+		lambda.Start(s.invoke)
+		return nil
+	}
+	return serveLocal(cfg.addr, s, log)
+}
+
+// newLogger logs JSON to stdout (CloudWatch on Lambda), with Lambda's field
+// names and, on Lambda, the request id of the invoke being served.
+func newLogger(cfg config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.logLevel, ReplaceAttr: lambdacontext.ReplaceAttr}
+	if cfg.lambda {
+		return slog.New(&requestIDHandler{slog.NewJSONHandler(os.Stdout, opts)})
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+// requestIDHandler adds the Lambda request id from the context to every
+// record. (lambdacontext.NewLogHandler does the same but writes text unless
+// the function's log format is set to JSON.)
+type requestIDHandler struct{ slog.Handler }
+
+func (h *requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		r.AddAttrs(slog.String("requestId", lc.AwsRequestID))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h *requestIDHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return &requestIDHandler{h.Handler.WithAttrs(a)}
+}
+
+func (h *requestIDHandler) WithGroup(name string) slog.Handler {
+	return &requestIDHandler{h.Handler.WithGroup(name)}
+}
+
+// loadModel loads MODEL_PATH or the built-in model and applies threshold
+// overrides.
+func loadModel(cfg config) (*model.Classifier, error) {
+	var clf *model.Classifier
+	var err error
+	if cfg.modelPath == "" {
+		clf, err = model.Default()
+	} else {
+		var f *os.File
+		if f, err = os.Open(cfg.modelPath); err != nil {
+			return nil, fmt.Errorf("MODEL_PATH: %w", err)
+		}
+		defer f.Close()
+		if clf, err = model.Load(f); err != nil {
+			return nil, fmt.Errorf("MODEL_PATH=%s: %w", cfg.modelPath, err)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.reject == 0 && cfg.review == 0 {
+		return clf, nil
+	}
+	th := clf.Thresholds()
+	if cfg.reject > 0 {
+		th.Reject = cfg.reject
+	}
+	if cfg.review > 0 {
+		th.Review = cfg.review
+	}
+	if clf, err = clf.WithThresholds(th); err != nil {
+		return nil, fmt.Errorf("REJECT_THRESHOLD/REVIEW_THRESHOLD: %w", err)
+	}
+	return clf, nil
+}
+
+// serveLocal serves the API over HTTP until SIGINT or SIGTERM.
+func serveLocal(addr string, h http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	log.Info("serving", "addr", "http://"+ln.Addr().String())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
