@@ -60,9 +60,12 @@ type Calibration struct {
 	B float64 `json:"b"`
 }
 
+// validate bounds the calibration so that scores stay finite: weights are
+// at most a few nats, so a slope beyond 100 or an intercept beyond ±100
+// can only come from a damaged file.
 func (k Calibration) validate() error {
-	if !(k.A > 0) || math.IsInf(k.A, 0) || math.IsNaN(k.B) || math.IsInf(k.B, 0) {
-		return fmt.Errorf("model: bad calibration %+v: slope must be positive and finite", k)
+	if !(k.A > 0 && k.A <= 100) || !(k.B >= -100 && k.B <= 100) {
+		return fmt.Errorf("model: bad calibration %+v: want 0 < a ≤ 100 and |b| ≤ 100", k)
 	}
 	return nil
 }
@@ -96,9 +99,9 @@ type Classifier struct {
 	vocab   []string
 	counts  [][2]uint64
 	weights []float64
-	// table maps each known token to its weight. Unknown tokens carry
-	// none.
-	table map[string]float64
+	// table maps each known token to its index in vocab. Unknown tokens
+	// carry no weight.
+	table map[string]int32
 	// prior is log(spam comments / ham comments): the prior log-odds
 	// from document counts, not token counts.
 	prior float64
@@ -143,7 +146,21 @@ func (c *Classifier) WithThresholds(t Thresholds) (*Classifier, error) {
 	}
 	cp := *c
 	cp.thresholds = t
+	if err := cp.refreshID(); err != nil {
+		return nil, err
+	}
 	return &cp, nil
+}
+
+// refreshID sets the ID to the start of the checksum the model would be
+// saved with, so a model has one ID in memory and on disk.
+func (c *Classifier) refreshID() error {
+	var buf bytes.Buffer
+	if err := c.Save(&buf); err != nil {
+		return err
+	}
+	c.id = "nb-" + hex.EncodeToString(buf.Bytes()[buf.Len()-sha256.Size:][:6])
+	return nil
 }
 
 // WithCalibration returns a copy of c with calibration k.
@@ -151,7 +168,12 @@ func (c *Classifier) WithCalibration(k Calibration) (*Classifier, error) {
 	if err := k.validate(); err != nil {
 		return nil, err
 	}
-	return assemble(c.cfg, c.params, c.thresholds, k, c.stats, c.vocab, c.counts, c.weights, nil)
+	cp := *c
+	cp.calib = k
+	if err := cp.refreshID(); err != nil {
+		return nil, err
+	}
+	return &cp, nil
 }
 
 // Train learns a classifier from labeled examples. It needs at least one
@@ -293,18 +315,25 @@ func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration,
 		return nil, err
 	}
 	nb := bayesian.NewClassifier(classHam, classSpam)
+	var total [2]uint64
 	for i, t := range vocab {
 		for k, class := range []bayesian.Class{classHam, classSpam} {
 			n := counts[i][k]
 			if n > math.MaxInt32 {
 				return nil, fmt.Errorf("model: count %d for %q out of range", n, t)
 			}
+			total[k] += n
 			// Observing a zero count still enters the token into the
 			// class's vocabulary. The library smooths each class with
 			// its own vocabulary size; sharing one vocabulary makes
 			// that the textbook (count+1)/(total+|V|).
 			nb.Observe(t, int(n), class)
 		}
+	}
+	// A class without a single token would make the library fall back to
+	// a fixed 1e-11 for every word of it instead of smoothing.
+	if total[0] == 0 || total[1] == 0 {
+		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, map[bool]Label{true: Ham, false: Spam}[total[0] == 0])
 	}
 	weights := make([]float64, len(vocab))
 	if len(vocab) > 0 {
@@ -340,13 +369,16 @@ func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibrati
 		return nil, ErrNoData
 	}
 	var tokens [2]uint64
-	table := make(map[string]float64, len(vocab))
+	table := make(map[string]int32, len(vocab))
 	for i, t := range vocab {
 		w := weights[i]
+		if counts[i][0] > math.MaxInt32 || counts[i][1] > math.MaxInt32 {
+			return nil, fmt.Errorf("model: count %v of %q out of range", counts[i], t)
+		}
 		if math.IsNaN(w) || math.IsInf(w, 0) || (params.MaxWeight > 0 && math.Abs(w) > params.MaxWeight) {
 			return nil, fmt.Errorf("model: weight %v of %q out of range", w, t)
 		}
-		table[t] = w
+		table[t] = int32(i)
 		tokens[0] += counts[i][0]
 		tokens[1] += counts[i][1]
 	}
@@ -361,11 +393,7 @@ func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibrati
 		prior: math.Log(float64(stats.Documents[Spam])) - math.Log(float64(stats.Documents[Ham])),
 	}
 	if sum == nil {
-		var buf bytes.Buffer
-		if err := c.Save(&buf); err != nil {
-			return nil, err
-		}
-		sum = buf.Bytes()[buf.Len()-sha256.Size:]
+		return c, c.refreshID()
 	}
 	c.id = "nb-" + hex.EncodeToString(sum[:6])
 	return c, nil
@@ -375,28 +403,41 @@ func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibrati
 // safe for concurrent use.
 func (c *Classifier) Score(cm Comment) Score {
 	toks := Tokenize(cm, c.cfg)
-	if c.params.Binary {
-		toks = dedupe(toks)
-	}
-	sum, known := 0.0, 0
-	n := c.params.Reasons
-	top := make([]Reason, 0, n+1)
+	// The known tokens by vocabulary index, sorted so that repeats sit
+	// together: counted once (binary) or with their multiplicity, and
+	// named in one reason each.
+	known := make([]int32, 0, len(toks))
 	for _, t := range toks {
-		w, ok := c.table[t]
-		if !ok {
-			continue
+		if i, ok := c.table[t]; ok {
+			known = append(known, i)
+		}
+	}
+	slices.Sort(known)
+	sum, n := 0.0, 0
+	top := make([]Reason, 0, c.params.Reasons+1)
+	for i := 0; i < len(known); {
+		j := i + 1
+		for j < len(known) && known[j] == known[i] {
+			j++
+		}
+		w := c.weights[known[i]]
+		if c.params.Binary {
+			n++
+		} else {
+			w *= float64(j - i)
+			n += j - i
 		}
 		sum += w
-		known++
-		if n > 0 {
-			top = pushReason(top, Reason{Token: t, Weight: w}, n)
+		if c.params.Reasons > 0 {
+			top = pushReason(top, Reason{Token: c.vocab[known[i]], Weight: w}, c.params.Reasons)
 		}
+		i = j
 	}
 	// Each token's share of the log-odds, after length normalisation and
 	// calibration, so the reasons add up (with the prior) to LogOdds.
 	scale := c.calib.A
-	if c.params.LengthNorm > 0 && known > 1 {
-		scale /= math.Pow(float64(known), c.params.LengthNorm)
+	if c.params.LengthNorm > 0 && n > 1 {
+		scale /= math.Pow(float64(n), c.params.LengthNorm)
 	}
 	lo := c.calib.A*c.prior + scale*sum + c.calib.B
 	for i := range top {
@@ -406,7 +447,7 @@ func (c *Classifier) Score(cm Comment) Score {
 }
 
 // pushReason keeps top as the n reasons of largest |weight|, strongest
-// first; ties keep the earlier token.
+// first; ties keep the token that sorts first.
 func pushReason(top []Reason, r Reason, n int) []Reason {
 	if len(top) == n && math.Abs(r.Weight) <= math.Abs(top[n-1].Weight) {
 		return top
@@ -427,8 +468,11 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // Weight returns the log-likelihood ratio the model assigns to token, and
 // whether the token is known.
 func (c *Classifier) Weight(token string) (float64, bool) {
-	w, ok := c.table[token]
-	return w * c.calib.A, ok
+	i, ok := c.table[token]
+	if !ok {
+		return 0, false
+	}
+	return c.weights[i] * c.calib.A, true
 }
 
 // String describes the model in one line.

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 )
@@ -15,7 +14,7 @@ var defaultModel []byte
 // Default returns the model built into the program. Each call decodes a
 // fresh copy, so callers should load it once.
 func Default() (*Classifier, error) {
-	c, err := Load(bytes.NewReader(defaultModel))
+	c, err := parse(defaultModel)
 	if err != nil {
 		return nil, fmt.Errorf("load default model: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// The model file format, version 1:
+// The model file format, version 2 (version 1 had no weights):
 //
 //	magic       "SPAMCHECK-NB\n\x00\x00\x00" (16 bytes)
 //	version     uint32, big endian
@@ -33,7 +33,7 @@ import (
 // never a half-loaded model.
 const (
 	magic         = "SPAMCHECK-NB\n\x00\x00\x00"
-	formatVersion = 1
+	formatVersion = 2
 	// maxModelBytes bounds what Load reads, so a wrong file cannot
 	// exhaust memory.
 	maxModelBytes = 512 << 20
@@ -85,6 +85,11 @@ func Load(r io.Reader) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: read: %w", err)
 	}
+	return parse(data)
+}
+
+// parse decodes a model file held in memory.
+func parse(data []byte) (*Classifier, error) {
 	if len(data) > maxModelBytes {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrFormat, maxModelBytes)
 	}
@@ -107,7 +112,9 @@ func Load(r io.Reader) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, errors.Join(d.err, err))
 	}
 	n := d.uvarint()
-	if d.err != nil || n > uint64(len(body)) {
+	// Each entry takes at least 11 bytes (length, one byte of token, two
+	// counts, the weight), which bounds what a damaged size may allocate.
+	if d.err != nil || n > uint64(len(d.b))/11 {
 		return nil, fmt.Errorf("%w: vocabulary size", ErrCorrupt)
 	}
 	// One string holds every token; the vocabulary slices it, saving an

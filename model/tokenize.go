@@ -79,7 +79,7 @@ func Tokenize(c Comment, cfg TokenizerConfig) []string {
 	if max <= 0 {
 		max = DefaultMaxTokens
 	}
-	t := tokenizer{cfg: cfg, max: max}
+	t := tokenizer{cfg: cfg, max: max, out: make([]string, 0, min(max, 16+len(c.Text)/3))}
 	t.text(c.Text)
 	if cfg.Metadata {
 		t.metadata(c)
@@ -92,6 +92,9 @@ type tokenizer struct {
 	max   int
 	out   []string
 	links int
+	// stream is the text's words (and number tokens) in order, from
+	// which bigrams are made at the end.
+	stream []string
 }
 
 func (t *tokenizer) emit(tok string) {
@@ -106,15 +109,19 @@ func (t *tokenizer) text(s string) {
 	if t.cfg.Style {
 		t.style(s)
 	}
-	seen := make(map[string]bool)
+	var seen map[string]bool // hosts already counted, when there are links
 	for _, h := range hrefs {
-		if u, ok := parseURL(h); ok && !seen[u] {
+		if u, ok := parseURL(normalize(h)); ok && !seen[u] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[u] = true
 			t.url(u)
 		}
 	}
-	s = t.urls(s, seen)
+	s = t.urls(s, &seen)
 	t.words(fold(s))
+	t.bigrams()
 	if t.cfg.Style {
 		t.emit(tokLinks + bucket(t.links))
 	}
@@ -230,27 +237,46 @@ func isASCII(s string) bool {
 // style emits tokens for how the comment is written.
 func (t *tokenizer) style(s string) {
 	words, title, upperWords, letters, upper := 0, 0, 0, 0, 0
-	for _, f := range strings.Fields(s) {
-		r, _ := utf8.DecodeRuneInString(f)
-		if !unicode.IsLetter(r) {
+	ascii := isASCII(s)
+	for i := 0; i < len(s); {
+		// The next whitespace-separated field, without allocating.
+		r, size := rune(s[i]), 1
+		if !ascii {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isSpace(r) {
+			i += size
 			continue
 		}
-		words++
-		if unicode.IsUpper(r) {
-			title++
-		}
-		allUpper := true
-		for _, r := range f {
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				} else {
-					allUpper = false
+		first := r
+		isWord := unicode.IsLetter(first)
+		fieldLetters, fieldUpper := 0, 0
+		for i < len(s) {
+			r, size = rune(s[i]), 1
+			if !ascii {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if isSpace(r) {
+				break
+			}
+			i += size
+			if isWord && (r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') || r >= utf8.RuneSelf && unicode.IsLetter(r)) {
+				fieldLetters++
+				if r < utf8.RuneSelf && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r) {
+					fieldUpper++
 				}
 			}
 		}
-		if allUpper && len(f) > 1 {
+		if !isWord {
+			continue
+		}
+		words++
+		if unicode.IsUpper(first) {
+			title++
+		}
+		letters += fieldLetters
+		upper += fieldUpper
+		if fieldLetters > 1 && fieldUpper == fieldLetters {
 			upperWords++
 		}
 	}
@@ -268,7 +294,7 @@ func (t *tokenizer) style(s string) {
 // urls replaces every URL and e-mail address in s with a space, emitting
 // their tokens. Links are found field by field (a field being a run of
 // non-space characters), and only fields that could hold one are examined.
-func (t *tokenizer) urls(s string, seen map[string]bool) string {
+func (t *tokenizer) urls(s string, seenp *map[string]bool) string {
 	if !strings.ContainsAny(s, ".@:") {
 		return s
 	}
@@ -280,15 +306,20 @@ func (t *tokenizer) urls(s string, seen map[string]bool) string {
 			j++
 		}
 		if j > i && maybeURL(s[i:j]) {
-			if host, email, ok := matchLink(s[i:j]); ok {
-				b.WriteString(s[last:i])
+			if at, host, email, ok := findLink(s[i:j]); ok {
+				b.WriteString(s[last : i+at])
 				b.WriteByte(' ')
 				last = j
+				seen := *seenp
 				switch {
 				case email:
 					t.emit(tokEmail)
 					t.emit(tokEmailDomain + host)
 				case !seen[host]:
+					if seen == nil {
+						seen = map[string]bool{}
+						*seenp = seen
+					}
 					seen[host] = true
 					t.url(host)
 				}
@@ -304,6 +335,45 @@ func (t *tokenizer) urls(s string, seen map[string]bool) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// findLink finds a link or e-mail address at the end of field, which may
+// be glued to text before it ("here--->cutie.club", "link:www.x.biz"),
+// and returns where it starts.
+func findLink(field string) (at int, host string, email, ok bool) {
+	if host, email, ok := matchLink(field); ok {
+		return 0, host, email, true
+	}
+	start := -1
+	switch i, a := strings.Index(field, "://"), strings.LastIndexByte(field, '@'); {
+	case i > 0:
+		start = i
+		for start > 0 && isSchemeByte(field[start-1]) {
+			start--
+		}
+	case a > 0:
+		start = a
+		for start > 0 && isLocalPartByte(field[start-1]) {
+			start--
+		}
+	default:
+		dot := strings.IndexByte(field, '.')
+		if dot < 0 {
+			return 0, "", false, false
+		}
+		start = strings.LastIndexAny(field[:dot], "<>:=(),;|\"'[]{}*!") + 1
+	}
+	if start <= 0 || start >= len(field) {
+		return 0, "", false, false
+	}
+	host, email, ok = matchLink(field[start:])
+	return start, host, email, ok
+}
+
+func isSchemeByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isLocalPartByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
 }
 
 // matchLink reports whether field is a link (with or without a scheme) or
@@ -400,6 +470,13 @@ func inSorted(list []string, s string) bool {
 	return i < len(list) && list[i] == s
 }
 
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	}
+	return unicode.IsSpace(r)
+}
+
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 // maybeURL reports whether field could contain a URL or e-mail address: a
@@ -461,23 +538,22 @@ var moneyWords = map[string]bool{
 // without spaces (Han, Hiragana, Katakana, Thai) give one token per
 // character.
 func (t *tokenizer) words(s string) {
-	prev := ""     // previous word, for bigrams
 	money := false // a currency symbol came just before
 	lastNum := -1  // index in t.out of the last number token
 	i := 0
 	for i < len(s) && len(t.out) < t.max {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case unicode.Is(unicode.Sc, r):
+		case r == '$' || r >= utf8.RuneSelf && unicode.Is(unicode.Sc, r):
 			money = true
-			if lastNum >= 0 && lastNum == len(t.out)-1 && t.out[lastNum] != tokMoney {
-				t.out[lastNum] = tokMoney // "500$"
+			if lastNum >= 0 && lastNum == len(t.out)-1 {
+				t.toMoney(lastNum) // "500$"
 			}
 			i += size
 			continue
 		case unspaced(r):
 			w := s[i : i+size]
-			t.word(w, &prev)
+			t.word(w)
 			i += size
 			money = false
 			continue
@@ -489,17 +565,21 @@ func (t *tokenizer) words(s string) {
 			continue
 		}
 		j := i
-		var b strings.Builder
+		// joined collects the word when separators had to be dropped
+		// from it; otherwise the word is s[i:j], with no copy.
+		var joined []byte
 		digits, letters, n := 0, 0, 0
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
 			if isWordRune(r) && !unspaced(r) {
-				if unicode.IsDigit(r) {
+				if r <= '9' && r >= '0' || r >= utf8.RuneSelf && unicode.IsDigit(r) {
 					digits++
-				} else if unicode.IsLetter(r) {
+				} else if r >= utf8.RuneSelf && unicode.IsLetter(r) || r < utf8.RuneSelf {
 					letters++
 				}
-				b.WriteString(s[j : j+size])
+				if joined != nil {
+					joined = append(joined, s[j:j+size]...)
+				}
 				n++
 				j += size
 				continue
@@ -508,18 +588,21 @@ func (t *tokenizer) words(s string) {
 			// separators inside numbers join them ("15,000", "4.5").
 			if j+size < len(s) {
 				next, _ := utf8.DecodeRuneInString(s[j+size:])
-				if isApostrophe(r) && unicode.IsLetter(next) && letters > 0 {
-					j += size
-					continue
-				}
-				if (r == ',' || r == '.') && digits > 0 && letters == 0 && unicode.IsDigit(next) {
+				if isApostrophe(r) && unicode.IsLetter(next) && letters > 0 ||
+					(r == ',' || r == '.') && digits > 0 && letters == 0 && unicode.IsDigit(next) {
+					if joined == nil {
+						joined = append(make([]byte, 0, 2*(j-i)+8), s[i:j]...)
+					}
 					j += size
 					continue
 				}
 			}
 			break
 		}
-		w := b.String()
+		w := s[i:j]
+		if joined != nil {
+			w = string(joined)
+		}
 		i = j
 		switch {
 		case letters == 0 && digits > 0:
@@ -529,30 +612,69 @@ func (t *tokenizer) words(s string) {
 			} else if digits >= 7 {
 				tok = tokLongNumber
 			}
-			t.word(tok, &prev)
+			t.word(tok)
 			lastNum = len(t.out) - 1
 			money = false
 			continue
 		case n > maxWordRunes:
 			w = tokLongWord
 		case moneyWords[w] && lastNum >= 0 && lastNum == len(t.out)-1:
-			t.out[lastNum] = tokMoney // "15000 dollars"
+			t.toMoney(lastNum) // "15000 dollars"
 		}
 		money = false
-		t.word(w, &prev)
+		t.word(w)
 	}
 }
 
-func (t *tokenizer) word(w string, prev *string) {
-	if t.cfg.Bigrams && *prev != "" {
-		t.emit(*prev + bigramJoin + w)
+// toMoney turns the number token at index i of the output, the last word
+// emitted, into a money token.
+func (t *tokenizer) toMoney(i int) {
+	t.out[i] = tokMoney
+	t.stream[len(t.stream)-1] = tokMoney
+}
+
+func (t *tokenizer) word(w string) {
+	if len(t.out) < t.max {
+		t.out = append(t.out, w)
+		t.stream = append(t.stream, w)
 	}
-	t.emit(w)
-	*prev = w
+}
+
+// bigrams emits a token for each pair of adjacent words
+// ("follow+instructions"), all cut from one string.
+func (t *tokenizer) bigrams() {
+	if !t.cfg.Bigrams || len(t.stream) < 2 {
+		return
+	}
+	pairs := min(len(t.stream)-1, t.max-len(t.out))
+	if pairs <= 0 {
+		return
+	}
+	n := 0
+	for i := 1; i <= pairs; i++ {
+		n += len(t.stream[i-1]) + len(bigramJoin) + len(t.stream[i])
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i := 1; i <= pairs; i++ {
+		b.WriteString(t.stream[i-1])
+		b.WriteString(bigramJoin)
+		b.WriteString(t.stream[i])
+	}
+	all := b.String() // no copy
+	at := 0
+	for i := 1; i <= pairs; i++ {
+		end := at + len(t.stream[i-1]) + len(bigramJoin) + len(t.stream[i])
+		t.out = append(t.out, all[at:end])
+		at = end
+	}
 }
 
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+	if r < utf8.RuneSelf {
+		return isAlnumByte(byte(r))
+	}
+	return !isApostrophe(r) && unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
 }
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '`' }
