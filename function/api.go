@@ -22,20 +22,48 @@ const maxBatch = 100
 // server answers the HTTP API. It holds only read-only state, so one server
 // serves any number of concurrent requests.
 type server struct {
-	clf     *model.Classifier
-	modelID string
-	shadow  bool
-	maxBody int64
-	log     *slog.Logger
-	mux     *http.ServeMux
+	clf      *model.Classifier
+	modelID  string
+	shadow   bool
+	maxBody  int64
+	keys     []string
+	discard  float64
+	feedback feedbackStore // nil when feedback is not stored
+	log      *slog.Logger
+	mux      *http.ServeMux
 }
 
-func newServer(clf *model.Classifier, cfg config, log *slog.Logger) *server {
-	s := &server{clf: clf, modelID: clf.Info().ID, shadow: cfg.shadow, maxBody: cfg.maxBody, log: log}
+func newServer(clf *model.Classifier, cfg config, feedback feedbackStore, log *slog.Logger) *server {
+	s := &server{clf: clf, modelID: clf.Info().ID, shadow: cfg.shadow, maxBody: cfg.maxBody,
+		keys: cfg.keys, discard: cfg.discard, feedback: feedback, log: log}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("POST /v1/check", s.check)
+	s.mux.HandleFunc("POST /v1/check", s.requireKey(s.check))
+	s.mux.HandleFunc("POST /v1/feedback", s.requireKey(s.postFeedback))
 	s.mux.HandleFunc("GET /v1/health", s.health)
+	s.akismetRoutes()
 	return s
+}
+
+// requireKey guards a native route with the configured API keys, sent as
+// "Authorization: Bearer KEY" or "X-Api-Key: KEY". Without configured keys
+// the route is open (an HTTP API with IAM authorization, or a laptop).
+func (s *server) requireKey(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if len(s.keys) == 0 {
+			h(w, r)
+			return
+		}
+		key := r.Header.Get("X-Api-Key")
+		if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			key = strings.TrimSpace(v)
+		}
+		if !s.validKey(key) {
+			s.log.InfoContext(r.Context(), "unauthorized", "route", r.URL.Path, "key_given", key != "")
+			writeError(w, errorf(http.StatusUnauthorized, "unauthorized", "send a valid API key as \"Authorization: Bearer KEY\" or \"X-Api-Key: KEY\""))
+			return
+		}
+		h(w, r)
+	}
 }
 
 // apiError is an error answered to the caller: its code and message are
@@ -73,7 +101,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s; use %s", r.Method, r.URL.Path, rec.header.Get("Allow")))
 			return
 		}
-		writeError(w, errorf(http.StatusNotFound, "not_found", "no route %s %s; see POST /v1/check and GET /v1/health", r.Method, r.URL.Path))
+		writeError(w, errorf(http.StatusNotFound, "not_found", "no route %s %s; see POST /v1/check, POST /v1/feedback, GET /v1/health and Akismet's POST /1.1/...", r.Method, r.URL.Path))
 		return
 	}
 	h.ServeHTTP(w, r)

@@ -73,8 +73,12 @@ func testServer(t testing.TB, env map[string]string) (*server, *syncBuffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	store, err := openFeedback(cfg, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
 	var logs syncBuffer
-	return newServer(clf, cfg, slog.New(slog.NewJSONHandler(&logs, nil))), &logs
+	return newServer(clf, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil))), &logs
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.

@@ -19,6 +19,16 @@ type config struct {
 	shadow         bool
 	maxBody        int64
 	logLevel       slog.Level
+	// keys are the accepted API keys; empty means the native API is
+	// open and the Akismet routes answer "invalid".
+	keys []string
+	// discard is the spam probability from which comment-check adds
+	// Akismet's "discard" pro-tip.
+	discard float64
+	// feedbackDir or feedbackBucket (with feedbackPrefix and, for
+	// S3-compatible servers, feedbackEndpoint) say where moderator
+	// feedback is stored.
+	feedbackDir, feedbackBucket, feedbackPrefix, feedbackEndpoint string
 	// lambda is true when running under a Lambda runtime API.
 	lambda bool
 }
@@ -26,7 +36,7 @@ type config struct {
 // parseConfig reads the configuration from getenv, reporting every bad
 // setting at once.
 func parseConfig(getenv func(string) string) (config, error) {
-	c := config{addr: "127.0.0.1:3000", maxBody: 64 << 10}
+	c := config{addr: "127.0.0.1:3000", maxBody: 64 << 10, discard: 0.999, feedbackPrefix: "feedback/"}
 	var errs []string
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	if v := getenv("ADDR"); v != "" {
@@ -62,6 +72,23 @@ func parseConfig(getenv func(string) string) (config, error) {
 		} else {
 			c.maxBody = n
 		}
+	}
+	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.keys = append(c.keys, k)
+		}
+	}
+	if p := prob("DISCARD_THRESHOLD"); p > 0 {
+		c.discard = p
+	}
+	c.feedbackDir = getenv("FEEDBACK_DIR")
+	c.feedbackBucket = getenv("FEEDBACK_BUCKET")
+	if v := getenv("FEEDBACK_PREFIX"); v != "" {
+		c.feedbackPrefix = strings.TrimPrefix(v, "/")
+	}
+	c.feedbackEndpoint = getenv("FEEDBACK_S3_ENDPOINT")
+	if c.feedbackDir != "" && c.feedbackBucket != "" {
+		bad("FEEDBACK_DIR and FEEDBACK_BUCKET are both set: choose one")
 	}
 	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
 		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {

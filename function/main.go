@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -59,11 +60,19 @@ func run(getenv func(string) string) error {
 		return err
 	}
 	log := newLogger(cfg)
+	// Loading allocates a few megabytes that all stay live; collecting
+	// while the heap grows to that size only lengthens the cold start.
+	gc := debug.SetGCPercent(-1)
 	clf, err := loadModel(cfg)
+	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}
-	s := newServer(clf, cfg, log)
+	store, err := openFeedback(cfg, getenv)
+	if err != nil {
+		return err
+	}
+	s := newServer(clf, cfg, store, log)
 	th := clf.Thresholds()
 	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
 	if cfg.lambda {
@@ -137,6 +146,25 @@ func loadModel(cfg config) (*model.Classifier, error) {
 		return nil, fmt.Errorf("REJECT_THRESHOLD/REVIEW_THRESHOLD: %w", err)
 	}
 	return clf, nil
+}
+
+// openFeedback returns the configured feedback store, or nil. The AWS SDK
+// is only touched when a bucket is configured.
+func openFeedback(cfg config, getenv func(string) string) (feedbackStore, error) {
+	switch {
+	case cfg.feedbackBucket != "":
+		st, err := newS3Store(getenv, cfg.feedbackBucket, cfg.feedbackPrefix, cfg.feedbackEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	case cfg.feedbackDir != "":
+		if err := os.MkdirAll(cfg.feedbackDir, 0o755); err != nil {
+			return nil, fmt.Errorf("FEEDBACK_DIR: %w", err)
+		}
+		return dirStore{cfg.feedbackDir}, nil
+	}
+	return nil, nil
 }
 
 // serveLocal serves the API over HTTP until SIGINT or SIGTERM.

@@ -21,7 +21,8 @@ const repoRoot = ".."
 
 // functionEnv lists the environment variables the function reads its
 // configuration from; template.yaml must pass exactly these.
-var functionEnv = []string{"REJECT_THRESHOLD", "REVIEW_THRESHOLD", "MODE", "MAX_BODY_BYTES", "LOG_LEVEL"}
+var functionEnv = []string{"REJECT_THRESHOLD", "REVIEW_THRESHOLD", "MODE", "MAX_BODY_BYTES", "LOG_LEVEL",
+	"API_KEYS", "DISCARD_THRESHOLD", "FEEDBACK_BUCKET", "FEEDBACK_PREFIX"}
 
 // TestTemplateLint runs cfn-lint (with its SAM transform) on template.yaml
 // and fails on any finding, errors, warnings and informational ones alike.
@@ -186,7 +187,8 @@ func TestTemplate(t *testing.T) {
 				t.Errorf("event %s ApiId = %s, want a Ref to the one HttpApi", name, show(ep["ApiId"]))
 			}
 		}
-		want := []string{"ANY /{proxy+}", "GET /v1/health", "POST /v1/check", "POST /v1/feedback"}
+		want := []string{"ANY /{proxy+}", "GET /v1/health", "POST /1.1/comment-check", "POST /1.1/submit-ham",
+			"POST /1.1/submit-spam", "POST /1.1/verify-key", "POST /v1/check", "POST /v1/feedback"}
 		if sort.Strings(routes); !slices.Equal(routes, want) {
 			t.Errorf("routes = %q, want %q", routes, want)
 		}
@@ -194,8 +196,9 @@ func TestTemplate(t *testing.T) {
 			t.Fatalf("events refer to %q, which is not an AWS::Serverless::HttpApi", apiID)
 		}
 
-		// With EnableIamAuth=true every route, the catch-all included,
-		// must require SigV4; with false, none may.
+		// With EnableIamAuth=true every native route, the catch-all
+		// included, must require SigV4; with false, none may. Akismet
+		// routes authenticate with their API key and never use SigV4.
 		body := asMap(t, dig(resources[apiID], "Properties", "DefinitionBody"), apiID+".DefinitionBody")
 		iam := fnIf("UseIamAuth", []any{map[string]any{"AWS_IAM": []any{}}}, []any{})
 		for _, r := range routes {
@@ -204,8 +207,12 @@ func TestTemplate(t *testing.T) {
 			if method == "ANY" {
 				key = "x-amazon-apigateway-any-method"
 			}
-			if got := dig(body, "paths", path, key, "security"); !equal(got, iam) {
-				t.Errorf("route %s security = %s, want %s", r, show(got), show(iam))
+			var want any = iam
+			if strings.HasPrefix(path, "/1.1/") {
+				want = []any{}
+			}
+			if got := dig(body, "paths", path, key, "security"); !equal(got, want) {
+				t.Errorf("route %s security = %s, want %s", r, show(got), show(want))
 			}
 		}
 		if got := dig(body, "components", "securitySchemes", "AWS_IAM", "x-amazon-apigateway-authtype"); got != "awsSigv4" {
@@ -222,6 +229,33 @@ func TestTemplate(t *testing.T) {
 		want := map[string]any{"ThrottlingBurstLimit": ref("ThrottlingBurstLimit"), "ThrottlingRateLimit": ref("ThrottlingRateLimit")}
 		if !equal(settings, want) {
 			t.Errorf("%s DefaultRouteSettings = %s, want %s", apiID, show(settings), show(want))
+		}
+	})
+
+	t.Run("feedback bucket", func(t *testing.T) {
+		b := asMap(t, resources["FeedbackBucket"], "FeedbackBucket")
+		if b["Type"] != "AWS::S3::Bucket" || b["Condition"] != "CreateFeedbackBucket" {
+			t.Fatalf("FeedbackBucket = %s, want an optional AWS::S3::Bucket", show(b))
+		}
+		bp := asMap(t, b["Properties"], "FeedbackBucket.Properties")
+		if got := dig(bp, "BucketEncryption", "ServerSideEncryptionConfiguration"); got == nil {
+			t.Errorf("bucket has no default encryption")
+		}
+		block := map[string]any{"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}
+		if got := bp["PublicAccessBlockConfiguration"]; !equal(got, block) {
+			t.Errorf("PublicAccessBlockConfiguration = %s, want all four blocks on", show(got))
+		}
+		if rules, _ := dig(bp, "LifecycleConfiguration", "Rules").([]any); len(rules) == 0 {
+			t.Errorf("bucket has no lifecycle rule")
+		}
+		// The function may put objects under feedback/ and nothing else.
+		pol := show(props["Policies"])
+		if !strings.Contains(pol, `"Action": "s3:PutObject"`) || !strings.Contains(pol, `${FeedbackBucket.Arn}/feedback/*`) ||
+			strings.Contains(pol, "s3:*") || strings.Contains(pol, "GetObject") {
+			t.Errorf("function policies = %s, want only s3:PutObject on feedback/*", pol)
+		}
+		if got := show(dig(props, "Environment", "Variables", "API_KEYS")); !strings.Contains(got, "resolve:secretsmanager") {
+			t.Errorf("API_KEYS = %s, want a Secrets Manager dynamic reference, never plaintext", got)
 		}
 	})
 

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -50,7 +49,7 @@ var errUnknownFormat = errors.New("unknown format (want JSON Lines, CSV with a h
 var dataExt = map[string]bool{"": true, ".jsonl": true, ".ndjson": true, ".json": true, ".csv": true, ".tsv": true, ".txt": true}
 
 // readData reads every path (files, or directories meaning every data file
-// in them, sorted by name) into one dataset.
+// in them and their subdirectories, in name order) into one dataset.
 func readData(paths []string, progress func(n int64)) (*dataset, error) {
 	d := &dataset{}
 	for _, p := range paths {
@@ -64,24 +63,33 @@ func readData(paths []string, progress func(n int64)) (*dataset, error) {
 			}
 			continue
 		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			return nil, err
-		}
-		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
-		for _, e := range entries {
-			name := filepath.Join(p, e.Name())
-			if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-				d.skipped = append(d.skipped, skip{File: name, Reason: "not a data file (directory or hidden)"})
-				continue
+		// WalkDir visits entries in lexical order, so the examples come
+		// in the same order on every machine.
+		err = filepath.WalkDir(p, func(name string, e os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if name == p {
+				return nil
+			}
+			if strings.HasPrefix(e.Name(), ".") {
+				d.skipped = append(d.skipped, skip{File: name, Reason: "hidden"})
+				if e.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if e.IsDir() {
+				return nil
 			}
 			if ext := strings.ToLower(filepath.Ext(e.Name())); !dataExt[ext] {
 				d.skipped = append(d.skipped, skip{File: name, Reason: fmt.Sprintf("not a data file (extension %s)", ext)})
-				continue
+				return nil
 			}
-			if err := d.readFile(name, progress); err != nil {
-				return nil, err
-			}
+			return d.readFile(name, progress)
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return d, nil

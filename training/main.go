@@ -7,7 +7,8 @@
 //	training eval [flags] DATA...
 //	training classify [-m MODEL] [FILE|-]
 //
-// DATA is a file or a directory (every data file in it, by name order).
+// DATA is a file or a directory (every data file in it and in its
+// subdirectories, by name order, as `aws s3 sync` leaves feedback records).
 // Three formats are read, told apart by extension or, without one, by the
 // first line:
 //
