@@ -51,16 +51,25 @@ func BenchmarkColdStart(b *testing.B) {
 		}
 		return time.Since(p.Started)
 	}
-	var fnTimes, helloTimes []time.Duration
+	// SPAMCHECK_BASELINE_BOOTSTRAP names another build of the function
+	// (say, of an earlier commit) to measure in the same run.
+	baseline := os.Getenv("SPAMCHECK_BASELINE_BOOTSTRAP")
+	var fnTimes, helloTimes, baseTimes []time.Duration
 	for b.Loop() {
 		helloTimes = append(helloTimes, measure(hello, payload))
 		fnTimes = append(fnTimes, measure(fn, payload))
+		if baseline != "" {
+			baseTimes = append(baseTimes, measure(baseline, payload))
+		}
 	}
 	mf, mh := median(fnTimes), median(helloTimes)
 	b.ReportMetric(float64(mf.Microseconds())/1000, "spamcheck-ms")
 	b.ReportMetric(float64(mh.Microseconds())/1000, "hello-ms")
 	b.ReportMetric(float64(mf)/float64(mh), "ratio")
 	b.ReportMetric(float64(len(fnTimes)), "runs")
+	if baseline != "" {
+		b.ReportMetric(float64(median(baseTimes).Microseconds())/1000, "baseline-ms")
+	}
 }
 
 func median(d []time.Duration) time.Duration {

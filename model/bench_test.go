@@ -4,7 +4,7 @@ package model
 // the very bytes the binary embeds.
 
 import (
-	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -65,7 +65,7 @@ func BenchmarkLoadDefault(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(defaultModel)))
 	for b.Loop() {
-		if _, err := Load(bytes.NewReader(defaultModel)); err != nil {
+		if _, err := Load(strings.NewReader(defaultModel)); err != nil {
 			b.Fatal(err)
 		}
 	}

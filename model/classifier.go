@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -92,16 +91,13 @@ type Classifier struct {
 	stats      Stats
 	id         string
 
-	// vocab is the sorted vocabulary; counts[i] are the library's scaled
-	// counts of vocab[i] per class and weights[i] its (capped)
-	// log-likelihood ratio log P(token|spam) − log P(token|ham) from the
-	// library's estimates, as stored in the model file.
-	vocab   []string
-	counts  [][2]uint64
-	weights []float64
-	// table maps each known token to its index in vocab. Unknown tokens
-	// carry no weight.
-	table map[string]int32
+	// raw is the model file: the classifier scores straight from its
+	// vocabulary and index (see format.go), which start at the offsets
+	// entries and index; body is where the header ends.
+	raw                  string
+	body, entries, index int
+	// n is the number of tokens, slots the size of the index.
+	n, slots int
 	// prior is log(spam comments / ham comments): the prior log-odds
 	// from document counts, not token counts.
 	prior float64
@@ -139,28 +135,12 @@ func mapsClone(m map[Label]int) map[Label]int {
 func (c *Classifier) Thresholds() Thresholds { return c.thresholds }
 
 // WithThresholds returns a copy of c that uses t, for operators who override
-// the stored thresholds. The copy shares c's read-only tables.
+// the stored thresholds. The copy is a model of its own, with its own ID.
 func (c *Classifier) WithThresholds(t Thresholds) (*Classifier, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	cp := *c
-	cp.thresholds = t
-	if err := cp.refreshID(); err != nil {
-		return nil, err
-	}
-	return &cp, nil
-}
-
-// refreshID sets the ID to the start of the checksum the model would be
-// saved with, so a model has one ID in memory and on disk.
-func (c *Classifier) refreshID() error {
-	var buf bytes.Buffer
-	if err := c.Save(&buf); err != nil {
-		return err
-	}
-	c.id = "nb-" + hex.EncodeToString(buf.Bytes()[buf.Len()-sha256.Size:][:6])
-	return nil
+	return c.with(t, c.calib)
 }
 
 // WithCalibration returns a copy of c with calibration k.
@@ -168,12 +148,34 @@ func (c *Classifier) WithCalibration(k Calibration) (*Classifier, error) {
 	if err := k.validate(); err != nil {
 		return nil, err
 	}
-	cp := *c
-	cp.calib = k
-	if err := cp.refreshID(); err != nil {
+	return c.with(c.thresholds, k)
+}
+
+// with re-encodes c with other thresholds and calibration.
+func (c *Classifier) with(t Thresholds, k Calibration) (*Classifier, error) {
+	raw, err := encode(header{Tokenizer: c.cfg, Params: c.params, Thresholds: t, Calibration: k, Stats: c.stats},
+		[]byte(c.raw[c.body:len(c.raw)-sha256.Size]))
+	if err != nil {
 		return nil, err
 	}
-	return &cp, nil
+	return parse(string(raw))
+}
+
+// validateSettings checks everything but the vocabulary.
+func (c *Classifier) validateSettings() error {
+	if _, err := c.params.countScale(); err != nil {
+		return err
+	}
+	if err := c.thresholds.Validate(); err != nil {
+		return err
+	}
+	if err := c.calib.validate(); err != nil {
+		return err
+	}
+	if c.stats.Documents[Ham] <= 0 || c.stats.Documents[Spam] <= 0 {
+		return ErrNoData
+	}
+	return nil
 }
 
 // Train learns a classifier from labeled examples. It needs at least one
@@ -346,70 +348,30 @@ func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration,
 			weights[i] = w
 		}
 	}
-	return assemble(cfg, params, th, calib, stats, vocab, counts, weights, nil)
-}
-
-// assemble makes a classifier from its parts, validating them. Train and
-// Load both end here, so a loaded model scores exactly like the one that
-// was saved. sum is the model file's checksum when known (Load); otherwise
-// the model is encoded to compute it.
-func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats,
-	vocab []string, counts [][2]uint64, weights []float64, sum []byte) (*Classifier, error) {
-	scale, err := params.countScale()
+	raw, err := encode(header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats},
+		encodeBody(vocab, counts, weights))
 	if err != nil {
 		return nil, err
 	}
-	if err := th.Validate(); err != nil {
-		return nil, err
-	}
-	if err := calib.validate(); err != nil {
-		return nil, err
-	}
-	if stats.Documents[Ham] <= 0 || stats.Documents[Spam] <= 0 {
-		return nil, ErrNoData
-	}
-	var tokens [2]uint64
-	table := make(map[string]int32, len(vocab))
-	for i, t := range vocab {
-		w := weights[i]
-		if counts[i][0] > math.MaxInt32 || counts[i][1] > math.MaxInt32 {
-			return nil, fmt.Errorf("model: count %v of %q out of range", counts[i], t)
-		}
-		if math.IsNaN(w) || math.IsInf(w, 0) || (params.MaxWeight > 0 && math.Abs(w) > params.MaxWeight) {
-			return nil, fmt.Errorf("model: weight %v of %q out of range", w, t)
-		}
-		table[t] = int32(i)
-		tokens[0] += counts[i][0]
-		tokens[1] += counts[i][1]
-	}
-	stats.Tokens = map[Label]int{Ham: int(tokens[0] / scale), Spam: int(tokens[1] / scale)}
-	stats.Vocabulary = len(vocab)
-	c := &Classifier{
-		cfg: cfg, params: params, thresholds: th, calib: calib, stats: stats,
-		vocab: vocab, counts: counts, weights: weights, table: table,
-		// The prior comes from document counts. The library's own
-		// prior is token-count based, which favours whichever class
-		// writes longer comments.
-		prior: math.Log(float64(stats.Documents[Spam])) - math.Log(float64(stats.Documents[Ham])),
-	}
-	if sum == nil {
-		return c, c.refreshID()
-	}
-	c.id = "nb-" + hex.EncodeToString(sum[:6])
-	return c, nil
+	// Train and Load end in the same place, so a loaded model scores
+	// exactly like the one that was saved.
+	return parse(string(raw))
 }
 
 // Score classifies a comment. It never panics, whatever the input, and is
 // safe for concurrent use.
 func (c *Classifier) Score(cm Comment) Score {
-	toks := Tokenize(cm, c.cfg)
-	// The known tokens by vocabulary index, sorted so that repeats sit
+	tk := tokenizers.Get().(*tokenizer)
+	defer tokenizers.Put(tk)
+	toks := tk.run(cm, c.cfg)
+	// The known tokens by entry offset, sorted so that repeats sit
 	// together: counted once (binary) or with their multiplicity, and
 	// named in one reason each.
-	known := make([]int32, 0, len(toks))
+	known := tk.known[:0]
+	defer func() { tk.known = known[:0] }()
 	for _, t := range toks {
-		if i, ok := c.table[t]; ok {
-			known = append(known, i)
+		if off, _, ok := c.lookup(t); ok {
+			known = append(known, off)
 		}
 	}
 	slices.Sort(known)
@@ -420,7 +382,7 @@ func (c *Classifier) Score(cm Comment) Score {
 		for j < len(known) && known[j] == known[i] {
 			j++
 		}
-		w := c.weights[known[i]]
+		tok, w := c.entryAt(known[i])
 		if c.params.Binary {
 			n++
 		} else {
@@ -429,7 +391,7 @@ func (c *Classifier) Score(cm Comment) Score {
 		}
 		sum += w
 		if c.params.Reasons > 0 {
-			top = pushReason(top, Reason{Token: c.vocab[known[i]], Weight: w}, c.params.Reasons)
+			top = pushReason(top, Reason{Token: tok, Weight: w}, c.params.Reasons)
 		}
 		i = j
 	}
@@ -468,18 +430,15 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // Weight returns the log-likelihood ratio the model assigns to token, and
 // whether the token is known.
 func (c *Classifier) Weight(token string) (float64, bool) {
-	i, ok := c.table[token]
-	if !ok {
-		return 0, false
-	}
-	return c.weights[i] * c.calib.A, true
+	_, w, ok := c.lookup(token)
+	return w * c.calib.A, ok
 }
 
 // String describes the model in one line.
 func (c *Classifier) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "model %s: %d spam + %d ham comments, %d tokens, reject ≥ %.6g",
-		c.id, c.stats.Documents[Spam], c.stats.Documents[Ham], len(c.vocab), c.thresholds.Reject)
+		c.id, c.stats.Documents[Spam], c.stats.Documents[Ham], c.n, c.thresholds.Reject)
 	if c.thresholds.Review != 0 {
 		fmt.Fprintf(&b, ", review ≥ %.6g", c.thresholds.Review)
 	}

@@ -9,7 +9,7 @@ import (
 // YouTube Spam Collection; see the README for the command that rebuilds it.
 //
 //go:embed default.model
-var defaultModel []byte
+var defaultModel string
 
 // Default returns the model built into the program. Each call decodes a
 // fresh copy, so callers should load it once.

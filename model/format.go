@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,31 +13,39 @@ import (
 	"unicode/utf8"
 )
 
-// The model file format, version 2 (version 1 had no weights):
+// The model file format, version 3 (version 1 had no weights, version 2
+// no index):
 //
 //	magic       "SPAMCHECK-NB\n\x00\x00\x00" (16 bytes)
 //	version     uint32, big endian
 //	header      uvarint length, then JSON: tokenizer, params, thresholds,
 //	            calibration, training statistics
-//	vocabulary  uvarint count, then per token in strictly increasing
-//	            order: uvarint length, UTF-8 bytes, uvarint scaled ham
-//	            count, uvarint scaled spam count, float64 weight (IEEE 754
-//	            bits, big endian)
+//	vocabulary  uvarint count n, uvarint byte length, then per token in
+//	            strictly increasing order: uvarint length, UTF-8 bytes,
+//	            uvarint scaled ham count, uvarint scaled spam count,
+//	            float32 weight (IEEE 754 bits, big endian)
+//	index       uvarint slot count m (a power of two above n, or 0), then
+//	            m uint32 (big endian): 0 for an empty slot, else 1 + the
+//	            offset of an entry in the vocabulary; open addressing with
+//	            linear probing on the 64-bit FNV-1a hash of the token
 //	checksum    SHA-256 of everything before it (32 bytes)
 //
 // The counts are the library's learned state, written in a canonical order
 // (the library's own gob encoding follows map order, so two saves of one
 // model would differ); the weights are the estimates derived from them at
-// training time, stored so that loading is a table fill rather than a
-// retraining. The model's ID is the start of the checksum. Everything is
-// checked before a classifier is built, so a damaged file is an error,
-// never a half-loaded model.
+// training time. With the index, a model is scored straight from the file's
+// bytes: loading is a checksum and one validating pass, with no table to
+// build, which keeps a Lambda cold start short. The model's ID is the start
+// of the checksum. A damaged file is an error, never a half-loaded model.
 const (
 	magic         = "SPAMCHECK-NB\n\x00\x00\x00"
-	formatVersion = 2
+	formatVersion = 3
 	// maxModelBytes bounds what Load reads, so a wrong file cannot
 	// exhaust memory.
 	maxModelBytes = 512 << 20
+	// entryOverhead is the least an entry can take besides its token:
+	// a length, two counts and a weight.
+	entryOverhead = 1 + 1 + 1 + 4
 )
 
 type header struct {
@@ -47,31 +56,76 @@ type header struct {
 	Stats       Stats           `json:"training"`
 }
 
-// Save writes the model to w in the format Load reads. The output depends
-// only on the model, so saving the same model twice gives the same bytes.
-func (c *Classifier) Save(w io.Writer) error {
+// fnv1a is the 64-bit FNV-1a hash of s, the index's hash function: fixed,
+// so the index in a file stays valid for every build.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// encodeBody encodes the vocabulary section and its index: everything
+// after the header. vocab must be sorted.
+func encodeBody(vocab []string, counts [][2]uint64, weights []float64) []byte {
+	var entries []byte
+	offsets := make([]uint32, len(vocab))
+	for i, t := range vocab {
+		offsets[i] = uint32(len(entries))
+		entries = binary.AppendUvarint(entries, uint64(len(t)))
+		entries = append(entries, t...)
+		entries = binary.AppendUvarint(entries, counts[i][0])
+		entries = binary.AppendUvarint(entries, counts[i][1])
+		entries = binary.BigEndian.AppendUint32(entries, math.Float32bits(float32(weights[i])))
+	}
+	m := 0
+	if len(vocab) > 0 {
+		m = 1
+		for m < 2*len(vocab) {
+			m <<= 1
+		}
+	}
+	slots := make([]uint32, m)
+	for i, t := range vocab {
+		s := int(fnv1a(t) & uint64(m-1))
+		for slots[s] != 0 {
+			s = (s + 1) & (m - 1)
+		}
+		slots[s] = offsets[i] + 1
+	}
+	out := binary.AppendUvarint(nil, uint64(len(vocab)))
+	out = binary.AppendUvarint(out, uint64(len(entries)))
+	out = append(out, entries...)
+	out = binary.AppendUvarint(out, uint64(m))
+	for _, s := range slots {
+		out = binary.BigEndian.AppendUint32(out, s)
+	}
+	return out
+}
+
+// encode assembles a whole model file from its header and body.
+func encode(h header, body []byte) ([]byte, error) {
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return nil, fmt.Errorf("model: encode header: %w", err)
+	}
 	var buf bytes.Buffer
 	buf.WriteString(magic)
 	buf.Write(binary.BigEndian.AppendUint32(nil, formatVersion))
-	h, err := json.Marshal(header{Tokenizer: c.cfg, Params: c.params, Thresholds: c.thresholds, Calibration: c.calib, Stats: c.stats})
-	if err != nil {
-		return fmt.Errorf("model: encode header: %w", err)
-	}
-	buf.Write(binary.AppendUvarint(nil, uint64(len(h))))
-	buf.Write(h)
-	buf.Write(binary.AppendUvarint(nil, uint64(len(c.vocab))))
-	var tmp []byte
-	for i, t := range c.vocab {
-		tmp = binary.AppendUvarint(tmp[:0], uint64(len(t)))
-		tmp = append(tmp, t...)
-		tmp = binary.AppendUvarint(tmp, c.counts[i][0])
-		tmp = binary.AppendUvarint(tmp, c.counts[i][1])
-		tmp = binary.BigEndian.AppendUint64(tmp, math.Float64bits(c.weights[i]))
-		buf.Write(tmp)
-	}
+	buf.Write(binary.AppendUvarint(nil, uint64(len(hj))))
+	buf.Write(hj)
+	buf.Write(body)
 	sum := sha256.Sum256(buf.Bytes())
 	buf.Write(sum[:])
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	return buf.Bytes(), nil
+}
+
+// Save writes the model to w in the format Load reads. The output depends
+// only on the model, so saving the same model twice gives the same bytes.
+func (c *Classifier) Save(w io.Writer) error {
+	if _, err := io.WriteString(w, c.raw); err != nil {
 		return fmt.Errorf("model: write: %w", err)
 	}
 	return nil
@@ -85,72 +139,145 @@ func Load(r io.Reader) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: read: %w", err)
 	}
-	return parse(data)
-}
-
-// parse decodes a model file held in memory.
-func parse(data []byte) (*Classifier, error) {
 	if len(data) > maxModelBytes {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrFormat, maxModelBytes)
 	}
-	if len(data) < len(magic)+4 || string(data[:len(magic)]) != magic {
+	return parse(string(data))
+}
+
+// parse checks and decodes a model file held in memory. The classifier
+// scores straight from raw, which it keeps.
+func parse(raw string) (*Classifier, error) {
+	if len(raw) < len(magic)+4 || raw[:len(magic)] != magic {
 		return nil, ErrFormat
 	}
-	if v := binary.BigEndian.Uint32(data[len(magic):]); v != formatVersion {
+	if v := binary.BigEndian.Uint32([]byte(raw[len(magic) : len(magic)+4])); v != formatVersion {
 		return nil, fmt.Errorf("%w: file is version %d, this build reads version %d", ErrVersion, v, formatVersion)
 	}
-	if len(data) < len(magic)+4+sha256.Size {
+	if len(raw) < len(magic)+4+sha256.Size {
 		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
 	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if want := sha256.Sum256(body); !bytes.Equal(sum, want[:]) {
+	body := raw[:len(raw)-sha256.Size]
+	sum := sha256.Sum256([]byte(body))
+	if string(sum[:]) != raw[len(body):] {
 		return nil, fmt.Errorf("%w: checksum mismatch (truncated or modified)", ErrCorrupt)
 	}
-	d := decoder{b: body[len(magic)+4:]}
+	d := decoder{s: body, pos: len(magic) + 4}
 	var h header
-	if err := json.Unmarshal(d.chunk(), &h); d.err != nil || err != nil {
+	if err := json.Unmarshal([]byte(d.chunk()), &h); d.err != nil || err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, errors.Join(d.err, err))
 	}
-	n := d.uvarint()
-	// Each entry takes at least 11 bytes (length, one byte of token, two
-	// counts, the weight), which bounds what a damaged size may allocate.
-	if d.err != nil || n > uint64(len(d.b))/11 {
-		return nil, fmt.Errorf("%w: vocabulary size", ErrCorrupt)
-	}
-	// One string holds every token; the vocabulary slices it, saving an
-	// allocation per token.
-	all := string(d.b)
-	base := len(d.b)
-	vocab := make([]string, n)
-	counts := make([][2]uint64, n)
-	weights := make([]float64, n)
-	for i := range vocab {
-		t := d.chunk()
-		off := base - len(d.b) - len(t)
-		counts[i] = [2]uint64{d.uvarint(), d.uvarint()}
-		weights[i] = math.Float64frombits(d.uint64())
-		if d.err != nil {
-			return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, d.err)
-		}
-		vocab[i] = all[off : off+len(t)]
-		if !utf8.ValidString(vocab[i]) || (i > 0 && vocab[i-1] >= vocab[i]) {
-			return nil, fmt.Errorf("%w: token %d out of order or not UTF-8", ErrCorrupt, i)
-		}
-	}
-	if len(d.b) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes of trailing data", ErrCorrupt, len(d.b))
-	}
-	c, err := assemble(h.Tokenizer, h.Params, h.Thresholds, h.Calibration, h.Stats, vocab, counts, weights, sum)
-	if err != nil {
+	c := &Classifier{cfg: h.Tokenizer, params: h.Params, thresholds: h.Thresholds, calib: h.Calibration, stats: h.Stats,
+		raw: raw, body: d.pos, id: "nb-" + hex.EncodeToString(sum[:6])}
+	if err := c.validateSettings(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
+	n := d.uvarint()
+	size := d.uvarint()
+	if d.err != nil || size > uint64(len(body)-d.pos) || n > size/entryOverhead {
+		return nil, fmt.Errorf("%w: vocabulary size", ErrCorrupt)
+	}
+	c.entries, c.n = d.pos, int(n)
+	end := d.pos + int(size)
+	// One pass checks every entry: order, UTF-8, counts and weights,
+	// and totals the counts for the statistics.
+	var tokens [2]uint64
+	prev := ""
+	for i := 0; i < c.n; i++ {
+		t := d.chunk()
+		ham, spam := d.uvarint(), d.uvarint()
+		w := d.weight()
+		switch {
+		case d.err != nil || d.pos > end:
+			return nil, fmt.Errorf("%w: token %d: truncated", ErrCorrupt, i)
+		case i > 0 && prev >= t, !utf8.ValidString(t):
+			return nil, fmt.Errorf("%w: token %d out of order or not UTF-8", ErrCorrupt, i)
+		case ham > math.MaxInt32 || spam > math.MaxInt32:
+			return nil, fmt.Errorf("%w: token %q: counts out of range", ErrCorrupt, t)
+		case math.IsNaN(w) || math.IsInf(w, 0) || c.params.MaxWeight > 0 && math.Abs(w) > c.params.MaxWeight*(1+1e-6):
+			return nil, fmt.Errorf("%w: token %q: weight %v out of range", ErrCorrupt, t, w)
+		}
+		tokens[0] += ham
+		tokens[1] += spam
+		prev = t
+	}
+	if d.pos != end {
+		return nil, fmt.Errorf("%w: vocabulary length", ErrCorrupt)
+	}
+	m := d.uvarint()
+	if d.err != nil || m&(m-1) != 0 || (m == 0) != (n == 0) || m <= n || uint64(len(body)-d.pos) != 4*m {
+		return nil, fmt.Errorf("%w: index", ErrCorrupt)
+	}
+	c.index, c.slots = d.pos, int(m)
+	// Every slot is empty or points inside the vocabulary; lookups check
+	// what they find there, so no index, however wrong, can make one
+	// read out of bounds.
+	filled := 0
+	for s := 0; s < c.slots; s++ {
+		if v := c.slot(s); v != 0 {
+			if uint64(v-1) >= size {
+				return nil, fmt.Errorf("%w: index slot %d out of range", ErrCorrupt, s)
+			}
+			filled++
+		}
+	}
+	if filled != c.n {
+		return nil, fmt.Errorf("%w: index holds %d tokens, vocabulary %d", ErrCorrupt, filled, c.n)
+	}
+	scale, _ := c.params.countScale()
+	c.stats.Tokens = map[Label]int{Ham: int(tokens[0] / scale), Spam: int(tokens[1] / scale)}
+	c.stats.Vocabulary = c.n
+	c.prior = math.Log(float64(c.stats.Documents[Spam])) - math.Log(float64(c.stats.Documents[Ham]))
 	return c, nil
 }
 
-// decoder reads the model file's fields from a byte slice, remembering the
-// first error.
+// slot returns the value of index slot s.
+func (c *Classifier) slot(s int) uint32 {
+	at := c.index + 4*s
+	return uint32(c.raw[at])<<24 | uint32(c.raw[at+1])<<16 | uint32(c.raw[at+2])<<8 | uint32(c.raw[at+3])
+}
+
+// lookup finds token in the index and returns the offset of its entry
+// (relative to the vocabulary) and its weight.
+func (c *Classifier) lookup(token string) (int, float64, bool) {
+	if c.slots == 0 {
+		return 0, 0, false
+	}
+	mask := c.slots - 1
+	for s, probes := int(fnv1a(token))&mask, 0; probes < c.slots; s, probes = (s+1)&mask, probes+1 {
+		v := c.slot(s)
+		if v == 0 {
+			return 0, 0, false
+		}
+		off := int(v - 1)
+		d := decoder{s: c.raw[:c.index], pos: c.entries + off}
+		if t := d.chunk(); d.err == nil && t == token {
+			d.uvarint()
+			d.uvarint()
+			w := d.weight()
+			if d.err == nil {
+				return off, w, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// entryAt returns the token (a substring of the file) and the weight of
+// the entry at off, found by lookup.
+func (c *Classifier) entryAt(off int) (string, float64) {
+	d := decoder{s: c.raw[:c.index], pos: c.entries + off}
+	t := d.chunk()
+	d.uvarint()
+	d.uvarint()
+	return t, d.weight()
+}
+
+// decoder reads the model file's fields from a string, remembering the
+// first error; it never reads out of bounds.
 type decoder struct {
-	b   []byte
+	s   string
+	pos int
 	err error
 }
 
@@ -158,39 +285,46 @@ func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errors.New("bad varint")
-		return 0
+	var v uint64
+	for shift := uint(0); ; shift += 7 {
+		if d.pos >= len(d.s) || shift > 63 {
+			d.err = errors.New("bad varint")
+			return 0
+		}
+		b := d.s[d.pos]
+		d.pos++
+		v |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			return v
+		}
 	}
-	d.b = d.b[n:]
-	return v
 }
 
-func (d *decoder) uint64() uint64 {
+// weight reads a float32 weight.
+func (d *decoder) weight() float64 {
 	if d.err != nil {
 		return 0
 	}
-	if len(d.b) < 8 {
+	if len(d.s)-d.pos < 4 {
 		d.err = io.ErrUnexpectedEOF
 		return 0
 	}
-	v := binary.BigEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return v
+	s := d.s[d.pos:]
+	d.pos += 4
+	return float64(math.Float32frombits(uint32(s[0])<<24 | uint32(s[1])<<16 | uint32(s[2])<<8 | uint32(s[3])))
 }
 
-// chunk reads a length-prefixed byte string.
-func (d *decoder) chunk() []byte {
+// chunk reads a length-prefixed string.
+func (d *decoder) chunk() string {
 	n := d.uvarint()
 	if d.err != nil {
-		return nil
+		return ""
 	}
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.s)-d.pos) {
 		d.err = fmt.Errorf("length %d out of range", n)
-		return nil
+		return ""
 	}
-	v := d.b[:n]
-	d.b = d.b[n:]
+	v := d.s[d.pos : d.pos+int(n)]
+	d.pos += int(n)
 	return v
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"reflect"
@@ -115,34 +116,72 @@ func split(tb testing.TB, data []byte) parts {
 	}
 	p.header = chunk()
 	p.n = uvarint()
+	uvarint() // the vocabulary's byte length, recomputed by encode
 	for i := uint64(0); i < p.n; i++ {
 		e := entry{tok: string(chunk())}
 		e.ham, e.spam = uvarint(), uvarint()
-		var w [8]byte
+		var w [4]byte
 		if n, _ := r.Read(w[:]); n != len(w) {
 			tb.Fatalf("split: token %q: short weight", e.tok)
 		}
-		e.weight = math.Float64frombits(binary.BigEndian.Uint64(w[:]))
+		e.weight = float64(math.Float32frombits(binary.BigEndian.Uint32(w[:])))
 		p.vocab = append(p.vocab, e)
 	}
+	m := uvarint() // the index, rebuilt by encode
+	if uint64(r.Len()) < 4*m {
+		tb.Fatalf("split: index of %d slots, %d bytes left", m, r.Len())
+	}
+	r.Seek(int64(4*m), io.SeekCurrent)
 	if r.Len() != 0 {
 		tb.Fatalf("split: %d bytes left over", r.Len())
 	}
 	return p
 }
 
+// encode puts the parts back together, with the vocabulary's byte length
+// and the hash index (64-bit FNV-1a, linear probing; see format.go)
+// computed for the entries as they now are.
 func (p parts) encode() []byte {
 	b := []byte(fileMagic)
 	b = binary.BigEndian.AppendUint32(b, p.version)
 	b = binary.AppendUvarint(b, uint64(len(p.header)))
 	b = append(b, p.header...)
 	b = binary.AppendUvarint(b, p.n)
-	for _, e := range p.vocab {
-		b = binary.AppendUvarint(b, uint64(len(e.tok)))
-		b = append(b, e.tok...)
-		b = binary.AppendUvarint(b, e.ham)
-		b = binary.AppendUvarint(b, e.spam)
-		b = binary.BigEndian.AppendUint64(b, math.Float64bits(e.weight))
+	var entries []byte
+	offsets := make([]uint32, len(p.vocab))
+	for i, e := range p.vocab {
+		offsets[i] = uint32(len(entries))
+		entries = binary.AppendUvarint(entries, uint64(len(e.tok)))
+		entries = append(entries, e.tok...)
+		entries = binary.AppendUvarint(entries, e.ham)
+		entries = binary.AppendUvarint(entries, e.spam)
+		entries = binary.BigEndian.AppendUint32(entries, math.Float32bits(float32(e.weight)))
+	}
+	b = binary.AppendUvarint(b, uint64(len(entries)))
+	b = append(b, entries...)
+	m := 0
+	if len(p.vocab) > 0 {
+		m = 1
+		for m < 2*len(p.vocab) {
+			m <<= 1
+		}
+	}
+	slots := make([]uint32, m)
+	for i, e := range p.vocab {
+		h := uint64(14695981039346656037)
+		for j := 0; j < len(e.tok); j++ {
+			h ^= uint64(e.tok[j])
+			h *= 1099511628211
+		}
+		k := int(h & uint64(m-1))
+		for slots[k] != 0 {
+			k = (k + 1) & (m - 1)
+		}
+		slots[k] = offsets[i] + 1
+	}
+	b = binary.AppendUvarint(b, uint64(m))
+	for _, v := range slots {
+		b = binary.BigEndian.AppendUint32(b, v)
 	}
 	return withChecksum(append(b, p.extra...))
 }
@@ -300,10 +339,10 @@ func TestLoadFlippedByte(t *testing.T) {
 
 func TestLoadWrongVersion(t *testing.T) {
 	data := mustSave(t, smallModel(t))
-	if p := split(t, data); p.version != 2 {
-		t.Fatalf("saved version = %d, want 2", p.version)
+	if p := split(t, data); p.version != 3 {
+		t.Fatalf("saved version = %d, want 3", p.version)
 	}
-	for _, v := range []uint32{0, 1, 3, math.MaxUint32} {
+	for _, v := range []uint32{0, 1, 2, 4, math.MaxUint32} {
 		t.Run(fmt.Sprint(v), func(t *testing.T) {
 			p := split(t, data)
 			p.version = v
@@ -432,8 +471,8 @@ func TestDefault(t *testing.T) {
 	if err := info.Thresholds.Validate(); err != nil {
 		t.Errorf("Default thresholds: %v", err)
 	}
-	if info.Format != 2 || info.Stats.Vocabulary == 0 || !strings.HasPrefix(info.ID, "nb-") {
-		t.Errorf("Default Info = %+v: want format 2, a vocabulary and an nb- ID", info)
+	if info.Format != 3 || info.Stats.Vocabulary == 0 || !strings.HasPrefix(info.ID, "nb-") {
+		t.Errorf("Default Info = %+v: want format 3, a vocabulary and an nb- ID", info)
 	}
 	if info.Tokenizer != model.DefaultTokenizer {
 		t.Errorf("Default tokenizer = %+v, want %+v", info.Tokenizer, model.DefaultTokenizer)

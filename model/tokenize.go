@@ -75,17 +75,30 @@ const (
 // cfg asks, adds bigrams, style tokens and metadata tokens. It accepts any
 // input, including invalid UTF-8, and never panics.
 func Tokenize(c Comment, cfg TokenizerConfig) []string {
-	max := cfg.MaxTokens
-	if max <= 0 {
-		max = DefaultMaxTokens
+	var t tokenizer
+	t.out = make([]string, 0, min(cfg.maxTokens(), 16+len(c.Text)/3))
+	return t.run(c, cfg)
+}
+
+func (cfg TokenizerConfig) maxTokens() int {
+	if cfg.MaxTokens <= 0 {
+		return DefaultMaxTokens
 	}
-	t := tokenizer{cfg: cfg, max: max, out: make([]string, 0, min(max, 16+len(c.Text)/3))}
+	return cfg.MaxTokens
+}
+
+// run tokenizes c into t.out, reusing t's buffers.
+func (t *tokenizer) run(c Comment, cfg TokenizerConfig) []string {
+	*t = tokenizer{cfg: cfg, max: cfg.maxTokens(), out: t.out[:0], stream: t.stream[:0], known: t.known}
 	t.text(c.Text)
 	if cfg.Metadata {
 		t.metadata(c)
 	}
 	return t.out
 }
+
+// tokenizers recycles the buffers Score tokenizes into.
+var tokenizers = sync.Pool{New: func() any { return new(tokenizer) }}
 
 type tokenizer struct {
 	cfg   TokenizerConfig
@@ -95,6 +108,8 @@ type tokenizer struct {
 	// stream is the text's words (and number tokens) in order, from
 	// which bigrams are made at the end.
 	stream []string
+	// known is Score's buffer of vocabulary hits.
+	known []int
 }
 
 func (t *tokenizer) emit(tok string) {
