@@ -177,7 +177,7 @@ func BenchmarkRSS(b *testing.B) {
 }
 
 // rssOf returns the resident set size of the running process whose command
-// is exe, read from /proc.
+// is exe.
 func rssOf(tb testing.TB, exe string) int64 {
 	tb.Helper()
 	exe, _ = filepath.Abs(exe)
@@ -187,15 +187,8 @@ func rssOf(tb testing.TB, exe string) int64 {
 		if err != nil || !strings.HasPrefix(string(cmd), exe+"\x00") && string(cmd) != exe {
 			continue
 		}
-		status, err := os.ReadFile(filepath.Join(d, "status"))
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(status), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-				kb, _ := strconv.ParseInt(f[1], 10, 64)
-				return kb << 10
-			}
+		if pid, err := strconv.Atoi(filepath.Base(d)); err == nil {
+			return rssOfPid(tb, pid)
 		}
 	}
 	tb.Fatalf("no running process %s", exe)
