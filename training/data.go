@@ -265,6 +265,10 @@ func csvColumns(header []string) (csvCols, error) {
 	return c, nil
 }
 
+// restOfFile is the reason reported for the lines of a CSV file after a
+// parse error: a note about lines left unread, not a row.
+const restOfFile = "rest of file not read after the CSV error"
+
 func (d *dataset) readCSV(name, src string, data []byte) error {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -287,25 +291,28 @@ func (d *dataset) readCSV(name, src string, data []byte) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// A row whose first field is bad has no field positions,
+			// so the line comes from the error.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
-				if pe.Err == csv.ErrFieldCount {
-					continue // FieldsPerRecord is -1; not reached
-				}
 			}
 			d.rows++
 			d.skip(name, line, "bad CSV: "+err.Error())
 			// encoding/csv cannot resynchronise after a quoting
-			// error, so the rest of the file is reported too.
-			d.skip(name, line, "rest of file not read after the CSV error")
+			// error, so the lines after it, if any, are reported
+			// from the first one not read.
+			if off := r.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
+				d.skip(name, bytes.Count(data[:off], []byte("\n"))+1, restOfFile)
+			}
 			return nil
 		}
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue
 		}
+		line, _ := r.FieldPos(0)
 		d.rows++
 		if cols.text >= len(row) || cols.label >= len(row) {
 			d.skip(name, line, fmt.Sprintf("row has %d fields, header has %d", len(row), len(header)))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -52,6 +53,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
+	plotFile := fs.String("plot", "", "also draw the ROC curve and the score histograms to this SVG `file`")
 	opts := learnFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -73,6 +75,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *k < 2 {
 		return usagef("eval: -k %d: want at least 2", *k)
+	}
+	if *plotFile != "" && !strings.EqualFold(filepath.Ext(*plotFile), ".svg") {
+		return usagef("eval: -plot %s: the figure is SVG, so the file name must end in .svg", *plotFile)
 	}
 	o, err := opts()
 	if err != nil {
@@ -103,6 +108,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	if *plotFile != "" {
+		if err := writeAtomic(*plotFile, r.writePlot); err != nil {
+			return fmt.Errorf("write plot %s: %w", *plotFile, err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

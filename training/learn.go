@@ -85,19 +85,26 @@ func labelsOf(examples []model.Example) []bool {
 	return out
 }
 
+// byLabel returns the indexes of the spam and of the ham examples, each
+// list shuffled by rng.
+func byLabel(examples []model.Example, rng *rand.Rand) [2][]int {
+	var out [2][]int
+	for k, l := range []model.Label{model.Spam, model.Ham} {
+		for i, e := range examples {
+			if e.Label == l {
+				out[k] = append(out[k], i)
+			}
+		}
+		rng.Shuffle(len(out[k]), func(a, b int) { out[k][a], out[k][b] = out[k][b], out[k][a] })
+	}
+	return out
+}
+
 // stratifiedFolds assigns each example to one of k folds, keeping the share
 // of spam in each fold close to the whole, deterministically for a seed.
 func stratifiedFolds(examples []model.Example, k int, seed uint64) []int {
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	fold := make([]int, len(examples))
-	for _, l := range []model.Label{model.Spam, model.Ham} {
-		var idx []int
-		for i, e := range examples {
-			if e.Label == l {
-				idx = append(idx, i)
-			}
-		}
-		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+	for _, idx := range byLabel(examples, rand.New(rand.NewPCG(seed, 0x5eed))) {
 		for j, i := range idx {
 			fold[i] = j % k
 		}
@@ -108,16 +115,8 @@ func stratifiedFolds(examples []model.Example, k int, seed uint64) []int {
 // holdoutSplit marks a stratified random fraction of examples for testing:
 // round(frac·n) of each label, the same for a given seed.
 func holdoutSplit(examples []model.Example, frac float64, seed uint64) []bool {
-	rng := rand.New(rand.NewPCG(seed, 0x7e57))
 	test := make([]bool, len(examples))
-	for _, l := range []model.Label{model.Spam, model.Ham} {
-		var idx []int
-		for i, e := range examples {
-			if e.Label == l {
-				idx = append(idx, i)
-			}
-		}
-		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+	for _, idx := range byLabel(examples, rand.New(rand.NewPCG(seed, 0x7e57))) {
 		for _, i := range idx[:int(math.Round(frac*float64(len(idx))))] {
 			test[i] = true
 		}
@@ -187,14 +186,7 @@ func pickThreshold(scores []float64, spam []bool, maxHam float64) float64 {
 // maximum likelihood (Newton's method), with Platt's smoothed targets so
 // perfectly separated data gives a finite slope.
 func fitCalibration(x []float64, spam []bool) model.Calibration {
-	var np, nn float64
-	for _, s := range spam {
-		if s {
-			np++
-		} else {
-			nn++
-		}
-	}
+	np, nn := countClasses(spam)
 	tp, tn := (np+1)/(np+2), 1/(nn+2)
 	a, b := 1.0, 0.0
 	loss := func(a, b float64) float64 {

@@ -25,7 +25,9 @@
 //
 // Labels may be spam/ham, 1/0, true/false or yes/no. Rows that cannot be
 // used (bad JSON, no label, empty text…) are reported with file and line;
-// nothing is dropped silently.
+// nothing is dropped silently. A quoting error in a CSV file ends the
+// reading of that file, since the rows after it cannot be told apart
+// reliably: the bad row and the unread rest are both reported.
 //
 // # train
 //
@@ -40,11 +42,12 @@
 // # eval
 //
 // eval measures how well the training procedure generalises, with one of
-// three protocols:
+// four protocols:
 //
-//   - k-fold cross-validation (the default; -folds k),
+//   - stratified k-fold cross-validation (the default; -k folds, 10),
 //   - leave-one-source-out (-by-source): each file in turn is the test set
 //     and a model trained on the others is tested on it,
+//   - a stratified train/test split (-holdout FRACTION, e.g. 0.3),
 //   - train on DATA, test on -test FILE (repeatable).
 //
 // Every test model is trained exactly as train would train it, threshold
@@ -52,6 +55,14 @@
 // precision, recall, F1, the share of ham rejected, MCC, ROC AUC, recall at
 // ≤ 1% ham rejected, the confusion matrix and a per-source breakdown; -json
 // prints the same as JSON.
+//
+// -plot FILE.svg also draws the results as an SVG figure, titled with the
+// protocol, ROC AUC, F1 and the share of ham rejected. On the left, the ROC
+// curve of the pooled test scores: ham rejected (on a log scale, zero at the
+// left edge) against spam recall, with a dot where the models' own
+// thresholds landed and a line at 1% ham rejected. On the right, histograms
+// of the scores (log-odds) of ham and of spam, each as a share of its class,
+// with a dashed line at each model's reject threshold.
 //
 // # classify
 //

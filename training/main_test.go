@@ -184,6 +184,8 @@ func TestErrors(t *testing.T) {
 		{"unwritable output", []string{"train", "-o", filepath.Join(dir, "no", "such", "dir", "m"), corpus}, false, "write model"},
 		{"eval two protocols", []string{"eval", "-by-source", "-holdout", "0.3", corpus}, true, "choose one"},
 		{"eval one source", []string{"eval", "-by-source", onlySpam}, false, "at least one spam and one ham"},
+		{"eval plot not SVG", []string{"eval", "-plot", filepath.Join(dir, "roc.png"), corpus}, true, "must end in .svg"},
+		{"eval plot unwritable", []string{"eval", "-k", "2", "-plot", filepath.Join(dir, "no", "such", "dir", "roc.svg"), corpus}, false, "write plot"},
 		{"classify missing model", []string{"classify", "-m", filepath.Join(dir, "nope")}, false, "no such file"},
 		{"classify not a model", []string{"classify", "-m", onlySpam}, false, "not a model file"},
 		{"classify two inputs", []string{"classify", "a", "b"}, true, "at most one input"},

@@ -122,14 +122,7 @@ func rocCurve(scores []float64, spam []bool) []rocPoint {
 		idx[i] = i
 	}
 	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
-	var np, nn float64
-	for _, s := range spam {
-		if s {
-			np++
-		} else {
-			nn++
-		}
-	}
+	np, nn := countClasses(spam)
 	pts := []rocPoint{{Threshold: math.Inf(1)}}
 	var tp, fp float64
 	for i := 0; i < len(idx); {
@@ -158,4 +151,16 @@ func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
 		}
 	}
 	return best
+}
+
+// countClasses counts the spam (np) and ham (nn) labels.
+func countClasses(spam []bool) (np, nn float64) {
+	for _, s := range spam {
+		if s {
+			np++
+		} else {
+			nn++
+		}
+	}
+	return np, nn
 }

@@ -144,13 +144,40 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 	return d, nil
 }
 
-// writeModel saves c to name atomically: a temporary file in the same
-// directory, synced, then renamed over name.
-func writeModel(name string, c *model.Classifier) (err error) {
-	dir := filepath.Dir(name)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+// writeModel saves c to name atomically (see writeAtomic).
+func writeModel(name string, c *model.Classifier) error {
+	if err := writeAtomic(name, c.Save); err != nil {
+		return fmt.Errorf("write model %s: %w", name, err)
+	}
+	return nil
+}
+
+// tempFile is what writeAtomic needs of its temporary file.
+type tempFile interface {
+	io.Writer
+	Name() string
+	Sync() error
+	Close() error
+}
+
+// createTemp creates writeAtomic's temporary file. Tests replace it to
+// make writes fail as they do on a full disk.
+var createTemp = func(dir, pattern string) (tempFile, error) {
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
-		return fmt.Errorf("write model: %w", err)
+		return nil, err
+	}
+	return f, nil
+}
+
+// writeAtomic has write fill a temporary file in name's directory, syncs
+// it and renames it over name, so that name is either what it was or the
+// whole new content, however the write ends. On failure the temporary
+// file is removed.
+func writeAtomic(name string, write func(io.Writer) error) (err error) {
+	f, err := createTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -158,20 +185,17 @@ func writeModel(name string, c *model.Classifier) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if err = c.Save(f); err != nil {
-		return fmt.Errorf("write model %s: %w", name, err)
+	if err = write(f); err != nil {
+		return err
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write model %s: %w", name, err)
+		return err
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("write model %s: %w", name, err)
+		return err
 	}
 	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("write model %s: %w", name, err)
+		return err
 	}
-	if err = os.Rename(f.Name(), name); err != nil {
-		return fmt.Errorf("write model %s: %w", name, err)
-	}
-	return nil
+	return os.Rename(f.Name(), name)
 }
