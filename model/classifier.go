@@ -41,6 +41,23 @@ type Params struct {
 	// have; 0.5 halves that effect in log space and measurably ranks
 	// comments better. 0 is textbook naive Bayes.
 	LengthNorm float64 `json:"length_norm"`
+	// Window, when not 0, also scores each stretch of Window words (with
+	// their bigrams and the comment's other tokens) of a comment longer
+	// than 2·Window words, and takes the spammiest stretch, less
+	// WindowPenalty, when it beats the whole comment. Padding a pitch with
+	// ordinary words (a good-word attack) dilutes the whole comment's
+	// evidence but not that of the stretches inside the pitch. Shorter
+	// comments are scored whole, as a window would be most of them.
+	// Models written before it existed have 0.
+	Window int `json:"window,omitempty"`
+	// WindowPenalty, in nats, is subtracted from the best stretch's
+	// log-odds: the best of many stretches scores higher than a typical
+	// one by chance, and a stretch should win only when clearly spammier
+	// than the comment it is part of. The defaults, 20 words and 2 nats,
+	// keep the seed spam rejected however many ordinary words follow it
+	// and leave the share of ham rejected in the quality figures as it
+	// was (model/adversarial_test.go).
+	WindowPenalty float64 `json:"window_penalty,omitempty"`
 	// Reasons is how many reasons Score returns.
 	Reasons int `json:"reasons"`
 }
@@ -48,7 +65,8 @@ type Params struct {
 // DefaultParams are the settings new models are trained with; they were
 // chosen by leave-one-video-out evaluation on the YouTube Spam Collection
 // (see the README).
-var DefaultParams = Params{Smoothing: 0.2, Binary: true, MinCount: 1, MaxWeight: 5, LengthNorm: 0.5, Reasons: 5}
+var DefaultParams = Params{Smoothing: 0.2, Binary: true, MinCount: 1, MaxWeight: 5, LengthNorm: 0.5,
+	Window: 20, WindowPenalty: 2, Reasons: 5}
 
 // Calibration maps the naive Bayes log-odds x to calibrated log-odds
 // A·x + B (Platt scaling), fitted on cross-validated scores. Naive Bayes
@@ -275,7 +293,8 @@ func (p Params) countScale() (uint64, error) {
 		return 0, fmt.Errorf("model: smoothing %v must be 1/k for a whole number k ≤ 1e6", p.Smoothing)
 	}
 	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
-		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) {
+		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
+		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) {
 		return 0, fmt.Errorf("model: bad params %+v", p)
 	}
 	return uint64(k), nil
@@ -366,23 +385,56 @@ func (c *Classifier) Score(cm Comment) Score {
 	toks := tk.run(cm, c.cfg)
 	// The known tokens by entry offset, sorted so that repeats sit
 	// together: counted once (binary) or with their multiplicity, and
-	// named in one reason each.
-	known := tk.known[:0]
-	defer func() { tk.known = known[:0] }()
+	// named in one reason each. Long comments also keep each token's
+	// offset (-1 when unknown) in order, for the windows.
+	known, pos := tk.known[:0], tk.pos[:0]
+	defer func() { tk.known, tk.pos = known[:0], pos[:0] }()
+	windowed := c.params.Window > 0 && tk.bigramStart-tk.wordStart > 2*c.params.Window
 	for _, t := range toks {
-		if off, _, ok := c.lookup(t); ok {
+		off, _, ok := c.lookup(t)
+		if ok {
 			known = append(known, off)
+		} else {
+			off = -1
+		}
+		if windowed {
+			pos = append(pos, off)
 		}
 	}
 	slices.Sort(known)
+	sum, n, top := c.evidence(known, make([]Reason, 0, c.params.Reasons+1))
+	lo, scale := c.logOdds(sum, n)
+	if windowed {
+		var at int
+		at, known = c.bestWindow(tk, pos, known)
+		known = c.window(tk, pos, known[:0], at)
+		sum, n, wtop := c.evidence(known, make([]Reason, 0, c.params.Reasons+1))
+		if wlo, wscale := c.logOdds(sum, n); wlo-c.params.WindowPenalty > lo {
+			lo, scale, top = wlo-c.params.WindowPenalty, wscale, wtop
+		}
+	}
+	// Each token's share of the log-odds, after length normalisation and
+	// calibration, so the reasons add up (with the prior, less the window
+	// penalty when a window decided) to LogOdds.
+	for i := range top {
+		top[i].Weight = round3(top[i].Weight * scale)
+	}
+	return Score{SpamProbability: Sigmoid(lo), LogOdds: lo, Verdict: c.thresholds.verdict(lo), Reasons: top}
+}
+
+// evidence sums the weights of the tokens at the sorted entry offsets
+// offs, counting repeats once (binary) or with their multiplicity, and
+// returns the sum, the number of tokens counted and top with the
+// strongest of them appended as reasons (weights not yet scaled); top
+// may be nil when no reasons are wanted.
+func (c *Classifier) evidence(offs []int, top []Reason) (float64, int, []Reason) {
 	sum, n := 0.0, 0
-	top := make([]Reason, 0, c.params.Reasons+1)
-	for i := 0; i < len(known); {
+	for i := 0; i < len(offs); {
 		j := i + 1
-		for j < len(known) && known[j] == known[i] {
+		for j < len(offs) && offs[j] == offs[i] {
 			j++
 		}
-		tok, w := c.entryAt(known[i])
+		tok, w := c.entryAt(offs[i])
 		if c.params.Binary {
 			n++
 		} else {
@@ -390,22 +442,68 @@ func (c *Classifier) Score(cm Comment) Score {
 			n += j - i
 		}
 		sum += w
-		if c.params.Reasons > 0 {
+		if top != nil && c.params.Reasons > 0 {
 			top = pushReason(top, Reason{Token: tok, Weight: w}, c.params.Reasons)
 		}
 		i = j
 	}
-	// Each token's share of the log-odds, after length normalisation and
-	// calibration, so the reasons add up (with the prior) to LogOdds.
-	scale := c.calib.A
+	return sum, n, top
+}
+
+// logOdds turns the summed evidence of n tokens into calibrated log-odds,
+// and returns the factor each token's weight was scaled by.
+func (c *Classifier) logOdds(sum float64, n int) (lo, scale float64) {
+	scale = c.calib.A
 	if c.params.LengthNorm > 0 && n > 1 {
 		scale /= math.Pow(float64(n), c.params.LengthNorm)
 	}
-	lo := c.calib.A*c.prior + scale*sum + c.calib.B
-	for i := range top {
-		top[i].Weight = round3(top[i].Weight * scale)
+	return c.calib.A*c.prior + scale*sum + c.calib.B, scale
+}
+
+// bestWindow returns the first word of the spammiest window of a comment
+// of more than Params.Window words. Windows start every half window, the
+// last one ending with the comment. pos holds each token's entry offset or
+// -1, in token order; buf is scratch space, returned for reuse.
+func (c *Classifier) bestWindow(tk *tokenizer, pos, buf []int) (int, []int) {
+	size, words := c.params.Window, tk.bigramStart-tk.wordStart
+	best, bestAt := math.Inf(-1), 0
+	for at := 0; ; at += max(size/2, 1) {
+		at = min(at, words-size)
+		buf = c.window(tk, pos, buf[:0], at)
+		if lo, _ := c.logOdds(c.sum(buf)); lo > best {
+			best, bestAt = lo, at
+		}
+		if at+size >= words {
+			return bestAt, buf
+		}
 	}
-	return Score{SpamProbability: Sigmoid(lo), LogOdds: lo, Verdict: c.thresholds.verdict(lo), Reasons: top}
+}
+
+// window appends to buf, sorted, the entry offsets of the tokens of the
+// window of Params.Window words from word at: its words, the bigrams
+// inside it and the tokens of the whole comment (links, style, metadata).
+func (c *Classifier) window(tk *tokenizer, pos, buf []int, at int) []int {
+	size, pairs := c.params.Window, tk.bigramEnd-tk.bigramStart
+	for _, r := range [...][2]int{
+		{0, tk.wordStart},
+		{tk.wordStart + at, tk.wordStart + at + size},
+		{tk.bigramStart + min(at, pairs), tk.bigramStart + min(at+size-1, pairs)},
+		{tk.bigramEnd, len(pos)},
+	} {
+		for _, off := range pos[r[0]:r[1]] {
+			if off >= 0 {
+				buf = append(buf, off)
+			}
+		}
+	}
+	slices.Sort(buf)
+	return buf
+}
+
+// sum is evidence without reasons.
+func (c *Classifier) sum(offs []int) (float64, int) {
+	s, n, _ := c.evidence(offs, nil)
+	return s, n
 }
 
 // pushReason keeps top as the n reasons of largest |weight|, strongest
