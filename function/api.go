@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -166,7 +167,7 @@ func (s *server) check(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	s.logVerdicts(r, out, n, len(body), start)
+	s.logVerdicts(r.Context(), r.URL.Path, out, n, len(body), start)
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -237,8 +238,8 @@ func (s *server) score(c model.Comment) checkResult {
 
 // logVerdicts logs one line per request: sizes, timing and verdicts, never
 // the comment text or its author.
-func (s *server) logVerdicts(r *http.Request, out any, n, size int, start time.Time) {
-	attrs := []any{"route", r.URL.Path, "comments", n, "bytes", size, "latency_us", time.Since(start).Microseconds()}
+func (s *server) logVerdicts(ctx context.Context, route string, out any, n, size int, start time.Time) {
+	attrs := []any{"route", route, "comments", n, "bytes", size, "latency_us", time.Since(start).Microseconds()}
 	var first checkResult
 	switch v := out.(type) {
 	case checkResult:
@@ -255,14 +256,14 @@ func (s *server) logVerdicts(r *http.Request, out any, n, size int, start time.T
 		if s.shadow {
 			attrs = append(attrs, "shadow_review", counts["shadow_review"], "shadow_reject", counts["shadow_reject"])
 		}
-		s.log.InfoContext(r.Context(), "checked batch", attrs...)
+		s.log.InfoContext(ctx, "checked batch", attrs...)
 		return
 	}
 	attrs = append(attrs, "verdict", first.Verdict, "spam_probability", first.SpamProbability)
 	if s.shadow {
 		attrs = append(attrs, "shadow_verdict", first.WouldBe)
 	}
-	s.log.InfoContext(r.Context(), "checked", attrs...)
+	s.log.InfoContext(ctx, "checked", attrs...)
 }
 
 // readJSON checks the content type and size of a request and returns its

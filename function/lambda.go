@@ -95,8 +95,7 @@ func (s *server) invokeDirect(ctx context.Context, payload json.RawMessage) any 
 		s.log.InfoContext(ctx, "check rejected", "status", aerr.Status, "code", aerr.Code, "bytes", len(payload), "invoke", "direct")
 		return map[string]*apiError{"error": aerr}
 	}
-	r, _ := http.NewRequestWithContext(ctx, http.MethodPost, "/v1/check", nil)
-	s.logVerdicts(r, out, n, len(payload), start)
+	s.logVerdicts(ctx, "direct invoke", out, n, len(payload), start)
 	return out
 }
 

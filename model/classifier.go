@@ -282,6 +282,12 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	return c, nil
 }
 
+// Validate reports whether p can be used for training.
+func (p Params) Validate() error {
+	_, err := p.countScale()
+	return err
+}
+
 // countScale returns k = 1/Smoothing, the factor counts are multiplied by
 // so that the library's add-one smoothing acts as add-α smoothing.
 func (p Params) countScale() (uint64, error) {

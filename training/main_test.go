@@ -292,3 +292,14 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestTrainWithoutOptionalFeatures: every tokenizer feature can be turned
+// off from the command line.
+func TestTrainWithoutOptionalFeatures(t *testing.T) {
+	m := filepath.Join(t.TempDir(), "plain.model")
+	mustRun(t, "", "train", "-q", "-o", m, "-style=false", "-bigrams=false", "-metadata=false", corpus)
+	out := mustRun(t, "Make $5000 weekly from home, visit my page now\n", "classify", "-m", m)
+	if !strings.Contains(out, `"verdict":"reject"`) {
+		t.Errorf("a model without bigrams, style or metadata tokens kept obvious spam: %s", out)
+	}
+}

@@ -42,7 +42,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 		if *folds < 2 {
 			return learnOptions{}, usagef("-folds %d: want at least 2", *folds)
 		}
-		if _, err := model.Train([]model.Example{{Label: model.Spam}, {Label: model.Ham}}, model.TrainOptions{Params: &p}); err != nil {
+		if err := p.Validate(); err != nil {
 			return learnOptions{}, usageError{err.Error()}
 		}
 		return learnOptions{maxHamRejected: *maxHam / 100, review: *review, folds: *folds, seed: *seed,
