@@ -111,14 +111,10 @@ func TestFeedbackThroughS3(t *testing.T) {
 	// The operator's retraining steps, as the README gives them.
 	dir := t.TempDir()
 	feedback := filepath.Join(dir, "feedback")
-	if aws, err := exec.LookPath("aws"); err == nil {
-		cmd := exec.Command(aws, "--endpoint-url", endpoint, "s3", "sync", "s3://"+bucket+"/feedback", feedback)
-		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("aws s3 sync: %v\n%s", err, out)
-		}
-	} else {
-		t.Fatalf("aws CLI not found: %v", err)
+	cmd := exec.Command(requireTool(t, "aws"), "--endpoint-url", endpoint, "s3", "sync", "s3://"+bucket+"/feedback", feedback)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("aws s3 sync: %v\n%s", err, out)
 	}
 	var got []feedbackRecord
 	filepath.WalkDir(feedback, func(p string, d os.DirEntry, err error) error {
