@@ -707,7 +707,7 @@ func TestTrainValidatesWindow(t *testing.T) {
 		{name: "NaN penalty", edit: func(p *model.Params) { p.WindowPenalty = math.NaN() }, wantErr: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			p := model.DefaultParams
+			p := model.DefaultParams()
 			tt.edit(&p)
 			if _, err := model.Train(ex, model.TrainOptions{Params: &p}); (err != nil) != tt.wantErr {
 				t.Errorf("Train with %+v: error %v, want error %v", p, err, tt.wantErr)

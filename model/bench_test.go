@@ -55,7 +55,7 @@ func BenchmarkTokenize(b *testing.B) {
 		b.Run(bm.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Tokenize(bm.c, DefaultTokenizer)
+				Tokenize(bm.c, DefaultTokenizer())
 			}
 		})
 	}

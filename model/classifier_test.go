@@ -412,7 +412,7 @@ func TestScoreConcurrent(t *testing.T) {
 func TestScoreReasons(t *testing.T) {
 	t.Run("at most Params.Reasons, strongest first", func(t *testing.T) {
 		for _, n := range []int{0, 1, 3, 5} {
-			p := model.DefaultParams
+			p := model.DefaultParams()
 			p.Reasons = n
 			c := mustTrain(t, balanced, model.TrainOptions{Params: &p})
 			got := c.Score(model.Comment{Text: "win free money prize, love this great song"})
@@ -587,7 +587,7 @@ func TestThresholdsValidate(t *testing.T) {
 
 func TestTrainValidatesOptions(t *testing.T) {
 	params := func(edit func(*model.Params)) *model.Params {
-		p := model.DefaultParams
+		p := model.DefaultParams()
 		edit(&p)
 		return &p
 	}
@@ -658,7 +658,7 @@ func TestInfo(t *testing.T) {
 	if !info.Stats.TrainedAt.Equal(trainedAt) {
 		t.Errorf("TrainedAt = %v, want %v", info.Stats.TrainedAt, trainedAt)
 	}
-	if info.Tokenizer != model.DefaultTokenizer || info.Params != model.DefaultParams {
+	if info.Tokenizer != model.DefaultTokenizer() || info.Params != model.DefaultParams() {
 		t.Errorf("Info settings = %+v, %+v; want the defaults", info.Tokenizer, info.Params)
 	}
 	if !strings.HasPrefix(info.ID, "nb-") || info.Stats.Vocabulary == 0 || len(info.Stats.DataDigest) != 64 {
@@ -717,7 +717,7 @@ func TestWithThresholdsIDSurvivesSaveLoad(t *testing.T) {
 // TestReasonsNameEachTokenOnce: with Params.Binary off, a repeated token
 // still fills one reason slot, with its weight times its count.
 func TestReasonsNameEachTokenOnce(t *testing.T) {
-	p := model.DefaultParams
+	p := model.DefaultParams()
 	p.Binary = false
 	c := mustTrain(t, balanced, model.TrainOptions{Params: &p})
 	s := c.Score(model.Comment{Text: "prize prize prize prize prize guitar"})

@@ -127,10 +127,10 @@ func TestTokenizeDeobfuscateOff(t *testing.T) {
 // ordinary comments of the corpus alone (Russian, Greek, HTML, emoji,
 // links and all): not one token differs, and none gets #obfuscated.
 func TestTokenizeDeobfuscateCleanText(t *testing.T) {
-	off := model.DefaultTokenizer
+	off := model.DefaultTokenizer()
 	off.Deobfuscate = false
 	for _, c := range withLabel(readCorpus(t), model.Ham) {
-		on := model.Tokenize(c.Comment, model.DefaultTokenizer)
+		on := model.Tokenize(c.Comment, model.DefaultTokenizer())
 		if was := model.Tokenize(c.Comment, off); !slices.Equal(on, was) {
 			t.Errorf("%s: %q\n got  %q\nwant %q (as without the defences)", c.Source, c.Text, on, was)
 		}
@@ -217,9 +217,9 @@ func FuzzTokenizeDeobfuscate(f *testing.F) {
 	pad := strings.Repeat("the video was good and I liked it ", 8)
 	f.Fuzz(func(t *testing.T, text string) {
 		cm := model.Comment{Text: text}
-		got := model.Tokenize(cm, model.DefaultTokenizer)
+		got := model.Tokenize(cm, model.DefaultTokenizer())
 		checkTokens(t, got, 0)
-		if again := model.Tokenize(cm, model.DefaultTokenizer); !slices.Equal(got, again) {
+		if again := model.Tokenize(cm, model.DefaultTokenizer()); !slices.Equal(got, again) {
 			t.Errorf("Tokenize is not deterministic: %q then %q", got, again)
 		}
 		for _, s := range []string{text, text + " " + pad, pad + text + pad + text} {

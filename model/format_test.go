@@ -60,7 +60,7 @@ func mustLoad(tb testing.TB, data []byte) *model.Classifier {
 // non-default params, so every header field has a non-zero value.
 func smallModel(tb testing.TB) *model.Classifier {
 	tb.Helper()
-	p := model.DefaultParams
+	p := model.DefaultParams()
 	p.Reasons = 3
 	return mustTrain(tb, balanced, model.TrainOptions{
 		Params:      &p,
@@ -228,7 +228,7 @@ func sameInfo(a, b model.Info) bool {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	binaryOff := model.DefaultParams
+	binaryOff := model.DefaultParams()
 	binaryOff.Binary, binaryOff.LengthNorm, binaryOff.MaxWeight, binaryOff.MinCount = false, 0, 0, 2
 	models := []struct {
 		name string
@@ -474,8 +474,8 @@ func TestDefault(t *testing.T) {
 	if info.Format != 3 || info.Stats.Vocabulary == 0 || !strings.HasPrefix(info.ID, "nb-") {
 		t.Errorf("Default Info = %+v: want format 3, a vocabulary and an nb- ID", info)
 	}
-	if info.Tokenizer != model.DefaultTokenizer {
-		t.Errorf("Default tokenizer = %+v, want %+v", info.Tokenizer, model.DefaultTokenizer)
+	if info.Tokenizer != model.DefaultTokenizer() {
+		t.Errorf("Default tokenizer = %+v, want %+v", info.Tokenizer, model.DefaultTokenizer())
 	}
 	tests := []struct {
 		text string

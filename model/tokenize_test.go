@@ -211,10 +211,10 @@ func TestTokenizeInvisibleCharactersChangeNothing(t *testing.T) {
 		{name: "zero-width joiners", text: "Fr\u200dee mon\u200cey, click\u2060 here"},
 		{name: "bidi controls", text: "\u202eFree\u202c money, click here"},
 	}
-	want := model.Tokenize(model.Comment{Text: clean}, model.DefaultTokenizer)
+	want := model.Tokenize(model.Comment{Text: clean}, model.DefaultTokenizer())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := model.Tokenize(model.Comment{Text: tt.text}, model.DefaultTokenizer)
+			got := model.Tokenize(model.Comment{Text: tt.text}, model.DefaultTokenizer())
 			if !slices.Equal(got, want) {
 				t.Errorf("Tokenize(%q)\n got %q\nwant %q", tt.text, got, want)
 			}
@@ -225,7 +225,7 @@ func TestTokenizeInvisibleCharactersChangeNothing(t *testing.T) {
 // TestTokenizeOddInput feeds input that has broken tokenizers before; the
 // output must keep its invariants and the call must not panic.
 func TestTokenizeOddInput(t *testing.T) {
-	all := model.DefaultTokenizer
+	all := model.DefaultTokenizer()
 	tests := []struct {
 		name string
 		in   model.Comment
@@ -271,7 +271,7 @@ func TestTokenizeMaxTokens(t *testing.T) {
 	}
 	for _, max := range []int{1, 2, 3, 10, 100, 1000} {
 		t.Run(fmt.Sprint(max), func(t *testing.T) {
-			cfg := model.DefaultTokenizer
+			cfg := model.DefaultTokenizer()
 			cfg.MaxTokens = max
 			got := model.Tokenize(long, cfg)
 			checkTokens(t, got, max)

@@ -18,8 +18,8 @@ import (
 // learnFlags registers the flags shared by train and eval and returns a
 // function that turns them into learnOptions once parsed.
 func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
-	p := model.DefaultParams
-	tc := model.DefaultTokenizer
+	p := model.DefaultParams()
+	tc := model.DefaultTokenizer()
 	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in cross-validation")
 	review := fs.Float64("review", 0, "also set a review threshold at this spam `probability` (0 = no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")

@@ -1,0 +1,16 @@
+package model
+
+// WithCalibration returns a copy of c with calibration k.
+func (c *Classifier) WithCalibration(k Calibration) (*Classifier, error) {
+	if err := k.validate(); err != nil {
+		return nil, err
+	}
+	return c.with(c.thresholds, k)
+}
+
+// Weight returns the log-likelihood ratio the model assigns to token, and
+// whether the token is known.
+func (c *Classifier) Weight(token string) (float64, bool) {
+	_, w, ok := c.lookup(token)
+	return w * c.calib.A, ok
+}
