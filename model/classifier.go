@@ -2,7 +2,10 @@ package model
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 )
 
@@ -43,8 +46,10 @@ type Classifier struct {
 	// n is the number of tokens, slots the size of the index.
 	n, slots int
 	// prior is log(spam comments / ham comments): the prior log-odds
-	// from document counts, not token counts.
+	// from (weighted) document counts, not token counts.
 	prior float64
+	// version is the file's format version.
+	version int
 }
 
 // Info describes a model for health checks and logs.
@@ -63,7 +68,8 @@ func (c *Classifier) Info() Info {
 	s := c.stats
 	s.Documents = mapsClone(s.Documents)
 	s.Tokens = mapsClone(s.Tokens)
-	return Info{ID: c.id, Format: formatVersion, Thresholds: c.thresholds, Calibration: c.calib,
+	s.Sources = slices.Clone(s.Sources)
+	return Info{ID: c.id, Format: c.version, Thresholds: c.thresholds, Calibration: c.calib,
 		Tokenizer: c.cfg, Params: c.params, Stats: s}
 }
 
@@ -89,7 +95,7 @@ func (c *Classifier) WithThresholds(t Thresholds) (*Classifier, error) {
 
 // with re-encodes c with other thresholds and calibration.
 func (c *Classifier) with(t Thresholds, k Calibration) (*Classifier, error) {
-	raw, err := encode(header{Tokenizer: c.cfg, Params: c.params, Thresholds: t, Calibration: k, Stats: c.stats},
+	raw, err := encode(c.version, header{Tokenizer: c.cfg, Params: c.params, Thresholds: t, Calibration: k, Stats: c.stats},
 		[]byte(c.raw[c.body:len(c.raw)-sha256.Size]))
 	if err != nil {
 		return nil, err
@@ -99,8 +105,27 @@ func (c *Classifier) with(t Thresholds, k Calibration) (*Classifier, error) {
 
 // validateSettings checks everything but the vocabulary.
 func (c *Classifier) validateSettings() error {
-	if _, err := c.params.countScale(); err != nil {
+	if err := c.params.Validate(); err != nil {
 		return err
+	}
+	if c.version == oldVersion && math.Abs(math.Round(1/c.params.Smoothing)*c.params.Smoothing-1) > 1e-9 {
+		return fmt.Errorf("model: version %d smoothing %v is not 1/k", oldVersion, c.params.Smoothing)
+	}
+	if c.version == formatVersion {
+		if len(c.stats.Sources) == 0 {
+			return errors.New("model: no sources")
+		}
+		var docs [2]int
+		for _, s := range c.stats.Sources {
+			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= 1e6) {
+				return fmt.Errorf("model: bad source %+v", s)
+			}
+			docs[0] += s.Ham
+			docs[1] += s.Spam
+		}
+		if docs[0] != c.stats.Documents[Ham] || docs[1] != c.stats.Documents[Spam] {
+			return errors.New("model: sources do not add up to the documents")
+		}
 	}
 	if err := c.thresholds.Validate(); err != nil {
 		return err

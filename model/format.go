@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -13,17 +14,21 @@ import (
 	"unicode/utf8"
 )
 
-// The model file format, version 3 (version 1 had no weights, version 2
-// no index):
+// The model file format, version 4 (version 1 had no weights, version 2
+// no index, version 3 one scaled count per class instead of counts per
+// source; Load still reads version 3):
 //
 //	magic       "SPAMCHECK-NB\n\x00\x00\x00" (16 bytes)
 //	version     uint32, big endian
 //	header      uvarint length, then JSON: tokenizer, params, thresholds,
-//	            calibration, training statistics
+//	            calibration, training statistics with the list of sources
 //	vocabulary  uvarint count n, uvarint byte length, then per token in
 //	            strictly increasing order: uvarint length, UTF-8 bytes,
-//	            uvarint scaled ham count, uvarint scaled spam count,
-//	            float32 weight (IEEE 754 bits, big endian)
+//	            float32 weight (IEEE 754 bits, big endian), uvarint number
+//	            of sources k ≥ 1, then k times: uvarint source (strictly
+//	            increasing, < the number of sources), uvarint ham count,
+//	            uvarint spam count (not both 0) — the number of comments
+//	            of each class of that source holding the token
 //	index       uvarint slot count m (a power of two above n, or 0), then
 //	            m uint32 (big endian): 0 for an empty slot, else 1 + the
 //	            offset of an entry in the vocabulary; open addressing with
@@ -39,12 +44,16 @@ import (
 // of the checksum. A damaged file is an error, never a half-loaded model.
 const (
 	magic         = "SPAMCHECK-NB\n\x00\x00\x00"
-	formatVersion = 3
+	formatVersion = 4
+	// oldVersion is the previous format, still read: its entries hold
+	// the token, two scaled counts and the weight.
+	oldVersion = 3
 	// maxModelBytes bounds what Load reads, so a wrong file cannot
 	// exhaust memory.
 	maxModelBytes = 512 << 20
 	// entryOverhead is the least an entry can take besides its token:
-	// a length, two counts and a weight.
+	// a length, a weight and two counts (version 3), or a source count
+	// and one source's three numbers (version 4).
 	entryOverhead = 1 + 1 + 1 + 4
 )
 
@@ -69,16 +78,21 @@ func fnv1a(s string) uint64 {
 
 // encodeBody encodes the vocabulary section and its index: everything
 // after the header. vocab must be sorted.
-func encodeBody(vocab []string, counts [][2]uint64, weights []float64) []byte {
+func encodeBody(t *table, weights []float64) []byte {
+	vocab := t.vocab
 	var entries []byte
 	offsets := make([]uint32, len(vocab))
-	for i, t := range vocab {
+	for i, tok := range vocab {
 		offsets[i] = uint32(len(entries))
-		entries = binary.AppendUvarint(entries, uint64(len(t)))
-		entries = append(entries, t...)
-		entries = binary.AppendUvarint(entries, counts[i][0])
-		entries = binary.AppendUvarint(entries, counts[i][1])
+		entries = binary.AppendUvarint(entries, uint64(len(tok)))
+		entries = append(entries, tok...)
 		entries = binary.BigEndian.AppendUint32(entries, math.Float32bits(float32(weights[i])))
+		entries = binary.AppendUvarint(entries, uint64(len(t.counts[i])))
+		for _, c := range t.counts[i] {
+			entries = binary.AppendUvarint(entries, uint64(c.src))
+			entries = binary.AppendUvarint(entries, c.n[0])
+			entries = binary.AppendUvarint(entries, c.n[1])
+		}
 	}
 	m := 0
 	if len(vocab) > 0 {
@@ -106,14 +120,14 @@ func encodeBody(vocab []string, counts [][2]uint64, weights []float64) []byte {
 }
 
 // encode assembles a whole model file from its header and body.
-func encode(h header, body []byte) ([]byte, error) {
+func encode(version int, h header, body []byte) ([]byte, error) {
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("model: encode header: %w", err)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(magic)
-	buf.Write(binary.BigEndian.AppendUint32(nil, formatVersion))
+	buf.Write(binary.BigEndian.AppendUint32(nil, uint32(version)))
 	buf.Write(binary.AppendUvarint(nil, uint64(len(hj))))
 	buf.Write(hj)
 	buf.Write(body)
@@ -151,8 +165,9 @@ func parse(raw string) (*Classifier, error) {
 	if len(raw) < len(magic)+4 || raw[:len(magic)] != magic {
 		return nil, ErrFormat
 	}
-	if v := binary.BigEndian.Uint32([]byte(raw[len(magic) : len(magic)+4])); v != formatVersion {
-		return nil, fmt.Errorf("%w: file is version %d, this build reads version %d", ErrVersion, v, formatVersion)
+	version := binary.BigEndian.Uint32([]byte(raw[len(magic) : len(magic)+4]))
+	if version != formatVersion && version != oldVersion {
+		return nil, fmt.Errorf("%w: file is version %d, this build reads versions %d and %d", ErrVersion, version, oldVersion, formatVersion)
 	}
 	if len(raw) < len(magic)+4+sha256.Size {
 		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
@@ -168,7 +183,7 @@ func parse(raw string) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, errors.Join(d.err, err))
 	}
 	c := &Classifier{cfg: h.Tokenizer, params: h.Params, thresholds: h.Thresholds, calib: h.Calibration, stats: h.Stats,
-		raw: raw, body: d.pos, id: "nb-" + hex.EncodeToString(sum[:6])}
+		raw: raw, body: d.pos, id: "nb-" + hex.EncodeToString(sum[:6]), version: int(version)}
 	if err := c.validateSettings(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
@@ -184,21 +199,19 @@ func parse(raw string) (*Classifier, error) {
 	var tokens [2]uint64
 	prev := ""
 	for i := 0; i < c.n; i++ {
-		t := d.chunk()
-		ham, spam := d.uvarint(), d.uvarint()
-		w := d.weight()
+		t, w, counts := c.entry(&d)
 		switch {
 		case d.err != nil || d.pos > end:
-			return nil, fmt.Errorf("%w: token %d: truncated", ErrCorrupt, i)
+			return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, cmp.Or(d.err, errors.New("truncated")))
 		case i > 0 && prev >= t, !utf8.ValidString(t):
 			return nil, fmt.Errorf("%w: token %d out of order or not UTF-8", ErrCorrupt, i)
-		case ham > math.MaxInt32 || spam > math.MaxInt32:
-			return nil, fmt.Errorf("%w: token %q: counts out of range", ErrCorrupt, t)
 		case math.IsNaN(w) || math.IsInf(w, 0) || c.params.MaxWeight > 0 && math.Abs(w) > c.params.MaxWeight*(1+1e-6):
 			return nil, fmt.Errorf("%w: token %q: weight %v out of range", ErrCorrupt, t, w)
 		}
-		tokens[0] += ham
-		tokens[1] += spam
+		for _, n := range counts {
+			tokens[0] += n.n[0]
+			tokens[1] += n.n[1]
+		}
 		prev = t
 	}
 	if d.pos != end {
@@ -224,10 +237,13 @@ func parse(raw string) (*Classifier, error) {
 	if filled != c.n {
 		return nil, fmt.Errorf("%w: index holds %d tokens, vocabulary %d", ErrCorrupt, filled, c.n)
 	}
-	scale, _ := c.params.countScale()
-	c.stats.Tokens = map[Label]int{Ham: int(tokens[0] / scale), Spam: int(tokens[1] / scale)}
+	c.stats.Tokens = map[Label]int{Ham: int(tokens[0]), Spam: int(tokens[1])}
 	c.stats.Vocabulary = c.n
-	c.prior = math.Log(float64(c.stats.Documents[Spam])) - math.Log(float64(c.stats.Documents[Ham]))
+	if c.version == oldVersion {
+		c.prior = math.Log(float64(c.stats.Documents[Spam])) - math.Log(float64(c.stats.Documents[Ham]))
+	} else {
+		c.prior = c.params.prior(c.stats.Sources)
+	}
 	return c, nil
 }
 
@@ -252,9 +268,7 @@ func (c *Classifier) lookup(token string) (int, float64, bool) {
 		off := int(v - 1)
 		d := decoder{s: c.raw[:c.index], pos: c.entries + off}
 		if t := d.chunk(); d.err == nil && t == token {
-			d.uvarint()
-			d.uvarint()
-			w := d.weight()
+			w := c.weightAfterToken(&d)
 			if d.err == nil {
 				return off, w, true
 			}
@@ -268,9 +282,55 @@ func (c *Classifier) lookup(token string) (int, float64, bool) {
 func (c *Classifier) entryAt(off int) (string, float64) {
 	d := decoder{s: c.raw[:c.index], pos: c.entries + off}
 	t := d.chunk()
-	d.uvarint()
-	d.uvarint()
-	return t, d.weight()
+	return t, c.weightAfterToken(&d)
+}
+
+// weightAfterToken reads an entry's weight, d being just past its token.
+func (c *Classifier) weightAfterToken(d *decoder) float64 {
+	if c.version == oldVersion {
+		d.uvarint()
+		d.uvarint()
+	}
+	return d.weight()
+}
+
+// entry decodes the whole entry at d: token, weight and counts per source
+// (version 3: one pseudo-source holding the scaled counts divided back).
+// It checks the counts; d.err says what is wrong.
+func (c *Classifier) entry(d *decoder) (string, float64, []count) {
+	t := d.chunk()
+	if c.version == oldVersion {
+		ham, spam := d.uvarint(), d.uvarint()
+		w := d.weight()
+		k := uint64(math.Round(1 / c.params.Smoothing))
+		if d.err == nil && (ham > math.MaxInt32 || spam > math.MaxInt32 || k == 0) {
+			d.err = errors.New("counts out of range")
+		}
+		if k == 0 {
+			return t, w, nil
+		}
+		return t, w, []count{{src: 0, n: [2]uint64{ham / k, spam / k}}}
+	}
+	w := d.weight()
+	k := d.uvarint()
+	if d.err == nil && (k == 0 || k > uint64(len(c.stats.Sources))) {
+		d.err = fmt.Errorf("%d sources", k)
+	}
+	var out []count
+	for j := uint64(0); j < k && d.err == nil; j++ {
+		src, ham, spam := d.uvarint(), d.uvarint(), d.uvarint()
+		switch {
+		case d.err != nil:
+		case src >= uint64(len(c.stats.Sources)) || j > 0 && int(src) <= out[j-1].src:
+			d.err = fmt.Errorf("source %d out of order or range", src)
+		case ham > math.MaxInt32 || spam > math.MaxInt32 || ham+spam == 0:
+			d.err = errors.New("counts out of range")
+		case ham > uint64(c.stats.Sources[src].Ham) || spam > uint64(c.stats.Sources[src].Spam):
+			d.err = errors.New("counts above the source's comments")
+		}
+		out = append(out, count{src: int(src), n: [2]uint64{ham, spam}})
+	}
+	return t, w, out
 }
 
 // decoder reads the model file's fields from a string, remembering the

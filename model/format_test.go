@@ -76,10 +76,13 @@ func withChecksum(body []byte) []byte {
 }
 
 type entry struct {
-	tok       string
-	ham, spam uint64
-	weight    float64
+	tok    string
+	weight float64
+	counts []srcCount
 }
+
+// srcCount is one source's counts of a token.
+type srcCount struct{ src, ham, spam uint64 }
 
 // parts is a model file taken apart, to be edited and put back together
 // with a valid checksum.
@@ -119,12 +122,14 @@ func split(tb testing.TB, data []byte) parts {
 	uvarint() // the vocabulary's byte length, recomputed by encode
 	for i := uint64(0); i < p.n; i++ {
 		e := entry{tok: string(chunk())}
-		e.ham, e.spam = uvarint(), uvarint()
 		var w [4]byte
 		if n, _ := r.Read(w[:]); n != len(w) {
 			tb.Fatalf("split: token %q: short weight", e.tok)
 		}
 		e.weight = float64(math.Float32frombits(binary.BigEndian.Uint32(w[:])))
+		for k := uvarint(); k > 0; k-- {
+			e.counts = append(e.counts, srcCount{uvarint(), uvarint(), uvarint()})
+		}
 		p.vocab = append(p.vocab, e)
 	}
 	m := uvarint() // the index, rebuilt by encode
@@ -153,9 +158,13 @@ func (p parts) encode() []byte {
 		offsets[i] = uint32(len(entries))
 		entries = binary.AppendUvarint(entries, uint64(len(e.tok)))
 		entries = append(entries, e.tok...)
-		entries = binary.AppendUvarint(entries, e.ham)
-		entries = binary.AppendUvarint(entries, e.spam)
 		entries = binary.BigEndian.AppendUint32(entries, math.Float32bits(float32(e.weight)))
+		entries = binary.AppendUvarint(entries, uint64(len(e.counts)))
+		for _, c := range e.counts {
+			entries = binary.AppendUvarint(entries, c.src)
+			entries = binary.AppendUvarint(entries, c.ham)
+			entries = binary.AppendUvarint(entries, c.spam)
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(entries)))
 	b = append(b, entries...)
@@ -339,10 +348,10 @@ func TestLoadFlippedByte(t *testing.T) {
 
 func TestLoadWrongVersion(t *testing.T) {
 	data := mustSave(t, smallModel(t))
-	if p := split(t, data); p.version != 3 {
-		t.Fatalf("saved version = %d, want 3", p.version)
+	if p := split(t, data); p.version != 4 {
+		t.Fatalf("saved version = %d, want 4", p.version)
 	}
-	for _, v := range []uint32{0, 1, 2, 4, math.MaxUint32} {
+	for _, v := range []uint32{0, 1, 2, 5, math.MaxUint32} {
 		t.Run(fmt.Sprint(v), func(t *testing.T) {
 			p := split(t, data)
 			p.version = v
@@ -409,7 +418,8 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 		{name: "reject threshold above 1", edit: set("thresholds", "reject", 1.5)},
 		{name: "reject threshold 0", edit: set("thresholds", "reject", 0)},
 		{name: "review threshold above reject", edit: set("thresholds", "review", 0.95)},
-		{name: "smoothing not 1/k", edit: set("params", "smoothing", 0.3)},
+		{name: "smoothing 0", edit: set("params", "smoothing", 0)},
+		{name: "smoothing below the count unit", edit: set("params", "smoothing", 0.001)},
 		{name: "negative reasons", edit: set("params", "reasons", -1)},
 		{name: "calibration slope 0", edit: set("calibration", "a", 0)},
 		{name: "calibration slope of wrong type", edit: set("calibration", "a", "one")},
@@ -426,8 +436,21 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 			p.vocab[len(p.vocab)-1].tok = "\xff\xfe"
 		}},
 		{name: "count out of range", edit: func(_ *testing.T, p *parts) {
-			p.vocab[0].ham = math.MaxUint64
+			p.vocab[0].counts[0].ham = math.MaxUint64
 		}},
+		{name: "count above the source's comments", edit: func(_ *testing.T, p *parts) {
+			p.vocab[0].counts[0].ham += 1000
+		}},
+		{name: "zero counts", edit: func(_ *testing.T, p *parts) {
+			p.vocab[0].counts[0].ham, p.vocab[0].counts[0].spam = 0, 0
+		}},
+		{name: "source out of range", edit: func(_ *testing.T, p *parts) {
+			p.vocab[0].counts[0].src = 7
+		}},
+		{name: "no sources for a token", edit: func(_ *testing.T, p *parts) {
+			p.vocab[0].counts = nil
+		}},
+		{name: "sources not adding up", edit: set("training", "sources", []map[string]any{{"name": "x", "ham": 1, "spam": 1}})},
 		{name: "weight NaN", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.NaN() }},
 		{name: "weight infinite", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.Inf(-1) }},
 		{name: "weight above the cap", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = 5.5 }},

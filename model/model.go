@@ -47,6 +47,10 @@ type Comment struct {
 type Example struct {
 	Comment
 	Label Label `json:"label"`
+	// Source names where the example came from (a platform, a site, a
+	// file): training weighs sources and holds them out as units. It is
+	// never a feature.
+	Source string `json:"-"`
 }
 
 // Verdict is what a platform should do with a comment.
@@ -138,6 +142,9 @@ type Stats struct {
 	// DataDigest is the SHA-256 of the training examples in the order
 	// learned, so two models trained on the same data can be recognised.
 	DataDigest string `json:"data_digest"`
+	// Sources lists the sources the counts came from, in the order the
+	// model file refers to them.
+	Sources []Source `json:"sources,omitempty"`
 }
 
 // Errors returned by this package.

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/jbrukh/bayesian"
@@ -19,10 +18,24 @@ const (
 
 // Params are the learning settings of a model, stored with it.
 type Params struct {
-	// Smoothing is the additive (Lidstone) smoothing constant α; 1 is
-	// Laplace smoothing. Values must be 1/k for a whole number k, because
-	// the library smooths with 1 and counts are scaled by k instead.
+	// Smoothing is the additive (Lidstone) smoothing constant α, in
+	// (weighted) comments; 1 is Laplace smoothing. The library smooths
+	// with 1, so counts are scaled and pseudo-counts added (see doc.go);
+	// α must be at least 0.01.
 	Smoothing float64 `json:"smoothing"`
+	// Balance weighs every source (platform, site, file given to the
+	// CLI) equally, and within it both classes, instead of every comment:
+	// each class of each source counts as sourceMass comments. One large
+	// platform then cannot define the vocabulary, and a token that is
+	// spammy on one platform and ordinary on the others stays weak.
+	Balance bool `json:"balance,omitempty"`
+	// MinSources, when above 1 and the training data has at least that
+	// many sources, drops tokens seen in fewer sources (see
+	// table.minCount).
+	MinSources int `json:"min_sources,omitempty"`
+	// MaxTokens, when not 0, keeps only the tokens that carry the most
+	// evidence (see table.prune), bounding the model's size.
+	MaxTokens int `json:"max_tokens,omitempty"`
 	// Binary counts a token once per comment however often it repeats, so
 	// "$$$ !!! $$$" is not ten times the evidence of "$$$".
 	Binary bool `json:"binary"`
@@ -64,7 +77,7 @@ type Params struct {
 // were chosen by leave-one-video-out evaluation on the YouTube Spam
 // Collection (see the README).
 func DefaultParams() Params {
-	return Params{Smoothing: 0.2, Binary: true, MinCount: 1, MaxWeight: 5, LengthNorm: 0.5,
+	return Params{Smoothing: 1, Balance: true, Binary: true, MinCount: 1, MaxWeight: 2, LengthNorm: 0.5,
 		Window: 20, WindowPenalty: 2, Reasons: 5}
 }
 
@@ -80,20 +93,13 @@ type TrainOptions struct {
 	TrainedAt time.Time
 }
 
-// Train learns a classifier from labeled examples. It needs at least one
-// spam and one ham example, and rejects labels other than Spam and Ham
-// (the library would panic on them).
+// Train learns a classifier from labeled examples with fixed thresholds
+// and calibration; Fit is the whole training procedure, which picks both.
+// It needs at least one spam and one ham example, and rejects labels other
+// than Spam and Ham (the library would panic on them).
 func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
-	cfg := DefaultTokenizer()
-	if opts.Tokenizer != nil {
-		cfg = *opts.Tokenizer
-	}
-	params := DefaultParams()
-	if opts.Params != nil {
-		params = *opts.Params
-	}
-	scale, err := params.countScale()
-	if err != nil {
+	cfg, params := opts.settings()
+	if err := params.Validate(); err != nil {
 		return nil, err
 	}
 	th := opts.Thresholds
@@ -107,87 +113,91 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	if calib == (Calibration{}) {
 		calib = Calibration{A: 1}
 	}
-	at := opts.TrainedAt
-	if at.IsZero() {
-		at = time.Now()
+	toks, err := tokenizeAll(examples, cfg, params, nil)
+	if err != nil {
+		return nil, err
 	}
-
-	digest := sha256.New()
-	docs := map[Label]int{}
-	counts := map[string]*[2]uint64{}
+	t := newTally()
 	for i, ex := range examples {
-		var k int
-		switch ex.Label {
-		case Ham:
-			k = 0
-		case Spam:
-			k = 1
-		default:
+		t.add(t.source(ex.Source), labelIndex(ex.Label), toks[i], 1)
+	}
+	return build(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), t.table())
+}
+
+// settings returns the tokenizer and learning settings of opts, with the
+// defaults filled in.
+func (opts TrainOptions) settings() (TokenizerConfig, Params) {
+	cfg := DefaultTokenizer()
+	if opts.Tokenizer != nil {
+		cfg = *opts.Tokenizer
+	}
+	params := DefaultParams()
+	if opts.Params != nil {
+		params = *opts.Params
+	}
+	return cfg, params
+}
+
+// labelIndex maps a validated label to its class index: 0 ham, 1 spam.
+func labelIndex(l Label) int {
+	if l == Spam {
+		return 1
+	}
+	return 0
+}
+
+// tokenizeAll checks every label and tokenizes every example, each token
+// once per comment when counts are binary. progress, when set, is told
+// how many examples are done.
+func tokenizeAll(examples []Example, cfg TokenizerConfig, params Params, progress func(done int)) ([][]string, error) {
+	var docs [2]int
+	out := make([][]string, len(examples))
+	for i, ex := range examples {
+		if ex.Label != Ham && ex.Label != Spam {
 			return nil, fmt.Errorf("example %d: %w: %q", i, ErrBadLabel, ex.Label)
 		}
-		docs[ex.Label]++
-		fmt.Fprintf(digest, "%s\x00%s\x00%s\x00%s\x00%s\x1e", ex.Label, ex.Text, ex.Author, ex.AuthorEmail, ex.AuthorURL)
+		docs[labelIndex(ex.Label)]++
 		toks := Tokenize(ex.Comment, cfg)
 		if params.Binary {
 			toks = dedupe(toks)
 		}
-		for _, t := range toks {
-			cnt := counts[t]
-			if cnt == nil {
-				cnt = new([2]uint64)
-				counts[t] = cnt
-			}
-			cnt[k]++
+		out[i] = toks
+		if progress != nil && i%1024 == 1023 {
+			progress(i + 1)
 		}
 	}
-	if docs[Ham] == 0 || docs[Spam] == 0 {
+	if docs[0] == 0 || docs[1] == 0 {
 		return nil, ErrNoData
 	}
+	return out, nil
+}
 
-	vocab := make([]string, 0, len(counts))
-	for t, cnt := range counts {
-		if cnt[0]+cnt[1] >= uint64(max(params.MinCount, 1)) {
-			vocab = append(vocab, t)
-		}
+// statsOf describes the training examples: per-label counts, the training
+// date and a digest of the data in the order learned.
+func statsOf(examples []Example, at time.Time) Stats {
+	if at.IsZero() {
+		at = time.Now()
 	}
-	sort.Strings(vocab)
-	scaled := make([][2]uint64, len(vocab))
-	for i, t := range vocab {
-		scaled[i] = [2]uint64{counts[t][0] * scale, counts[t][1] * scale}
+	digest := sha256.New()
+	docs := map[Label]int{}
+	for _, ex := range examples {
+		docs[ex.Label]++
+		fmt.Fprintf(digest, "%s\x00%s\x00%s\x00%s\x00%s\x1e", ex.Label, ex.Text, ex.Author, ex.AuthorEmail, ex.AuthorURL)
 	}
-	c, err := build(cfg, params, th, calib, Stats{
-		Documents:  docs,
-		TrainedAt:  at.UTC().Truncate(time.Second),
-		DataDigest: hex.EncodeToString(digest.Sum(nil)),
-	}, vocab, scaled)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return Stats{Documents: docs, TrainedAt: at.UTC().Truncate(time.Second), DataDigest: hex.EncodeToString(digest.Sum(nil))}
 }
 
 // Validate reports whether p can be used for training.
 func (p Params) Validate() error {
-	_, err := p.countScale()
-	return err
-}
-
-// countScale returns k = 1/Smoothing, the factor counts are multiplied by
-// so that the library's add-one smoothing acts as add-α smoothing.
-func (p Params) countScale() (uint64, error) {
-	if !(p.Smoothing > 0 && p.Smoothing <= 1) {
-		return 0, fmt.Errorf("model: smoothing %v must be in (0, 1]", p.Smoothing)
-	}
-	k := math.Round(1 / p.Smoothing)
-	if math.Abs(k*p.Smoothing-1) > 1e-9 || k > 1e6 {
-		return 0, fmt.Errorf("model: smoothing %v must be 1/k for a whole number k ≤ 1e6", p.Smoothing)
+	if !(p.Smoothing*countUnit >= 1 && p.Smoothing <= 100) {
+		return fmt.Errorf("model: smoothing %v must be in [%v, 100]", p.Smoothing, 1.0/countUnit)
 	}
 	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
 		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
-		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) {
-		return 0, fmt.Errorf("model: bad params %+v", p)
+		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 {
+		return fmt.Errorf("model: bad params %+v", p)
 	}
-	return uint64(k), nil
+	return nil
 }
 
 func dedupe(toks []string) []string {
@@ -218,51 +228,31 @@ func dedupe(toks []string) []string {
 	return out
 }
 
-// build learns a classifier from a sorted vocabulary and its scaled
-// per-class counts: it feeds them to the library and turns the library's
-// smoothed estimates into the scoring table.
-func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, vocab []string, counts [][2]uint64) (*Classifier, error) {
-	if _, err := params.countScale(); err != nil {
+// build learns a classifier from a table of counts: it drops rare tokens,
+// has the library estimate the weights, keeps the most informative tokens
+// and encodes the model file, which it then parses, so that Train and
+// Load end in the same place and a loaded model scores exactly like the
+// one that was saved.
+func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, t *table) (*Classifier, error) {
+	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	nb := bayesian.NewClassifier(classHam, classSpam)
-	var total [2]uint64
-	for i, t := range vocab {
-		for k, class := range []bayesian.Class{classHam, classSpam} {
-			n := counts[i][k]
-			if n > math.MaxInt32 {
-				return nil, fmt.Errorf("model: count %d for %q out of range", n, t)
-			}
-			total[k] += n
-			// Observing a zero count still enters the token into the
-			// class's vocabulary. The library smooths each class with
-			// its own vocabulary size; sharing one vocabulary makes
-			// that the textbook (count+1)/(total+|V|).
-			nb.Observe(t, int(n), class)
-		}
-	}
-	// A class without a single token would make the library fall back to
-	// a fixed 1e-11 for every word of it instead of smoothing.
-	if total[0] == 0 || total[1] == 0 {
-		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, map[bool]Label{true: Ham, false: Spam}[total[0] == 0])
-	}
-	weights := make([]float64, len(vocab))
-	if len(vocab) > 0 {
-		freqs := nb.WordFrequencies(vocab) // rows follow the class order: ham, spam
-		for i := range vocab {
-			w := math.Log(freqs[1][i]) - math.Log(freqs[0][i])
-			if params.MaxWeight > 0 {
-				w = math.Max(-params.MaxWeight, math.Min(params.MaxWeight, w))
-			}
-			weights[i] = w
-		}
-	}
-	raw, err := encode(header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats},
-		encodeBody(vocab, counts, weights))
+	t = t.minCount(params)
+	weights, err := t.estimate(params)
 	if err != nil {
 		return nil, err
 	}
-	// Train and Load end in the same place, so a loaded model scores
-	// exactly like the one that was saved.
+	t, weights = t.prune(params, weights)
+	stats.Sources = t.sources
+	stats.Documents = map[Label]int{}
+	for _, s := range t.sources {
+		stats.Documents[Ham] += s.Ham
+		stats.Documents[Spam] += s.Spam
+	}
+	raw, err := encode(formatVersion, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats},
+		encodeBody(t, weights))
+	if err != nil {
+		return nil, err
+	}
 	return parse(string(raw))
 }

@@ -41,7 +41,7 @@ func BenchmarkLearnYouTube(b *testing.B) {
 	ex := youtube(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := learn(ex, learnOptions{maxHamRejected: 0.005, folds: 5, seed: 1, trainedAt: time.Unix(0, 0)}); err != nil {
+		if _, _, err := learn(ex, learnOptions{maxHamRejected: 0.005, folds: 5, seed: 1, trainedAt: time.Unix(0, 0)}); err != nil {
 			b.Fatal(err)
 		}
 	}

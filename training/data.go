@@ -53,46 +53,56 @@ var dataExt = map[string]bool{"": true, ".jsonl": true, ".ndjson": true, ".json"
 func readData(paths []string, progress func(n int64)) (*dataset, error) {
 	d := &dataset{}
 	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			if err := d.readFile(p, progress); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		// WalkDir visits entries in lexical order, so the examples come
-		// in the same order on every machine.
-		err = filepath.WalkDir(p, func(name string, e os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if name == p {
-				return nil
-			}
-			if strings.HasPrefix(e.Name(), ".") {
-				d.skipped = append(d.skipped, skip{File: name, Reason: "hidden"})
-				if e.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if e.IsDir() {
-				return nil
-			}
-			if ext := strings.ToLower(filepath.Ext(e.Name())); !dataExt[ext] {
-				d.skipped = append(d.skipped, skip{File: name, Reason: fmt.Sprintf("not a data file (extension %s)", ext)})
-				return nil
-			}
-			return d.readFile(name, progress)
-		})
-		if err != nil {
+		if err := d.readPath(p, progress); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// readPath reads one path given on the command line: a file, or every
+// data file under a directory. Each path is one source of the data:
+// training weighs sources and holds them out as units
+// (model.Example.Source).
+func (d *dataset) readPath(p string, progress func(n int64)) error {
+	first := len(d.examples)
+	defer func() {
+		for i := first; i < len(d.examples); i++ {
+			d.examples[i].Source = filepath.Base(filepath.Clean(p))
+		}
+	}()
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return d.readFile(p, progress)
+	}
+	// WalkDir visits entries in lexical order, so the examples come in
+	// the same order on every machine.
+	return filepath.WalkDir(p, func(name string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name == p {
+			return nil
+		}
+		if strings.HasPrefix(e.Name(), ".") {
+			d.skipped = append(d.skipped, skip{File: name, Reason: "hidden"})
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if e.IsDir() {
+			return nil
+		}
+		if ext := strings.ToLower(filepath.Ext(e.Name())); !dataExt[ext] {
+			d.skipped = append(d.skipped, skip{File: name, Reason: fmt.Sprintf("not a data file (extension %s)", ext)})
+			return nil
+		}
+		return d.readFile(name, progress)
+	})
 }
 
 // sizeOf returns the total size in bytes of the data files under paths, for

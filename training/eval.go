@@ -172,7 +172,7 @@ func newEvaluator(protocol string) *evaluator {
 
 // test trains on train with the full train procedure and scores test.
 func (e *evaluator) test(train []model.Example, test []model.Example, src []string, o learnOptions) error {
-	c, err := learn(train, o)
+	c, _, err := learn(train, o)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (e *evaluator) finish() *report {
 
 func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
-	fold := stratifiedFolds(d.examples, k, o.seed+1)
+	fold := model.StratifiedFolds(labelsOf(d.examples), k, o.seed+1)
 	for f := 0; f < k; f++ {
 		var train, test []model.Example
 		var src []string

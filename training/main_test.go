@@ -278,10 +278,10 @@ func TestMetrics(t *testing.T) {
 func TestPickThreshold(t *testing.T) {
 	scores := []float64{-5, -4, -3, -2, 1, 2, 3, 5}
 	spam := []bool{false, false, false, false, true, false, true, true}
-	if got := pickThreshold(scores, spam, 0); got != 2.5 {
+	if got := model.PickThreshold(scores, spam, 0); got != 2.5 {
 		t.Errorf("threshold rejecting no ham = %v, want 2.5 (between the top ham, 2, and the next score, 3)", got)
 	}
-	if got := pickThreshold(scores, spam, 0.25); got != -0.5 {
+	if got := model.PickThreshold(scores, spam, 0.25); got != -0.5 {
 		t.Errorf("threshold rejecting ≤ 25%% ham = %v, want -0.5 (one of five ham, 2, may go; between -2 and 1)", got)
 	}
 }

@@ -20,11 +20,15 @@ import (
 func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	p := model.DefaultParams()
 	tc := model.DefaultTokenizer()
-	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in cross-validation")
-	review := fs.Float64("review", 0, "also set a review threshold at this spam `probability` (0 = no review band)")
+	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores")
+	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
-	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha` (1/k for a whole k)")
+	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
+	fs.BoolVar(&p.Balance, "balance", p.Balance, "weigh every source (each DATA argument) and within it both classes equally")
+	fs.IntVar(&p.Window, "window", p.Window, "also score comments of more than 2·`n` words by n-word windows (0 = off)")
+	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "with at least `n` sources, drop tokens seen in fewer (0 = off)")
+	fs.IntVar(&p.MaxTokens, "max-tokens", p.MaxTokens, "keep only the `n` most informative tokens (0 = all)")
 	fs.BoolVar(&p.Binary, "binary", p.Binary, "count a token once per comment")
 	fs.IntVar(&p.MinCount, "min-count", p.MinCount, "drop tokens seen fewer than `n` times")
 	fs.Float64Var(&p.MaxWeight, "max-weight", p.MaxWeight, "cap on each token's log-likelihood ratio (0 = none)")
@@ -36,8 +40,8 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 		if !(*maxHam >= 0 && *maxHam < 100) {
 			return learnOptions{}, usagef("-max-ham-rejected %v: want a percentage in [0, 100)", *maxHam)
 		}
-		if *review < 0 || *review >= 1 {
-			return learnOptions{}, usagef("-review %v: want a probability in (0, 1)", *review)
+		if *review != -1 && (*review < 0 || *review >= 1) {
+			return learnOptions{}, usagef("-review %v: want a probability in (0, 1), 0 or -1", *review)
 		}
 		if *folds < 2 {
 			return learnOptions{}, usagef("-folds %d: want at least 2", *folds)
@@ -45,7 +49,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 		if err := p.Validate(); err != nil {
 			return learnOptions{}, usageError{err.Error()}
 		}
-		return learnOptions{maxHamRejected: *maxHam / 100, review: *review, folds: *folds, seed: *seed,
+		return learnOptions{maxHamRejected: max(*maxHam/100, 1e-9), review: *review, folds: *folds, seed: *seed,
 			params: &p, tokenizer: &tc}, nil
 	}
 }
@@ -77,9 +81,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	c, err := learn(d.examples, o)
+	c, rep, err := learn(d.examples, o)
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
+	}
+	if rep.Fallback != "" {
+		fmt.Fprintf(stderr, "note: %s\n", rep.Fallback)
 	}
 	if err := writeModel(*out, c); err != nil {
 		return err

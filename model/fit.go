@@ -1,0 +1,329 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// FitOptions control Fit. The zero value fits with the default tokenizer
+// and parameters, 5 folds, seed 0 and a reject threshold that rejects at
+// most 0.5% of ham.
+type FitOptions struct {
+	Tokenizer *TokenizerConfig
+	Params    *Params
+	// MaxHamRejected is the share of ham (0..1) the reject threshold may
+	// reject in the held-out scores; 0 means 0.005.
+	MaxHamRejected float64
+	// Review, when in (0, Reject), is a fixed review threshold. When it
+	// is 0 and the reject threshold comes from held-out sources, the
+	// review threshold is the one the k-fold scores would give: what
+	// the model is sure of within its own sources but not across them.
+	// A negative Review means no review band.
+	Review float64
+	// Folds is the number of cross-validation folds; 0 means 5.
+	Folds int
+	// Seed makes the folds reproducible.
+	Seed uint64
+	// TrainedAt is recorded in the model; the zero value means now.
+	TrainedAt time.Time
+	// Progress, when set, is told what Fit is doing: a stage ("reading"
+	// is not Fit's; "tokenizing", "fold", "source", "writing") and how
+	// far it is (done of total, in comments for tokenizing, folds or
+	// sources otherwise).
+	Progress func(stage string, done, total int)
+}
+
+// FitReport says how Fit picked the thresholds.
+type FitReport struct {
+	// Folds is the number of cross-validation folds used (0: too few
+	// comments of a class, so the model is uncalibrated at 0.5).
+	Folds int
+	// HeldOutSources counts the sources held out one at a time to pick
+	// the reject threshold (0: the k-fold scores picked it).
+	HeldOutSources int
+	// Fallback says, in words, what Fit fell back to, or is empty.
+	Fallback string
+}
+
+// Fit is the whole training procedure. It learns the counts once, then
+// scores every example with a model that did not see it: for k-fold
+// cross-validation a fold's model is the total counts less the fold's
+// (naive Bayes needs no retraining), and when the examples come from two
+// or more sources, each source is also scored by the model of the others.
+// From the k-fold scores it fits the probability calibration (Platt
+// scaling); it picks the reject threshold so that at most MaxHamRejected
+// of the held-out ham would have been rejected — on the held-out sources
+// when there are several, which prices in the shift to a platform the
+// model has never seen, else on the k-fold scores — and the review
+// threshold from the k-fold scores (see FitOptions.Review).
+func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
+	var rep FitReport
+	topts := TrainOptions{Tokenizer: o.Tokenizer, Params: o.Params, TrainedAt: o.TrainedAt}
+	cfg, params := topts.settings()
+	if err := params.Validate(); err != nil {
+		return nil, rep, err
+	}
+	maxHam := o.MaxHamRejected
+	if maxHam == 0 {
+		maxHam = 0.005
+	}
+	if !(maxHam > 0 && maxHam < 1) {
+		return nil, rep, fmt.Errorf("model: max ham rejected %v must be in (0, 1)", maxHam)
+	}
+	folds := cmp.Or(o.Folds, 5)
+	if folds < 2 {
+		return nil, rep, fmt.Errorf("model: %d folds: want at least 2", folds)
+	}
+	progress := func(stage string, done, total int) {
+		if o.Progress != nil {
+			o.Progress(stage, done, total)
+		}
+	}
+	toks, err := tokenizeAll(examples, cfg, params, func(done int) { progress("tokenizing", done, len(examples)) })
+	if err != nil {
+		return nil, rep, err
+	}
+	progress("tokenizing", len(examples), len(examples))
+	t := newTally()
+	src := make([]int, len(examples))
+	labels := make([]bool, len(examples))
+	for i, ex := range examples {
+		src[i] = t.source(ex.Source)
+		labels[i] = ex.Label == Spam
+		t.add(src[i], labelIndex(ex.Label), toks[i], 1)
+	}
+	stats := statsOf(examples, o.TrainedAt)
+	uncal := Thresholds{Reject: 0.5}
+	// heldOut scores the examples for which in(i) holds with the model
+	// of all the others, into raw.
+	heldOut := func(in func(i int) bool, raw []float64) error {
+		for i, ex := range examples {
+			if in(i) {
+				t.add(src[i], labelIndex(ex.Label), toks[i], -1)
+			}
+		}
+		c, err := build(cfg, params, uncal, Calibration{A: 1}, stats, t.table())
+		for i, ex := range examples {
+			if in(i) {
+				t.add(src[i], labelIndex(ex.Label), toks[i], 1)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		for i, ex := range examples {
+			if in(i) {
+				raw[i] = c.Score(ex.Comment).LogOdds
+			}
+		}
+		return nil
+	}
+
+	spam, ham := countLabels(labels)
+	calib := Calibration{A: 1}
+	th := Thresholds{Reject: 0.5}
+	rep.Folds = min(folds, spam, ham)
+	if rep.Folds < 2 {
+		rep.Folds = 0
+		rep.Fallback = fmt.Sprintf("only %d spam and %d ham: too few to cross-validate, so the model is uncalibrated and rejects at P(spam) ≥ 0.5", spam, ham)
+	} else {
+		fold := StratifiedFolds(labels, rep.Folds, o.Seed)
+		raw := make([]float64, len(examples))
+		for f := range rep.Folds {
+			progress("fold", f, rep.Folds)
+			if err := heldOut(func(i int) bool { return fold[i] == f }, raw); err != nil {
+				return nil, rep, fmt.Errorf("fold %d: %w", f+1, err)
+			}
+		}
+		calib = FitCalibration(raw, labels)
+		kfold := Sigmoid(PickThreshold(calibrate(raw, calib), labels, maxHam))
+		th.Reject = kfold
+		// Sources that have ham can price the shift in.
+		var withHam []int
+		for s, so := range t.sources {
+			if so.Ham > 0 {
+				withHam = append(withHam, s)
+			}
+		}
+		if len(t.sources) >= 2 && len(withHam) >= 2 {
+			rep.HeldOutSources = len(t.sources)
+			loso := make([]float64, len(examples))
+			for j := range t.sources {
+				progress("source", j, len(t.sources))
+				if err := heldOut(func(i int) bool { return src[i] == j }, loso); err != nil {
+					return nil, rep, fmt.Errorf("holding out source %q: %w", t.sources[j].Name, err)
+				}
+			}
+			th.Reject = max(kfold, Sigmoid(PickThreshold(calibrate(loso, calib), labels, maxHam)))
+			if o.Review == 0 && kfold < th.Reject {
+				th.Review = kfold
+			}
+		} else if len(t.sources) >= 2 {
+			rep.Fallback = "only one source has ham, so the reject threshold comes from the k-fold scores"
+		}
+		th.Reject = clampProb(th.Reject)
+		if th.Review != 0 {
+			th.Review = clampProb(th.Review)
+			if th.Review >= th.Reject {
+				th.Review = 0
+			}
+		}
+	}
+	switch {
+	case o.Review < 0:
+		th.Review = 0
+	case o.Review > 0 && o.Review < th.Reject:
+		th.Review = o.Review
+	}
+	progress("writing", 0, 1)
+	c, err := build(cfg, params, th, calib, stats, t.table())
+	if err != nil {
+		return nil, rep, err
+	}
+	return c, rep, nil
+}
+
+// calibrate maps raw log-odds through k.
+func calibrate(raw []float64, k Calibration) []float64 {
+	out := make([]float64, len(raw))
+	for i, x := range raw {
+		out[i] = k.A*x + k.B
+	}
+	return out
+}
+
+// clampProb keeps a threshold strictly inside (0, 1) where float64 can
+// still tell it from 0 and 1.
+func clampProb(p float64) float64 { return math.Max(1e-12, math.Min(1-1e-12, p)) }
+
+// countLabels counts the spam and the ham in labels (true: spam).
+func countLabels(labels []bool) (spam, ham int) {
+	for _, s := range labels {
+		if s {
+			spam++
+		} else {
+			ham++
+		}
+	}
+	return spam, ham
+}
+
+// ByLabel returns the indexes of the spam and of the ham (true: spam),
+// each list shuffled by rng.
+func ByLabel(labels []bool, rng *rand.Rand) [2][]int {
+	var out [2][]int
+	for k, want := range []bool{true, false} {
+		for i, l := range labels {
+			if l == want {
+				out[k] = append(out[k], i)
+			}
+		}
+		rng.Shuffle(len(out[k]), func(a, b int) { out[k][a], out[k][b] = out[k][b], out[k][a] })
+	}
+	return out
+}
+
+// StratifiedFolds assigns each example to one of k folds, keeping the
+// share of spam in each fold close to the whole, deterministically for a
+// seed.
+func StratifiedFolds(labels []bool, k int, seed uint64) []int {
+	fold := make([]int, len(labels))
+	for _, idx := range ByLabel(labels, rand.New(rand.NewPCG(seed, 0x5eed))) {
+		for j, i := range idx {
+			fold[i] = j % k
+		}
+	}
+	return fold
+}
+
+// PickThreshold returns the log-odds threshold that rejects as much spam
+// as possible while rejecting at most maxHam (a share) of the ham in
+// scores. It sits halfway between the highest ham score that must be kept
+// and the next score above it, for a margin on unseen data.
+func PickThreshold(scores []float64, spam []bool, maxHam float64) float64 {
+	var hams []float64
+	for i, s := range scores {
+		if !spam[i] {
+			hams = append(hams, s)
+		}
+	}
+	if len(hams) == 0 {
+		return 0
+	}
+	slices.SortFunc(hams, func(a, b float64) int { return cmp.Compare(b, a) })
+	allowed := min(int(math.Floor(maxHam*float64(len(hams))+1e-9)), len(hams)-1)
+	keep := hams[allowed] // the highest ham score that must stay below
+	next := math.Inf(1)
+	for _, s := range scores {
+		if s > keep && s < next {
+			next = s
+		}
+	}
+	if math.IsInf(next, 1) {
+		return keep + 1
+	}
+	return (keep + next) / 2
+}
+
+// FitCalibration fits Platt scaling, p = σ(A·x + B), to raw log-odds x by
+// maximum likelihood (Newton's method), with Platt's smoothed targets so
+// perfectly separated data gives a finite slope.
+func FitCalibration(x []float64, spam []bool) Calibration {
+	np, nn := countLabels(spam)
+	tp, tn := (float64(np)+1)/(float64(np)+2), 1/(float64(nn)+2)
+	target := func(i int) float64 {
+		if spam[i] {
+			return tp
+		}
+		return tn
+	}
+	a, b := 1.0, 0.0
+	loss := func(a, b float64) float64 {
+		l := 0.0
+		for i, xi := range x {
+			z := a*xi + b
+			// −[t·log σ(z) + (1−t)·log(1−σ(z))], stably
+			l += math.Max(z, 0) - target(i)*z + math.Log1p(math.Exp(-math.Abs(z)))
+		}
+		return l
+	}
+	cur := loss(a, b)
+	for range 100 {
+		var ga, gb, haa, hab, hbb float64
+		for i, xi := range x {
+			p := Sigmoid(a*xi + b)
+			d := p - target(i)
+			w := p * (1 - p)
+			ga += d * xi
+			gb += d
+			haa += w * xi * xi
+			hab += w * xi
+			hbb += w
+		}
+		haa += 1e-9
+		hbb += 1e-9
+		det := haa*hbb - hab*hab
+		if det <= 0 {
+			break
+		}
+		da := (hbb*ga - hab*gb) / det
+		db := (haa*gb - hab*ga) / det
+		step := 1.0
+		for step > 1e-6 {
+			na, nb := a-step*da, b-step*db
+			if l := loss(na, nb); l <= cur && na > 0 {
+				a, b, cur = na, nb, l
+				break
+			}
+			step /= 2
+		}
+		if step <= 1e-6 || math.Abs(da)+math.Abs(db) < 1e-9 {
+			break
+		}
+	}
+	return Calibration{A: a, B: b}
+}
