@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
 	"mvdan.cc/xurls/v2"
@@ -22,7 +23,7 @@ func (t *tokenizer) urls(s string) string {
 	last := 0
 	for i := 0; i < len(s); {
 		j := i
-		for j < len(s) && !isSpaceByte(s[j]) {
+		for j < len(s) && !spaceAt(s, j) {
 			j++
 		}
 		if j > i && maybeURL(s[i:j]) {
@@ -38,8 +39,9 @@ func (t *tokenizer) urls(s string) string {
 				}
 			}
 		}
-		for j < len(s) && isSpaceByte(s[j]) {
-			j++
+		for j < len(s) && spaceAt(s, j) {
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
 		}
 		i = j
 	}
