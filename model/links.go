@@ -229,6 +229,9 @@ func (t *tokenizer) linkOnce(host string) {
 // "cash-now.biz").
 func (t *tokenizer) link(host string) {
 	t.links++
+	if len(t.out) >= t.max {
+		return // the tokens would not fit; only the count matters
+	}
 	t.emit(tokURL)
 	t.emit(tokDomain + host)
 	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && site != host {
