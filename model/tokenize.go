@@ -59,6 +59,7 @@ const (
 	tokExclaim     = "#exclaim"
 	tokLinks       = "#links:"
 	tokAuthor      = "author:"
+	tokAuthorName  = "#author-name" // what reasons say for an author: token
 	tokAuthorURL   = "#author-url"
 	tokAuthorDom   = "author-domain:"
 	tokAuthorEmail = "author-email-domain:"
