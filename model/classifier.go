@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -61,18 +62,10 @@ type Info struct {
 // Info returns the model's identity, settings and training statistics.
 func (c *Classifier) Info() Info {
 	s := c.stats
-	s.Documents = mapsClone(s.Documents)
-	s.Tokens = mapsClone(s.Tokens)
+	s.Documents = maps.Clone(s.Documents) // parse sets both, never nil
+	s.Tokens = maps.Clone(s.Tokens)
 	return Info{ID: c.id, Format: formatVersion, Thresholds: c.thresholds, Calibration: c.calib,
 		Tokenizer: c.cfg, Params: c.params, Stats: s}
-}
-
-func mapsClone(m map[Label]int) map[Label]int {
-	out := make(map[Label]int, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // Thresholds returns the thresholds the model's verdicts use.

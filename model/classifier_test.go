@@ -681,8 +681,9 @@ func FuzzScore(f *testing.F) {
 	})
 }
 
-// The tests below describe behaviour that is wanted but not there yet; each
-// skips with the bug it documents while the bug is present.
+// The tests below each pin the fix of a bug found earlier. The first is a
+// property that can only fail if the validation of calibrations is
+// loosened: WithCalibration refuses the slope it tries.
 
 // TestScoreStaysFiniteWithExtremeCalibration: a calibration slope that is
 // finite but huge makes LogOdds and reason weights ±Inf (or NaN), which

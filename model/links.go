@@ -2,7 +2,7 @@ package model
 
 import (
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -175,8 +175,8 @@ func isIPv4(labels []string) bool {
 }
 
 func inSorted(list []string, s string) bool {
-	i := sort.SearchStrings(list, s)
-	return i < len(list) && list[i] == s
+	_, ok := slices.BinarySearch(list, s)
+	return ok
 }
 
 // maybeURL reports whether field could contain a URL or e-mail address: a

@@ -56,6 +56,7 @@ func isForeignLetter(r rune) bool {
 // selectors, the combining grapheme joiner, Hangul fillers. They render as
 // nothing, so spammers use them like zero-width spaces.
 func ignorable(r rune) bool {
+	// U+034F, the combining grapheme joiner, is the first of them.
 	return r >= 0x034F && (unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r))
 }
 

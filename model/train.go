@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/jbrukh/bayesian"
@@ -150,7 +150,7 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 			vocab = append(vocab, t)
 		}
 	}
-	sort.Strings(vocab)
+	slices.Sort(vocab)
 	scaled := make([][2]uint64, len(vocab))
 	for i, t := range vocab {
 		scaled[i] = [2]uint64{counts[t][0] * scale, counts[t][1] * scale}
@@ -194,6 +194,8 @@ func dedupe(toks []string) []string {
 	if len(toks) < 2 {
 		return toks
 	}
+	// Up to 64 tokens (most comments), comparing with every kept token
+	// costs less than building a map.
 	if len(toks) <= 64 {
 		out := make([]string, 0, len(toks))
 	next:
@@ -244,7 +246,11 @@ func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration,
 	// A class without a single token would make the library fall back to
 	// a fixed 1e-11 for every word of it instead of smoothing.
 	if total[0] == 0 || total[1] == 0 {
-		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, map[bool]Label{true: Ham, false: Spam}[total[0] == 0])
+		empty := Spam
+		if total[0] == 0 {
+			empty = Ham
+		}
+		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, empty)
 	}
 	weights := make([]float64, len(vocab))
 	if len(vocab) > 0 {
