@@ -156,7 +156,11 @@ func BenchmarkTokenizerLinear(b *testing.B) {
 	inputs := append([]struct{ stage, unit string }{{"prose", prose}}, adversarial...)
 	for _, in := range inputs {
 		s := fill(in.unit, linearSize)
-		b.Run(fmt.Sprintf("%s/%q", in.stage, in.unit), func(b *testing.B) {
+		name := fmt.Sprintf("%s/%q", in.stage, in.unit)
+		if in.unit == prose {
+			name = "prose"
+		}
+		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(s)))
 			b.ReportAllocs()
 			for b.Loop() {
