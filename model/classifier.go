@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -66,19 +67,11 @@ type Info struct {
 // Info returns the model's identity, settings and training statistics.
 func (c *Classifier) Info() Info {
 	s := c.stats
-	s.Documents = mapsClone(s.Documents)
-	s.Tokens = mapsClone(s.Tokens)
+	s.Documents = maps.Clone(s.Documents) // parse sets both, never nil
+	s.Tokens = maps.Clone(s.Tokens)
 	s.Sources = slices.Clone(s.Sources)
 	return Info{ID: c.id, Format: c.version, Thresholds: c.thresholds, Calibration: c.calib,
 		Tokenizer: c.cfg, Params: c.params, Stats: s}
-}
-
-func mapsClone(m map[Label]int) map[Label]int {
-	out := make(map[Label]int, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // Thresholds returns the thresholds the model's verdicts use.

@@ -681,8 +681,9 @@ func FuzzScore(f *testing.F) {
 	})
 }
 
-// The tests below describe behaviour that is wanted but not there yet; each
-// skips with the bug it documents while the bug is present.
+// The tests below each pin the fix of a bug found earlier. The first is a
+// property that can only fail if the validation of calibrations is
+// loosened: WithCalibration refuses the slope it tries.
 
 // TestScoreStaysFiniteWithExtremeCalibration: a calibration slope that is
 // finite but huge makes LogOdds and reason weights ±Inf (or NaN), which
@@ -741,5 +742,38 @@ func TestTrainRejectsTokenlessClass(t *testing.T) {
 	}, model.TrainOptions{Tokenizer: &cfg})
 	if !errors.Is(err, model.ErrNoData) {
 		t.Fatalf("Train with tokenless spam = %v, want ErrNoData", err)
+	}
+}
+
+// TestReasonsNameNoAuthor checks that a word of the author's name, when it
+// is among the reasons, appears as #author-name: the model learns the
+// names of real commenters, and reasons end up in logs and answers.
+func TestReasonsNameNoAuthor(t *testing.T) {
+	var examples []model.Example
+	for i := range 20 {
+		examples = append(examples,
+			model.Example{Comment: model.Comment{Text: fmt.Sprintf("great video number %d", i), Author: "Zelda Quixote"}, Label: model.Spam},
+			model.Example{Comment: model.Comment{Text: fmt.Sprintf("great video number %d", i), Author: "Dana"}, Label: model.Ham})
+	}
+	c, err := model.Train(examples, model.TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Score(model.Comment{Text: "great video", Author: "Zelda Quixote"})
+	names, sum := 0, 0.0
+	for _, r := range s.Reasons {
+		if strings.Contains(r.Token, "zelda") || strings.Contains(r.Token, "quixote") {
+			t.Errorf("reason %q names the author", r.Token)
+		}
+		if r.Token == "#author-name" {
+			names++
+			sum += r.Weight
+		}
+	}
+	if names != 2 || sum <= 0 {
+		t.Errorf("reasons %+v: want the two words of the name as #author-name, pushing towards spam", s.Reasons)
+	}
+	if s.Verdict != model.Reject {
+		t.Errorf("verdict %s, want the author's name still to count as evidence (reject)", s.Verdict)
 	}
 }

@@ -132,7 +132,11 @@ func (t *table) estimate(p Params) ([]float64, error) {
 	// A class without a single token would make the library fall back to
 	// a fixed 1e-11 for every word of it instead of smoothing.
 	if total[0] == 0 || total[1] == 0 {
-		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, map[bool]Label{true: Ham, false: Spam}[total[0] == 0])
+		empty := Spam
+		if total[0] == 0 {
+			empty = Ham
+		}
+		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, empty)
 	}
 	weights := make([]float64, len(t.vocab))
 	if len(t.vocab) == 0 {

@@ -8,8 +8,9 @@ func (c *Classifier) WithCalibration(k Calibration) (*Classifier, error) {
 	return c.with(c.thresholds, k)
 }
 
-// Weight returns the log-likelihood ratio the model assigns to token, and
-// whether the token is known.
+// Weight returns the calibrated weight the model assigns to token (its
+// log-likelihood ratio times the calibration slope), and whether the token
+// is known.
 func (c *Classifier) Weight(token string) (float64, bool) {
 	_, w, ok := c.lookup(token)
 	return w * c.calib.A, ok

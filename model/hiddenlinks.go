@@ -17,6 +17,7 @@ func (t *tokenizer) unhideLinks(s string) string {
 	}
 	lower := asciiLower(s)
 	var b strings.Builder
+	var chains dotChains
 	changed := false
 	for i := 0; i < len(s); {
 		if n, with := hiddenSeparator(lower, i); n > 0 {
@@ -25,7 +26,7 @@ func (t *tokenizer) unhideLinks(s string) string {
 			changed = true
 			continue
 		}
-		if n := spelledDots(lower, i); n > 0 {
+		if n := chains.spelledDots(lower, i); n > 0 {
 			// s[i:i+n] is "label dot label dot … tld".
 			b.WriteString(spelledHost(s[i : i+n]))
 			i += n
@@ -43,16 +44,23 @@ func (t *tokenizer) unhideLinks(s string) string {
 }
 
 // mayHideLink reports whether s could hold a link that unhideLinks
-// rewrites. For clean text it costs a few vectorised byte scans (about
-// 60 ns for a typical comment): each looks for a byte sequence that is
-// rare in text, not for one that starts with a space.
+// rewrites. For clean text it costs a few vectorised byte scans (a
+// fraction of a microsecond for a typical comment): each looks for a
+// byte that is rare in text, or for an 'o' that could be the middle of
+// " dot " in any case, not for one that starts with a space.
 func mayHideLink(s string) bool {
-	return hasAt(s, "dot ", afterSpace) || hasAt(s, "Dot ", afterSpace) || hasAt(s, "DOT ", afterSpace) || hasAt(s, ". ", afterSpace) ||
+	return hasAt(s, "o", isSpelledDot) || hasAt(s, "O", isSpelledDot) || hasAt(s, ". ", afterSpace) ||
 		strings.IndexByte(s, '[') >= 0 || strings.IndexByte(s, '{') >= 0 ||
 		hasAt(s, "(", isParenSeparator) || hasAt(s, "x", isHxxp) || hasAt(s, "X", isHxxp)
 }
 
 func afterSpace(s string, i int) bool { return i > 0 && s[i-1] == ' ' }
+
+// isSpelledDot reports whether the 'o' or 'O' at s[i] is the middle of
+// " dot " in any case ("dOt" too).
+func isSpelledDot(s string, i int) bool {
+	return i >= 2 && i+3 <= len(s) && strings.EqualFold(s[i-2:i+3], " dot ")
+}
 
 // hasAt reports whether f holds at some index of sub in s.
 func hasAt(s, sub string, f func(s string, i int) bool) bool {
@@ -151,46 +159,108 @@ func hostFollows(s string) bool {
 
 // spelledDots reports whether lower[i:] starts with a host name whose dots
 // are written " dot " or " . " and whose last label is a top-level domain,
-// and returns its length. i must be at the start of a label.
-func spelledDots(lower string, i int) int {
+// and returns its length. unhideLinks asks at every byte, in order.
+func (dc *dotChains) spelledDots(lower string, i int) int {
 	if i > 0 && isHostByte(lower[i-1]) || !isHostByte(lower[i]) {
+		return 0 // not the start of a label
+	}
+	j := i
+	for j < len(lower) && isHostByte(lower[j]) {
+		j++
+	}
+	c, ok := dc.next(lower, i, j)
+	if first := lower[i:j]; first == "the" || first == "a" || first == "an" {
 		return 0
 	}
-	end, labels := i, 0
-	var last string
-	spacedDot := false // a dot was written " . "
-	for {
-		j := end
+	if !ok {
+		c = dc.walk(lower, i)
+	}
+	switch {
+	case c.lastStart == i, // one label
+		c.tld == 0,
+		c.tld == wordTLD && c.lastSpaced > i: // a " . " after i
+		return 0
+	}
+	return c.end - i
+}
+
+// dotChains remembers the chains of labels joined by written-out dots
+// that spelledDots has walked and not yet passed. From any label of a
+// chain the walk would follow the same chain to the same end, so each is
+// walked once: otherwise "x . x . x …", asked about at every label, would
+// cost time quadratic in its length. Chains never merge (a label has one
+// predecessor), but two may interleave: in "a dot dot dot b" one goes
+// through a, the second dot and b, the other through the first and third
+// dots.
+type dotChains struct {
+	active []dotChain
+}
+
+// dotChain is what spelledDots needs to know of a chain of labels.
+type dotChain struct {
+	at             int // the start of the chain's next label to be asked about
+	lastStart, end int // the last label is lower[lastStart:end]
+	lastSpaced     int // where the last " . " is, or -1
+	tld            int // the spelledTLDs class of the last label
+}
+
+// next returns the chain that has a label at i, which ends at j, and
+// moves the chain on to its next label. It forgets the chains whose next
+// label unhideLinks has gone past.
+func (dc *dotChains) next(lower string, i, j int) (dotChain, bool) {
+	found, ok := dotChain{}, false
+	kept := dc.active[:0]
+	for _, c := range dc.active {
+		if c.at == i {
+			found, ok = c, true
+			if i == c.lastStart {
+				continue // its last label
+			}
+			sep := 3 // " . "
+			if strings.HasPrefix(lower[j:], " dot ") {
+				sep = 5
+			}
+			c.at = j + sep
+		}
+		if c.at >= i {
+			kept = append(kept, c)
+		}
+	}
+	dc.active = kept
+	return found, ok
+}
+
+// walk follows the chain of labels that starts at i and, if it has more
+// than one label, remembers it.
+func (dc *dotChains) walk(lower string, i int) dotChain {
+	c := dotChain{lastSpaced: -1}
+	for start := i; ; {
+		j := start
 		for j < len(lower) && isHostByte(lower[j]) {
 			j++
 		}
-		if j == end {
-			break
-		}
-		labels++
-		last = lower[end:j]
-		if labels == 1 && (last == "the" || last == "a" || last == "an") {
-			return 0
-		}
-		end = j
+		c.lastStart, c.end = start, j
 		sep := 0
 		switch {
 		case strings.HasPrefix(lower[j:], " dot "):
 			sep = 5
 		case strings.HasPrefix(lower[j:], " . "):
 			sep = 3
-			spacedDot = true
+			c.lastSpaced = j // even after the last label, as it always was
 		}
 		if sep == 0 || j+sep >= len(lower) || !isHostByte(lower[j+sep]) {
 			break
 		}
-		end = j + sep
+		start = j + sep
+		if c.at == 0 {
+			c.at = start // the second label
+		}
 	}
-	switch tld := spelledTLDs[last]; {
-	case labels < 2, tld == 0, tld == wordTLD && spacedDot:
-		return 0
+	c.tld = spelledTLDs[lower[c.lastStart:c.end]]
+	if c.lastStart > i {
+		dc.active = append(dc.active, c)
 	}
-	return end - i
+	return c
 }
 
 // spelledTLDs are the top-level domains accepted after a spelled-out dot:

@@ -2,10 +2,11 @@ package model
 
 import (
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
 	"mvdan.cc/xurls/v2"
@@ -22,7 +23,7 @@ func (t *tokenizer) urls(s string) string {
 	last := 0
 	for i := 0; i < len(s); {
 		j := i
-		for j < len(s) && !isSpaceByte(s[j]) {
+		for j < len(s) && !spaceAt(s, j) {
 			j++
 		}
 		if j > i && maybeURL(s[i:j]) {
@@ -38,8 +39,9 @@ func (t *tokenizer) urls(s string) string {
 				}
 			}
 		}
-		for j < len(s) && isSpaceByte(s[j]) {
-			j++
+		for j < len(s) && spaceAt(s, j) {
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
 		}
 		i = j
 	}
@@ -173,8 +175,8 @@ func isIPv4(labels []string) bool {
 }
 
 func inSorted(list []string, s string) bool {
-	i := sort.SearchStrings(list, s)
-	return i < len(list) && list[i] == s
+	_, ok := slices.BinarySearch(list, s)
+	return ok
 }
 
 // maybeURL reports whether field could contain a URL or e-mail address: a
@@ -227,6 +229,9 @@ func (t *tokenizer) linkOnce(host string) {
 // "cash-now.biz").
 func (t *tokenizer) link(host string) {
 	t.links++
+	if len(t.out) >= t.max {
+		return // the tokens would not fit; only the count matters
+	}
 	t.emit(tokURL)
 	t.emit(tokDomain + host)
 	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && site != host {

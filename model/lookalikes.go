@@ -56,6 +56,7 @@ func isForeignLetter(r rune) bool {
 // selectors, the combining grapheme joiner, Hangul fillers. They render as
 // nothing, so spammers use them like zero-width spaces.
 func ignorable(r rune) bool {
+	// U+034F, the combining grapheme joiner, is the first of them.
 	return r >= 0x034F && (unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r))
 }
 
@@ -75,7 +76,8 @@ func isPicture(r rune) bool {
 // Russian or Greek words (which may consist of look-alikes, like "ее" or
 // "Α") stay as they are. It is only called for text that is not ASCII.
 func (t *tokenizer) unconfuse(s string) string {
-	latin, foreign, work := 0, 0, false
+	latin, foreign := 0, 0
+	looks, pictures := false, false // work for foldLookalikes, dropInWordPictures
 	for _, r := range s {
 		switch {
 		case r < utf8.RuneSelf:
@@ -85,22 +87,24 @@ func (t *tokenizer) unconfuse(s string) string {
 		case isForeignLetter(r):
 			foreign++
 			_, ok := lookalikes[r]
-			work = work || ok
+			looks = looks || ok
 		case ignorable(r) || isPicture(r):
-			work = true
+			pictures = true
 		case unicode.IsLetter(r):
 			_, ok := lookalikes[r]
-			work = work || ok
+			looks = looks || ok
 			if unicode.Is(unicode.Latin, r) {
 				latin++
 			}
 		}
 	}
-	if !work {
-		return s
+	cut, folded := false, false
+	if pictures {
+		s, cut = dropInWordPictures(s)
 	}
-	s, cut := dropInWordPictures(s)
-	s, folded := foldLookalikes(s, latin > foreign)
+	if looks {
+		s, folded = foldLookalikes(s, latin > foreign)
+	}
 	if cut || folded {
 		t.obfuscated = true
 	}

@@ -18,8 +18,9 @@ const (
 )
 
 // ParseLabel maps the label spellings found in labeled data to a Label:
-// "spam", "1", "true", "yes" are Spam; "ham", "0", "false", "no", "not spam"
-// are Ham. Case and surrounding space are ignored.
+// "spam", "1", "true", "yes", "junk" are Spam; "ham", "0", "false", "no",
+// "not spam", "notspam", "legit" are Ham. Case and surrounding space are
+// ignored.
 func ParseLabel(s string) (Label, error) {
 	switch normalizeLabel(s) {
 	case "spam", "1", "true", "yes", "junk":

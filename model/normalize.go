@@ -49,14 +49,16 @@ func normalize(s string) string {
 	return out
 }
 
-var folders = sync.Pool{New: func() any { return cases.Fold() }}
+// folders holds pointers: a Caser put into a pool by value would cost an
+// allocation on every Put.
+var folders = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
 
 // fold case-folds s; ASCII takes a fast path.
 func fold(s string) string {
 	if isASCII(s) {
 		return strings.ToLower(s)
 	}
-	c := folders.Get().(cases.Caser)
+	c := folders.Get().(*cases.Caser)
 	defer folders.Put(c)
 	return c.String(s)
 }

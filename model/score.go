@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -58,6 +59,12 @@ func (c *Classifier) Score(cm Comment) Score {
 	// penalty when a window decided) to LogOdds.
 	for i := range top {
 		top[i].Weight = round3(top[i].Weight * scale)
+		if strings.HasPrefix(top[i].Token, tokAuthor) {
+			// A word of the author's name counts, but is never named:
+			// reasons end up in logs and answers, and the names the
+			// model learned are those of real people.
+			top[i].Token = tokAuthorName
+		}
 	}
 	return Score{SpamProbability: Sigmoid(lo), LogOdds: lo, Verdict: c.thresholds.verdict(lo), Reasons: top}
 }

@@ -59,12 +59,28 @@ const (
 	tokExclaim     = "#exclaim"
 	tokLinks       = "#links:"
 	tokAuthor      = "author:"
+	tokAuthorName  = "#author-name" // what reasons say for an author: token
 	tokAuthorURL   = "#author-url"
 	tokAuthorDom   = "author-domain:"
 	tokAuthorEmail = "author-email-domain:"
 	tokObfuscated  = "#obfuscated"
 	bigramJoin     = "+"
-	maxWordRunes   = 40
+	// maxWordRunes is the longest word kept as itself: longer runs of
+	// letters and digits (hashes, base64, keyboard mashing) are all
+	// #longword. It is well above the length of ordinary words.
+	maxWordRunes = 40
+)
+
+// The cut-offs of the style tokens, set by hand when the tokens were
+// added. The tokens a model learned depend on them, so changing one means
+// retraining.
+const (
+	// #titlecase: at least titleMinWords words, titlePercent of them
+	// capitalised, and fewer than half in capitals (that is shouting).
+	titleMinWords, titlePercent = 6, 70
+	// #shouting: at least shoutMinLetters letters, shoutPercent of them
+	// upper-case.
+	shoutMinLetters, shoutPercent = 12, 70
 )
 
 // Tokenize turns a comment into the tokens the classifier counts. It
@@ -229,10 +245,10 @@ func (t *tokenizer) style(s string, ascii bool) {
 			upperWords++
 		}
 	}
-	if words >= 6 && title*10 >= words*7 && upperWords*2 < words {
+	if words >= titleMinWords && title*100 >= words*titlePercent && upperWords*2 < words {
 		t.emit(tokTitleCase)
 	}
-	if letters >= 12 && upper*10 >= letters*7 {
+	if letters >= shoutMinLetters && upper*100 >= letters*shoutPercent {
 		t.emit(tokShouting)
 	}
 	if strings.Contains(s, "!!") {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -303,4 +304,42 @@ func FuzzTokenize(f *testing.F) {
 			t.Errorf("Tokenize is not deterministic: %q then %q", got, again)
 		}
 	})
+}
+
+// TestLinkAfterAnySpace checks that a link counts as a link whatever
+// white space comes before it: the link finder once split fields on four
+// ASCII spaces only, so a form feed or vertical tab hid the link.
+func TestLinkAfterAnySpace(t *testing.T) {
+	c := mustDefault(t)
+	plain := c.Score(model.Comment{Text: "visit www.cash-now.biz now"})
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !unicode.IsSpace(r) {
+			continue
+		}
+		text := "visit" + string(r) + "www.cash-now.biz now"
+		toks := model.Tokenize(model.Comment{Text: text}, model.DefaultTokenizer())
+		if !slices.Contains(toks, "domain:cash-now.biz") {
+			t.Errorf("Tokenize(%q) = %q, want the link's domain", text, toks)
+		}
+		if got := c.Score(model.Comment{Text: text}); got.LogOdds != plain.LogOdds {
+			t.Errorf("Score(%q).LogOdds = %v, want %v as with a plain space", text, got.LogOdds, plain.LogOdds)
+		}
+	}
+}
+
+// TestSpelledDotAnyCase checks that a link written "example dot com"
+// counts as a link whatever the case of "dot".
+func TestSpelledDotAnyCase(t *testing.T) {
+	c := mustDefault(t)
+	plain := c.Score(model.Comment{Text: "visit cash-now dot biz"})
+	for _, dot := range []string{"DOT", "Dot", "dOt", "doT", "DoT", "dOT"} {
+		text := "visit cash-now " + dot + " biz"
+		toks := model.Tokenize(model.Comment{Text: text}, model.DefaultTokenizer())
+		if !slices.Contains(toks, "domain:cash-now.biz") {
+			t.Errorf("Tokenize(%q) = %q, want the link's domain", text, toks)
+		}
+		if got := c.Score(model.Comment{Text: text}); got.LogOdds != plain.LogOdds {
+			t.Errorf("Score(%q).LogOdds = %v, want %v as with \"dot\"", text, got.LogOdds, plain.LogOdds)
+		}
+	}
 }

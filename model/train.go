@@ -204,6 +204,8 @@ func dedupe(toks []string) []string {
 	if len(toks) < 2 {
 		return toks
 	}
+	// Up to 64 tokens (most comments), comparing with every kept token
+	// costs less than building a map.
 	if len(toks) <= 64 {
 		out := make([]string, 0, len(toks))
 	next:

@@ -189,9 +189,16 @@ func isSpace(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
-// isSpaceByte is the byte form of isSpace that the link finder splits
-// fields with.
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+// spaceAt reports whether s[i:] starts with a space (isSpace). A field of
+// non-space bytes may then be scanned byte by byte: i need not be at the
+// start of a rune, as no byte inside a multi-byte rune starts a space.
+func spaceAt(s string, i int) bool {
+	if c := s[i]; c < utf8.RuneSelf {
+		return isSpace(rune(c))
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isSpace(r)
+}
 
 // isWordRune reports whether r belongs to a word: a letter (not an
 // apostrophe-like letter), a digit or a combining mark.

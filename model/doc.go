@@ -1,0 +1,110 @@
+/*
+Package model is spamcheck's spam classifier: it turns a comment into
+tokens, scores the tokens with a naive Bayes model, and answers with a spam
+probability, a verdict and the tokens that decided it.
+
+# The maths
+
+A comment d is reduced to tokens t₁…tₙ (see Tokenize): its words, pairs of
+adjacent words, class tokens such as #url and #money, and tokens for how it
+is written and who wrote it. Multinomial naive Bayes takes the tokens as
+independent draws from a distribution that depends only on the class, so
+that by Bayes' theorem
+
+	log P(spam|d)/P(ham|d) = log P(spam)/P(ham) + Σᵢ log P(tᵢ|spam)/P(tᵢ|ham)
+
+The sum is computed in log space, where a long comment cannot underflow to
+0/0 as a product of probabilities would. Each token's term is its weight
+
+	w(t) = log P(t|spam) − log P(t|ham)
+
+computed once at training time and stored in the model file, so that scoring
+is a lookup and an addition per token. Tokens the model never saw weigh 0.
+The prior log(P(spam)/P(ham)) is the log of the ratio of spam to ham
+comments in the training data.
+
+Binary counts (Params.Binary). A token counts once per comment, however
+often it repeats, both in training and in scoring: "$$$ !!! $$$" is not
+three times the evidence of "$$$".
+
+Add-α smoothing (Params.Smoothing). A token seen n(t,c) times in class c,
+of N(c) token occurrences in c and a vocabulary of |V| tokens, gets
+
+	P(t|c) = (n(t,c) + α) / (N(c) + α|V|)
+
+so that a token never seen in one class does not make it impossible. The
+library smooths with α = 1 only; multiplying every count by k = 1/α before
+handing it over gives (k·n + 1)/(k·N + |V|), which is the formula above.
+Hence α must be 1/k for a whole number k; the default is 0.2.
+
+The log-likelihood cap (Params.MaxWeight). Each weight is clipped to
+[−5, 5] nats, so that no single token decides a comment and a few spammy
+tokens cannot be drowned by any number of innocuous ones.
+
+Length normalisation (Params.LengthNorm). The words of a comment are far
+from independent, so a long comment piles up evidence it does not have.
+The summed weights S of the n known tokens are divided by n^λ; λ = 0.5
+(√n) ranks comments measurably better than textbook naive Bayes (λ = 0).
+The raw log-odds of a comment are
+
+	x = prior + S / n^λ
+
+Windows (Params.Window, Params.WindowPenalty). A comment of more than
+2·20 words is also scored in windows of 20 words, one starting every 10
+words and the last ending with the comment. A window holds its words, the
+bigrams inside it and the comment's other tokens (links, style, metadata).
+The spammiest window, less a penalty of 2 nats (the best of many windows
+beats a typical one by chance), replaces the whole comment's score when it
+is higher: padding a pitch with ordinary words (a good-word attack)
+dilutes the whole comment but not the windows of the pitch.
+
+Platt calibration (Calibration). Naive Bayes counts correlated tokens as
+independent evidence, so its odds are far too confident. The calibrated
+log-odds are A·x + B, with A and B fitted by logistic regression on
+cross-validated scores of the training data (the training command does
+this), so that SpamProbability = 1/(1 + e^−(A·x + B)) means what it says.
+Thresholds are compared with the log-odds, not the probability, so a
+threshold such as 0.999999 keeps its meaning.
+
+Reasons. Score names the tokens whose share of the log-odds (weight,
+length normalisation and calibration applied) is largest in magnitude. With
+the prior (times A, plus B) and, when a window decided, less the penalty,
+the shares add up to LogOdds. A word of the author's name counts like any
+other token but is never named: its reason reads #author-name, as the
+names a model learns from its training data are those of real people.
+
+# The library, and its quirks
+
+The counts go through github.com/jbrukh/bayesian v1.1.0, which provides
+the smoothed estimates at training time and is never called while
+scoring. Its quirks, and how each is neutralised (each has a canary test
+that fails on the day the quirk goes away):
+
+  - Class priors are weighted by token count, so the class with longer
+    comments is favoured: the prior comes from document counts instead.
+  - Each class is smoothed with its own vocabulary, so unknown words lean
+    to the smaller class: every token is entered into both classes (a
+    zero-count Observe), so both share one vocabulary, and tokens unknown
+    to the model carry no weight at all.
+  - ProbScores underflows to 0.5/0.5 on long texts: scoring is done in log
+    space, and probabilities come from a stable sigmoid.
+  - NewClassifierFromReader returns a value together with an error, and
+    its gob is unversioned and follows map order: its format is never used;
+    this package's own checksummed file (see Save) is validated completely
+    before a classifier is built.
+  - It panics on unknown classes (and on misuse generally), and falls back
+    to a fixed 1e-11 for a class without tokens: labels are validated, and
+    a class without tokens is refused, before the library sees them.
+  - Smoothing is fixed at add-one: counts are scaled by 1/α, as above.
+
+# The API
+
+Train learns a Classifier from labeled Examples; Load reads one that Save
+wrote, and Default returns the model built into the program. A Classifier
+is immutable, and Score is safe for concurrent use and never panics,
+whatever the comment. Tokenize is exported for tools that show what the
+model sees. The tokenizer's stages (HTML, Unicode normalisation, links,
+words, and the defences against disguised words and links of
+TokenizerConfig.Deobfuscate) each cost time linear in the comment.
+*/
+package model
