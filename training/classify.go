@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // classified is one line of classify's output.
@@ -66,25 +68,19 @@ func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	return w.Flush()
 }
 
-// parseComment reads one input line: a JSON object with "text" (or
-// "content") and optional metadata, or else the comment as plain text.
+// parseComment reads one input line: a labeled.Record as JSON (its label,
+// if any, is ignored), or else the comment as plain text.
 func parseComment(line string) (model.Comment, error) {
 	trimmed := strings.TrimSpace(line)
 	if !strings.HasPrefix(trimmed, "{") {
 		return model.Comment{Text: line}, nil
 	}
-	var r record
-	if err := json.Unmarshal([]byte(trimmed), &r); err != nil {
-		return model.Comment{}, fmt.Errorf("bad JSON: %w", err)
+	r, err := labeled.Decode([]byte(trimmed))
+	var noLabel *labeled.LabelError
+	if err != nil && !errors.As(err, &noLabel) {
+		return model.Comment{}, err
 	}
-	text := r.Text
-	if text == nil {
-		text = r.Content
-	}
-	if text == nil {
-		return model.Comment{}, fmt.Errorf(`JSON object has no "text" field`)
-	}
-	return model.Comment{Text: *text, Author: r.Author, AuthorEmail: r.AuthorEmail, AuthorURL: r.AuthorURL}, nil
+	return r.Comment(), nil
 }
 
 // openModel loads the model at path, or the built-in one when path is "".

@@ -103,61 +103,6 @@ func TestTrainIsReproducible(t *testing.T) {
 	}
 }
 
-func TestReadFormats(t *testing.T) {
-	dir := t.TempDir()
-	// The YouTube Spam Collection's layout, CRLF line ends, HTML and a
-	// quoted comma.
-	writeFile(t, dir, "video.csv", "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\r\n"+
-		"a1,Some One,2014-01-01,\"Check out my channel, please subscribe!\",1\r\n"+
-		"a2,Other,2014-01-02,Love this song&#39;s beat<br />,0\r\n"+
-		"a3,Third,2014-01-03,this row has a bad label,maybe\r\n"+
-		"a4,Fourth,2014-01-04,   ,0\r\n")
-	writeFile(t, dir, "sms", "ham\tSee you at lunch\nspam\tWIN a FREE prize, text WIN to 80000\nnot a row\n\n")
-	writeFile(t, dir, "feedback.jsonl", `{"text":"cheap pills online","label":"spam","author_email":"x@pills.example"}`+"\n"+
-		`{"text":"good point","label":"ham"}`+"\n"+
-		`{"text":"broken json`+"\n"+
-		`{"label":"ham"}`+"\n"+
-		`{"text":"no label"}`+"\n"+
-		`{"text":"numeric label","label":1}`+"\n")
-	writeFile(t, dir, "notes.md", "# not data\n")
-
-	d, err := readData([]string{dir}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spam, ham := d.count()
-	if spam != 4 || ham != 3 {
-		t.Errorf("read %d spam, %d ham, want 4 and 3", spam, ham)
-	}
-	if d.files != 3 || d.rows != 13 {
-		t.Errorf("read %d files, %d rows, want 3 files, 13 rows", d.files, d.rows)
-	}
-	var skips []string
-	for _, s := range d.skipped {
-		skips = append(skips, strings.TrimPrefix(s.String(), dir+string(filepath.Separator)))
-	}
-	want := []string{
-		"feedback.jsonl:3: bad JSON: unexpected end of JSON input",
-		`feedback.jsonl:4: no "text" field`,
-		`feedback.jsonl:5: no "label" field`,
-		"notes.md: not a data file (extension .md)",
-		"sms:3: no tab between label and text",
-		`video.csv:4: label "maybe" is neither spam nor ham`,
-		"video.csv:5: empty text",
-	}
-	if strings.Join(skips, "\n") != strings.Join(want, "\n") {
-		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skips, "\n"), strings.Join(want, "\n"))
-	}
-	for i, ex := range d.examples {
-		if d.source[i] == "video.csv" && ex.Label == model.Spam && ex.Author != "Some One" {
-			t.Errorf("CSV author = %q, want the AUTHOR column", ex.Author)
-		}
-		if d.source[i] == "feedback.jsonl" && ex.Label == model.Spam && ex.Text == "cheap pills online" && ex.AuthorEmail != "x@pills.example" {
-			t.Errorf("JSONL author_email = %q, want x@pills.example", ex.AuthorEmail)
-		}
-	}
-}
-
 func TestErrors(t *testing.T) {
 	dir := t.TempDir()
 	onlySpam := writeFile(t, dir, "spam.jsonl", `{"text":"buy now","label":"spam"}`+"\n")

@@ -126,14 +126,14 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 		return nil, err
 	}
 	spam, ham := d.count()
-	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.rows, d.files, spam, ham, len(d.skipped))
-	for i, s := range d.skipped {
+	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.Rows, d.Files, spam, ham, len(d.Skipped))
+	for i, s := range d.Skipped {
 		if quiet {
 			fmt.Fprintf(stderr, "  (run without -q to list what was skipped)\n")
 			break
 		}
 		if i == 50 {
-			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(d.skipped)-i)
+			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(d.Skipped)-i)
 			break
 		}
 		fmt.Fprintf(stderr, "  skipped %s\n", s)
