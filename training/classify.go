@@ -13,11 +13,19 @@ import (
 	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
-// classified is one line of classify's output.
+// classified is one line of classify's output for a comment it could
+// read.
 type classified struct {
 	Line int `json:"line"`
 	model.Score
 	Model string `json:"model"`
+}
+
+// unreadable is one line of classify's output for an input line it could
+// not read, in the comment's place.
+type unreadable struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
 }
 
 func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -42,31 +50,55 @@ func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 		defer f.Close()
 		in = f
 	}
-	id := c.Info().ID
 	w := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(w)
+	err = classify(c, in, w, stderr)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// classify answers every non-blank line of in on out, in order: the score
+// of the comment, or an error object for a line it cannot read. Like
+// train's skipped rows, each unreadable line is also listed on stderr, and
+// the run then ends with an error, after the last answer.
+func classify(c *model.Classifier, in io.Reader, out, stderr io.Writer) error {
+	id := c.Info().ID
+	enc := json.NewEncoder(out)
 	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	line := 0
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	line, read, bad := 0, 0, 0
 	for sc.Scan() {
 		line++
 		text := sc.Text()
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		cm, err := parseComment(text)
-		if err != nil {
-			return fmt.Errorf("classify: line %d: %w", line, err)
+		read++
+		var answer any
+		if cm, err := parseComment(text); err != nil {
+			bad++
+			fmt.Fprintf(stderr, "  unreadable line %d: %v\n", line, err)
+			answer = unreadable{Line: line, Error: err.Error()}
+		} else {
+			answer = classified{Line: line, Score: c.Score(cm), Model: id}
 		}
-		if err := enc.Encode(classified{Line: line, Score: c.Score(cm), Model: id}); err != nil {
+		if err := enc.Encode(answer); err != nil {
 			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("classify: read input: %w", err)
+		return fmt.Errorf("classify: read input after line %d: %w", line, err)
 	}
-	return w.Flush()
+	if bad > 0 {
+		return fmt.Errorf("classify: %d of %d lines unreadable, each answered with an error object", bad, read)
+	}
+	return nil
 }
+
+// maxLine is the longest input line classify reads: far above any comment
+// a platform accepts, and a bound on memory.
+const maxLine = 16 << 20
 
 // parseComment reads one input line: a labeled.Record as JSON (its label,
 // if any, is ignored), or else the comment as plain text.

@@ -68,8 +68,12 @@
 //
 // classify reads JSON Lines ({"text": ...} with optional metadata) or plain
 // text, one comment per line, from FILE or standard input and writes one
-// JSON object per comment, in order: spam_probability, log_odds, verdict
-// and reasons. Without -m it uses the default model built into the program.
+// JSON object per comment, in order: the input line, spam_probability,
+// log_odds, verdict, reasons and the model's ID. A line it cannot read (bad
+// JSON, no "text") is answered in its place with {"line": N, "error": ...}
+// and listed on standard error; every other line is still answered, and
+// classify then exits with status 1. Without -m it uses the default model
+// built into the program.
 //
 // Exit status is 0 on success, 2 for a usage error (bad flags, unknown
 // command) and 1 for any other failure.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -246,5 +247,55 @@ func TestTrainWithoutOptionalFeatures(t *testing.T) {
 	out := mustRun(t, "Make $5000 weekly from home, visit my page now\n", "classify", "-m", m)
 	if !strings.Contains(out, `"verdict":"reject"`) {
 		t.Errorf("a model without bigrams, style or metadata tokens kept obvious spam: %s", out)
+	}
+}
+
+// TestClassifyAnswersAroundBadLines: a malformed line gets an error object
+// in its place, the lines around it are still answered in order, and the
+// run ends with a failure (exit status 1) that counts the bad lines.
+func TestClassifyAnswersAroundBadLines(t *testing.T) {
+	in := strings.Join([]string{
+		`{"text": "Thanks for the reply, that makes sense."}`,
+		`{"text": "broken json`,
+		``,
+		`plain text, like the rest of the thread`,
+		`{"label": "spam"}`,
+		`{"content": "Earn 9000 Dollars A Week From Home, Visit Here", "label": "not a label"}`,
+	}, "\n")
+	out, stderr, err := runCLI(t, in, "classify")
+	var u usageError
+	if err == nil || errors.As(err, &u) {
+		t.Fatalf("classify with bad lines: err = %v, want a failure that is not a usage error", err)
+	}
+	if want := "2 of 5 lines unreadable"; !strings.Contains(err.Error(), want) {
+		t.Errorf("classify's error = %q, want it to say %q", err, want)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	wantLine := []int{1, 2, 4, 5, 6}
+	wantError := []string{"", "bad JSON", "", `no "text" field`, ""}
+	if len(lines) != len(wantLine) {
+		t.Fatalf("classify wrote %d lines, want %d (one per non-blank input):\n%s", len(lines), len(wantLine), out)
+	}
+	for i, l := range lines {
+		var got struct {
+			Line    int           `json:"line"`
+			Error   string        `json:"error"`
+			Verdict model.Verdict `json:"verdict"`
+		}
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("output line %d: %v: %q", i+1, err, l)
+		}
+		if got.Line != wantLine[i] {
+			t.Errorf("output line %d answers input line %d, want %d", i+1, got.Line, wantLine[i])
+		}
+		if wantError[i] == "" && (got.Error != "" || got.Verdict == "") {
+			t.Errorf("output line %d = %s, want a verdict", i+1, l)
+		}
+		if wantError[i] != "" && (!strings.HasPrefix(got.Error, wantError[i]) || got.Verdict != "") {
+			t.Errorf("output line %d = %s, want only an error starting %q", i+1, l, wantError[i])
+		}
+		if wantError[i] != "" && !strings.Contains(stderr, fmt.Sprintf("line %d: %s", got.Line, wantError[i])) {
+			t.Errorf("standard error does not list line %d:\n%s", got.Line, stderr)
+		}
 	}
 }
