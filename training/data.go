@@ -48,15 +48,3 @@ func sizeOf(paths []string) int64 {
 	}
 	return n
 }
-
-// count returns the number of examples per label.
-func (d *dataset) count() (spam, ham int) {
-	for _, e := range d.examples {
-		if e.Label == model.Spam {
-			spam++
-		} else {
-			ham++
-		}
-	}
-	return spam, ham
-}

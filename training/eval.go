@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -83,6 +85,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// eval's models are never saved: a fixed date keeps runs identical.
 	o.trainedAt = time.Unix(0, 0)
 	d, err := load(fs.Args(), stderr, *quiet)
 	if err != nil {
@@ -126,6 +129,10 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// errorTextRunes is how much of a misjudged comment printErrors shows: two
+// lines of a terminal, enough to recognise it.
+const errorTextRunes = 160
+
 // printErrors lists the ham rejected with the highest scores and the spam
 // kept with the lowest: where a model needs more training data.
 func (r *report) printErrors(w io.Writer, n int) {
@@ -139,11 +146,12 @@ func (r *report) printErrors(w io.Writer, n int) {
 				idx = append(idx, i)
 			}
 		}
-		sort.Slice(idx, func(a, b int) bool {
+		// Worst first: the highest-scored ham, the lowest-scored spam.
+		slices.SortStableFunc(idx, func(a, b int) int {
 			if kind.spam {
-				return r.scores[idx[a]] < r.scores[idx[b]]
+				return cmp.Compare(r.scores[a], r.scores[b])
 			}
-			return r.scores[idx[a]] > r.scores[idx[b]]
+			return cmp.Compare(r.scores[b], r.scores[a])
 		})
 		fmt.Fprintf(w, "\n%s (%d):\n", kind.title, len(idx))
 		for j, i := range idx {
@@ -151,8 +159,8 @@ func (r *report) printErrors(w io.Writer, n int) {
 				break
 			}
 			text := strings.Join(strings.Fields(r.texts[i]), " ")
-			if len([]rune(text)) > 160 {
-				text = string([]rune(text)[:160]) + "…"
+			if r := []rune(text); len(r) > errorTextRunes {
+				text = string(r[:errorTextRunes]) + "…"
 			}
 			fmt.Fprintf(w, "  %7.2f  %s  %q\n", r.scores[i], r.sources[i], text)
 		}
@@ -161,9 +169,8 @@ func (r *report) printErrors(w io.Writer, n int) {
 
 // evaluator accumulates test predictions across folds.
 type evaluator struct {
-	r      report
-	start  time.Time
-	source []string
+	r     report
+	start time.Time
 }
 
 func newEvaluator(protocol string) *evaluator {
@@ -182,7 +189,6 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 		e.r.scores = append(e.r.scores, s.LogOdds)
 		e.r.spam = append(e.r.spam, ex.Label == model.Spam)
 		e.r.rejected = append(e.r.rejected, s.Verdict == model.Reject)
-		e.source = append(e.source, src[i])
 		e.r.texts = append(e.r.texts, ex.Text)
 		e.r.sources = append(e.r.sources, src[i])
 	}
@@ -193,15 +199,10 @@ func (e *evaluator) finish() *report {
 	r := &e.r
 	r.Overall = measure(r.scores, r.spam, r.rejected)
 	bySrc := map[string][]int{}
-	for i, s := range e.source {
+	for i, s := range r.sources {
 		bySrc[s] = append(bySrc[s], i)
 	}
-	names := make([]string, 0, len(bySrc))
-	for s := range bySrc {
-		names = append(names, s)
-	}
-	sort.Strings(names)
-	for _, s := range names {
+	for _, s := range slices.Sorted(maps.Keys(bySrc)) {
 		var sc []float64
 		var sp, rj []bool
 		for _, i := range bySrc[s] {
@@ -217,18 +218,11 @@ func (e *evaluator) finish() *report {
 
 func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
+	// seed+1: the outer folds come from another random stream than the
+	// inner folds learn draws with seed to calibrate each test model.
 	fold := stratifiedFolds(d.examples, k, o.seed+1)
 	for f := 0; f < k; f++ {
-		var train, test []model.Example
-		var src []string
-		for i, ex := range d.examples {
-			if fold[i] == f {
-				test = append(test, ex)
-				src = append(src, d.source[i])
-			} else {
-				train = append(train, ex)
-			}
-		}
+		train, test, src := d.split(func(i int) bool { return fold[i] == f })
 		if err := e.test(train, test, src, o); err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f+1, err)
 		}
@@ -241,16 +235,7 @@ func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed))
 	test := holdoutSplit(d.examples, frac, o.seed)
-	var trainEx, testEx []model.Example
-	var src []string
-	for i, ex := range d.examples {
-		if test[i] {
-			testEx = append(testEx, ex)
-			src = append(src, d.source[i])
-		} else {
-			trainEx = append(trainEx, ex)
-		}
-	}
+	trainEx, testEx, src := d.split(func(i int) bool { return test[i] })
 	if err := e.test(trainEx, testEx, src, o); err != nil {
 		return nil, err
 	}
@@ -271,21 +256,26 @@ func evalBySource(d *dataset, o learnOptions) (*report, error) {
 	}
 	e := newEvaluator(fmt.Sprintf("leave-one-source-out over %d sources", len(names)))
 	for _, held := range names {
-		var train, test []model.Example
-		var src []string
-		for i, ex := range d.examples {
-			if d.source[i] == held {
-				test = append(test, ex)
-				src = append(src, held)
-			} else {
-				train = append(train, ex)
-			}
-		}
+		train, test, src := d.split(func(i int) bool { return d.source[i] == held })
 		if err := e.test(train, test, src, o); err != nil {
 			return nil, fmt.Errorf("holding out %s: %w", held, err)
 		}
 	}
 	return e.finish(), nil
+}
+
+// split divides d's examples into those isTest picks, with their sources,
+// and the rest, for training.
+func (d *dataset) split(isTest func(i int) bool) (train, test []model.Example, src []string) {
+	for i, ex := range d.examples {
+		if isTest(i) {
+			test = append(test, ex)
+			src = append(src, d.source[i])
+		} else {
+			train = append(train, ex)
+		}
+	}
+	return train, test, src
 }
 
 func evalSplit(train, test *dataset, o learnOptions) (*report, error) {

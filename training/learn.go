@@ -31,7 +31,7 @@ type learnOptions struct {
 // probability calibration and picks the reject threshold; then it trains on
 // all the data with both.
 func learn(examples []model.Example, o learnOptions) (*model.Classifier, error) {
-	spam, ham := countLabels(examples)
+	spam, ham := countClasses(labelsOf(examples))
 	if spam == 0 || ham == 0 {
 		return nil, fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
 	}
@@ -65,17 +65,6 @@ func learn(examples []model.Example, o learnOptions) (*model.Classifier, error) 
 // clampProb keeps a threshold strictly inside (0, 1) where float64 can
 // still tell it from 0 and 1.
 func clampProb(p float64) float64 { return math.Max(1e-12, math.Min(1-1e-12, p)) }
-
-func countLabels(examples []model.Example) (spam, ham int) {
-	for _, e := range examples {
-		if e.Label == model.Spam {
-			spam++
-		} else {
-			ham++
-		}
-	}
-	return spam, ham
-}
 
 func labelsOf(examples []model.Example) []bool {
 	out := make([]bool, len(examples))
@@ -186,7 +175,8 @@ func pickThreshold(scores []float64, spam []bool, maxHam float64) float64 {
 // maximum likelihood (Newton's method), with Platt's smoothed targets so
 // perfectly separated data gives a finite slope.
 func fitCalibration(x []float64, spam []bool) model.Calibration {
-	np, nn := countClasses(spam)
+	ns, nh := countClasses(spam)
+	np, nn := float64(ns), float64(nh)
 	tp, tn := (np+1)/(np+2), 1/(nn+2)
 	a, b := 1.0, 0.0
 	loss := func(a, b float64) float64 {

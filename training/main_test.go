@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +13,6 @@ import (
 
 	"github.com/spamcheck/spamcheck/model"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // runCLI runs the command line and returns stdout, stderr and the error.
 func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
@@ -207,10 +205,10 @@ func TestMetrics(t *testing.T) {
 	if m.Confusion != (confusion{TP: 2, FN: 1, FP: 1, TN: 2}) {
 		t.Errorf("confusion = %+v", m.Confusion)
 	}
-	if got, want := m.AUC, 8.0/9; abs(got-want) > 1e-12 {
+	if got, want := float64(m.AUC), 8.0/9; math.Abs(got-want) > 1e-12 {
 		t.Errorf("AUC = %v, want %v", got, want)
 	}
-	if got, want := m.MCC, 1.0/3; abs(got-want) > 1e-12 {
+	if got, want := float64(m.MCC), 1.0/3; math.Abs(got-want) > 1e-12 {
 		t.Errorf("MCC = %v, want %v", got, want)
 	}
 	if got := recallAt(scores, spam, 0); got != 2.0/3 {
@@ -232,15 +230,10 @@ func TestPickThreshold(t *testing.T) {
 	}
 }
 
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// TestTrainWithoutOptionalFeatures: every tokenizer feature can be turned
-// off from the command line.
+// TestTrainWithoutOptionalFeatures: the optional token kinds (bigrams,
+// style, metadata) can be turned off from the command line and the model
+// still works. (Deobfuscation, length normalisation and windows have no
+// flag.)
 func TestTrainWithoutOptionalFeatures(t *testing.T) {
 	m := filepath.Join(t.TempDir(), "plain.model")
 	mustRun(t, "", "train", "-q", "-o", m, "-style=false", "-bigrams=false", "-metadata=false", corpus)

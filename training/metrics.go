@@ -1,8 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // confusion counts predictions against labels; spam is the positive class.
@@ -83,7 +84,7 @@ func rocAUC(scores []float64, spam []bool) float64 {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
 	var rankSum, np, nn float64
 	for i := 0; i < len(idx); {
 		j := i
@@ -121,8 +122,9 @@ func rocCurve(scores []float64, spam []bool) []rocPoint {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
-	np, nn := countClasses(spam)
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	ns, nh := countClasses(spam)
+	np, nn := float64(ns), float64(nh)
 	pts := []rocPoint{{Threshold: math.Inf(1)}}
 	var tp, fp float64
 	for i := 0; i < len(idx); {
@@ -153,14 +155,14 @@ func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
 	return best
 }
 
-// countClasses counts the spam (np) and ham (nn) labels.
-func countClasses(spam []bool) (np, nn float64) {
+// countClasses counts the spam and the ham labels.
+func countClasses(spam []bool) (nSpam, nHam int) {
 	for _, s := range spam {
 		if s {
-			np++
+			nSpam++
 		} else {
-			nn++
+			nHam++
 		}
 	}
-	return np, nn
+	return nSpam, nHam
 }

@@ -84,9 +84,20 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := writeModel(*out, c); err != nil {
 		return err
 	}
-	info := c.Info()
-	fmt.Fprintf(stdout, "wrote %s in %v\n%s\nthreshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected in %d-fold cross-validation)\n",
-		*out, time.Since(start).Round(time.Millisecond), c, info.Thresholds.Reject, o.maxHamRejected*100, o.folds)
+	th := c.Info().Thresholds
+	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
+	// learn cross-validates with at most as many folds as the smaller
+	// class has comments, and not at all below two.
+	spam, ham := countClasses(labelsOf(d.examples))
+	if folds := min(o.folds, spam, ham); folds >= 2 {
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected in %d-fold cross-validation)\n",
+			th.Reject, o.maxHamRejected*100, folds)
+	} else {
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: too little spam or ham to cross-validate\n", th.Reject)
+	}
+	if o.review > 0 && th.Review == 0 {
+		fmt.Fprintf(stdout, "no review band: -review %v is not below the reject threshold\n", o.review)
+	}
 	return nil
 }
 
@@ -110,6 +121,10 @@ func trainedAt(flagValue string) (time.Time, error) {
 	return time.Now(), nil
 }
 
+// maxSkipsListed is how many skipped rows load lists before it only counts
+// the rest: enough to see what went wrong, short enough to scroll past.
+const maxSkipsListed = 50
+
 // load reads training data and reports what was read and skipped on
 // stderr.
 func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
@@ -125,14 +140,14 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	spam, ham := d.count()
+	spam, ham := countClasses(labelsOf(d.examples))
 	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.Rows, d.Files, spam, ham, len(d.Skipped))
 	for i, s := range d.Skipped {
 		if quiet {
 			fmt.Fprintf(stderr, "  (run without -q to list what was skipped)\n")
 			break
 		}
-		if i == 50 {
+		if i == maxSkipsListed {
 			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(d.Skipped)-i)
 			break
 		}
