@@ -91,6 +91,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := requireBothClasses(d); err != nil {
+		return err
+	}
 	var r *report
 	switch {
 	case len(tests) > 0:
@@ -299,18 +302,20 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "precision       %.4f\n", m.Precision)
 	fmt.Fprintf(w, "recall          %.4f\n", m.Recall)
 	fmt.Fprintf(w, "F1              %.4f\n", m.F1)
-	fmt.Fprintf(w, "ham rejected    %.2f%% (%d of %d)\n", 100*m.HamRejected, m.Confusion.FP, m.Ham)
+	fmt.Fprintf(w, "ham rejected    %s (%d of %d)\n", m.HamRejected.percent(), m.Confusion.FP, m.Ham)
 	fmt.Fprintf(w, "MCC             %.4f\n", m.MCC)
 	fmt.Fprintf(w, "ROC AUC         %.4f\n", m.AUC)
 	fmt.Fprintf(w, "recall at ≤1%% ham rejected  %.4f\n\n", m.RecallAt1)
 	fmt.Fprintf(w, "confusion matrix   rejected   kept\n")
 	fmt.Fprintf(w, "  spam             %8d %6d\n", m.Confusion.TP, m.Confusion.FN)
 	fmt.Fprintf(w, "  ham              %8d %6d\n\n", m.Confusion.FP, m.Confusion.TN)
+	// A metric a source cannot define (one class only: no AUC, no MCC, no
+	// recall without spam) shows as "–", not as a measured 0.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "source\tcomments\tspam\tham\taccuracy\tprecision\trecall\tF1\tham rejected\tMCC\tAUC\t")
 	for _, s := range r.Sources {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.2f%%\t%.4f\t%.4f\t\n", s.Source, s.N, s.Spam, s.Ham,
-			s.Accuracy, s.Precision, s.Recall, s.F1, 100*s.HamRejected, s.MCC, s.AUC)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%.4f\t%.4f\t\n", s.Source, s.N, s.Spam, s.Ham,
+			s.Accuracy, s.Precision, s.Recall, s.F1, s.HamRejected.percent(), s.MCC, s.AUC)
 	}
 	tw.Flush()
 }

@@ -54,7 +54,9 @@
 // included, and judged at its own threshold. eval prints accuracy,
 // precision, recall, F1, the share of ham rejected, MCC, ROC AUC, recall at
 // ≤ 1% ham rejected, the confusion matrix and a per-source breakdown; -json
-// prints the same as JSON.
+// prints the same as JSON. A metric the test comments cannot define (AUC
+// and MCC need both classes, recall needs spam) prints as "–" and is null
+// in JSON.
 //
 // -plot FILE.svg also draws the results as an SVG figure, titled with the
 // protocol, ROC AUC, F1 and the share of ham rejected. On the left, the ROC

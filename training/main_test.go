@@ -292,3 +292,61 @@ func TestClassifyAnswersAroundBadLines(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalUndefinedMetrics: where the test comments are of one class, the
+// metrics that need both (AUC, MCC) or the missing one (recall without
+// spam) print as "–" and are null in JSON, never a measured-looking 0.
+func TestEvalUndefinedMetrics(t *testing.T) {
+	m := measure([]float64{-3, -1, 2}, []bool{false, false, false}, []bool{false, false, true})
+	for name, f := range map[string]figure{"recall": m.Recall, "MCC": m.MCC, "AUC": m.AUC, "recall at 1%": m.RecallAt1} {
+		if f.defined() {
+			t.Errorf("ham only: %s = %v, want undefined", name, float64(f))
+		}
+	}
+	// One ham rejected: precision and F1 are a measured 0 here.
+	if m.Accuracy != figure(2.0/3) || m.HamRejected != figure(1.0/3) || m.Precision != 0 || m.F1 != 0 {
+		t.Errorf("ham only: accuracy %v, ham rejected %v, precision %v, F1 %v; want 2/3, 1/3, 0 and 0",
+			m.Accuracy, m.HamRejected, m.Precision, m.F1)
+	}
+
+	dir := t.TempDir()
+	hamOnly := writeFile(t, dir, "ham-only.jsonl", `{"text":"I disagree, the sanctions came far too late.","label":"ham"}`+"\n"+
+		`{"text":"Thanks for the reply, that makes sense.","label":"ham"}`+"\n")
+	out := mustRun(t, "", "eval", "-test", hamOnly, corpus)
+	var row []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "ham-only.jsonl" {
+			row = f
+		}
+	}
+	// source comments spam ham accuracy precision recall F1 ham-rejected MCC AUC
+	if len(row) != 11 {
+		t.Fatalf("no 11-column row for ham-only.jsonl in:\n%s", out)
+	}
+	for i, col := range []string{"recall", "MCC", "AUC"} {
+		if got := row[[]int{6, 9, 10}[i]]; got != "–" {
+			t.Errorf("ham-only row: %s = %q, want –\n%s", col, got, out)
+		}
+	}
+	if row[4] == "–" || row[8] == "–" {
+		t.Errorf("ham-only row: accuracy %q and ham rejected %q are defined\n%s", row[4], row[8], out)
+	}
+
+	out = mustRun(t, "", "eval", "-json", "-test", hamOnly, corpus)
+	var r struct {
+		Sources []map[string]any `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Sources) != 1 {
+		t.Fatalf("eval -json: %v, %d sources\n%s", err, len(r.Sources), out)
+	}
+	for _, k := range []string{"recall", "mcc", "roc_auc", "recall_at_1pct_ham_rejected"} {
+		if v, ok := r.Sources[0][k]; !ok || v != nil {
+			t.Errorf("eval -json: %s = %v, want null", k, v)
+		}
+	}
+	for _, k := range []string{"accuracy", "ham_rejected"} {
+		if _, ok := r.Sources[0][k].(float64); !ok {
+			t.Errorf("eval -json: %s = %v, want a number", k, r.Sources[0][k])
+		}
+	}
+}

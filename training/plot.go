@@ -65,8 +65,8 @@ func (r *report) writePlot(w io.Writer) error {
 	heading.Font = font.From(plot.DefaultFont, 11)
 	top.Y -= 0.26 * vg.Inch
 	dc.FillText(heading, top, fmt.Sprintf(
-		"%d test comments (%d spam, %d ham) · ROC AUC %.4f · F1 %.4f · ham rejected %.2f%% (%d of %d) · recall %.2f%%",
-		m.N, m.Spam, m.Ham, m.AUC, m.F1, 100*m.HamRejected, m.Confusion.FP, m.Ham, 100*m.Recall))
+		"%d test comments (%d spam, %d ham) · ROC AUC %.4f · F1 %.4f · ham rejected %s (%d of %d) · recall %s",
+		m.N, m.Spam, m.Ham, m.AUC, m.F1, m.HamRejected.percent(), m.Confusion.FP, m.Ham, m.Recall.percent()))
 
 	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: 0.5 * vg.Inch,
 		PadLeft: 0.15 * vg.Inch, PadRight: 0.2 * vg.Inch, PadBottom: 0.1 * vg.Inch}
@@ -112,18 +112,22 @@ func (r *report) rocPlot() (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	point, err := plotter.NewScatter(plotter.XYs{{X: at(m.HamRejected), Y: m.Recall}})
-	if err != nil {
-		return nil, err
-	}
-	point.Shape = draw.CircleGlyph{}
-	point.Color = spamColor
-	point.Radius = vg.Points(4.5)
-	p.Add(curve, onePct, point)
+	p.Add(curve, onePct)
 	p.Legend.Add("pooled test scores", curve)
 	p.Legend.Add("1% ham rejected", onePct)
-	p.Legend.Add(fmt.Sprintf("models' thresholds: %.2f%% ham rejected, %.1f%% recall",
-		100*m.HamRejected, 100*m.Recall), point)
+	// Without both classes the thresholds reached no point of the curve.
+	if m.HamRejected.defined() && m.Recall.defined() {
+		point, err := plotter.NewScatter(plotter.XYs{{X: at(float64(m.HamRejected)), Y: float64(m.Recall)}})
+		if err != nil {
+			return nil, err
+		}
+		point.Shape = draw.CircleGlyph{}
+		point.Color = spamColor
+		point.Radius = vg.Points(4.5)
+		p.Add(point)
+		p.Legend.Add(fmt.Sprintf("models' thresholds: %s ham rejected, %.1f%% recall",
+			m.HamRejected.percent(), 100*m.Recall), point)
+	}
 	// Bottom right, under the curve, clear of the last tick label.
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(18), vg.Points(10)

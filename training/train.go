@@ -76,6 +76,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := requireBothClasses(d); err != nil {
+		return err
+	}
 	start := time.Now()
 	c, err := learn(d.examples, o)
 	if err != nil {
@@ -125,7 +128,7 @@ func trainedAt(flagValue string) (time.Time, error) {
 // the rest: enough to see what went wrong, short enough to scroll past.
 const maxSkipsListed = 50
 
-// load reads training data and reports what was read and skipped on
+// load reads labeled data and reports what was read and skipped on
 // stderr.
 func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 	var progress func(int64)
@@ -153,10 +156,16 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 		}
 		fmt.Fprintf(stderr, "  skipped %s\n", s)
 	}
-	if spam == 0 || ham == 0 {
-		return nil, fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
-	}
 	return d, nil
+}
+
+// requireBothClasses fails unless d, to be trained on, holds spam and ham,
+// so that a run stops before any work.
+func requireBothClasses(d *dataset) error {
+	if spam, ham := countClasses(labelsOf(d.examples)); spam == 0 || ham == 0 {
+		return fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
+	}
+	return nil
 }
 
 // writeModel saves c to name atomically (see writeAtomic).
