@@ -29,7 +29,7 @@ type unreadable struct {
 }
 
 func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("classify", stderr)
+	fs := newFlagSet("classify", "[-m MODEL] [FILE|-]", stderr)
 	path := fs.String("m", "", "model `file` (default: the built-in model)")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -46,7 +46,7 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval", stderr)
+	fs := newFlagSet("eval", "[flags] DATA...", stderr)
 	k := fs.Int("k", 10, "`folds` of the outer cross-validation (the default protocol)")
 	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
 	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")

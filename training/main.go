@@ -77,7 +77,7 @@
 // classify then exits with status 1. Without -m it uses the default model
 // built into the program.
 //
-// Exit status is 0 on success, 2 for a usage error (bad flags, unknown
+// Exit status is 0 on success and for -h, 2 for a usage error (bad flags, unknown
 // command) and 1 for any other failure.
 package main
 
@@ -97,11 +97,9 @@ func main() {
 	if err == nil {
 		return
 	}
-	if !errors.Is(err, flag.ErrHelp) {
-		log.Print(err)
-	}
+	log.Print(err)
 	var u usageError
-	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+	if errors.As(err, &u) {
 		os.Exit(2)
 	}
 	os.Exit(1)
@@ -120,8 +118,17 @@ const usage = `usage:
   training classify [-m MODEL] [FILE|-]
 Run "training COMMAND -h" for a command's flags.`
 
-// run executes the command line args (without the program name).
+// run executes the command line args (without the program name). Asking
+// for help (-h) is not an error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(args, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return usagef("no command given")
@@ -141,10 +148,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return usagef("unknown command %q", args[0])
 }
 
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// whose usage message starts with synopsis, the command's arguments.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("training "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: training %s %s\nflags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

@@ -350,3 +350,31 @@ func TestEvalUndefinedMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestHelp: -h on the program or on any command is not an error (exit
+// status 0), and a command's help shows its arguments and its flags.
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-h"}, []string{"training train -o MODEL [flags] DATA..."}},
+		{[]string{"help"}, []string{"training eval [flags] DATA..."}},
+		{[]string{"train", "-h"}, []string{"usage: training train -o MODEL [flags] DATA...", "-max-ham-rejected", "-trained-at"}},
+		{[]string{"eval", "-help"}, []string{"usage: training eval [flags] DATA...", "-by-source", "-plot"}},
+		{[]string{"classify", "--help"}, []string{"usage: training classify [-m MODEL] [FILE|-]", "-m file"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, stderr, err := runCLI(t, "", tt.args...)
+			if err != nil {
+				t.Fatalf("err = %v, want none (exit status 0)", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out+stderr, w) {
+					t.Errorf("help lacks %q:\n%s%s", w, out, stderr)
+				}
+			}
+		})
+	}
+}

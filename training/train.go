@@ -51,7 +51,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("train", stderr)
+	fs := newFlagSet("train", "-o MODEL [flags] DATA...", stderr)
 	out := fs.String("o", "", "write the model to `file` (required)")
 	at := fs.String("trained-at", "", "record this RFC 3339 `time` as the training date (default: $SOURCE_DATE_EPOCH, else now)")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
