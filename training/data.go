@@ -16,20 +16,32 @@ type dataset struct {
 	// source[i] names the file examples[i] came from (its base name), for
 	// per-source reports and leave-one-source-out evaluation.
 	source []string
+	// path[i] is the path given that examples[i] was read under: its
+	// file, or a directory above it.
+	path []string
 }
 
 // readData reads every path (see labeled.Read) into one dataset.
 func readData(paths []string, progress func(n int64)) (*dataset, error) {
-	ld, err := labeled.Read(paths, progress)
-	if err != nil {
-		return nil, err
-	}
-	d := &dataset{Data: ld}
-	for i, r := range ld.Records {
-		d.examples = append(d.examples, r.Example())
-		d.source = append(d.source, filepath.Base(ld.From[i]))
+	d := &dataset{Data: &labeled.Data{}}
+	for _, p := range paths {
+		if err := d.ReadPath(p, progress); err != nil {
+			return nil, err
+		}
+		for i := len(d.examples); i < len(d.Records); i++ {
+			d.examples = append(d.examples, d.Records[i].Example())
+			d.source = append(d.source, filepath.Base(d.From[i]))
+			d.path = append(d.path, filepath.Clean(p))
+		}
 	}
 	return d, nil
+}
+
+// sourcePerPath makes each path given one source, so that a directory of
+// many one-record files (feedback as `aws s3 sync` leaves it) is one row
+// of eval's per-source table, not one row per file.
+func (d *dataset) sourcePerPath() {
+	copy(d.source, d.path)
 }
 
 // sizeOf returns the total size in bytes of the data files under paths, for

@@ -51,7 +51,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
 	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")
 	var tests listFlag
-	fs.Var(&tests, "test", "train on DATA and test on this `file` (repeatable)")
+	fs.Var(&tests, "test", "train on DATA and test on this `file` or directory (repeatable; each is one source)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
@@ -101,6 +101,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		t.sourcePerPath()
 		r, err = evalSplit(d, t, o)
 		if err != nil {
 			return err

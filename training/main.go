@@ -48,15 +48,16 @@
 //   - leave-one-source-out (-by-source): each file in turn is the test set
 //     and a model trained on the others is tested on it,
 //   - a stratified train/test split (-holdout FRACTION, e.g. 0.3),
-//   - train on DATA, test on -test FILE (repeatable).
+//   - train on DATA, test on -test FILE or DIR (repeatable).
 //
 // Every test model is trained exactly as train would train it, threshold
 // included, and judged at its own threshold. eval prints accuracy,
 // precision, recall, F1, the share of ham rejected, MCC, ROC AUC, recall at
-// ≤ 1% ham rejected, the confusion matrix and a per-source breakdown; -json
-// prints the same as JSON. A metric the test comments cannot define (AUC
-// and MCC need both classes, recall needs spam) prints as "–" and is null
-// in JSON.
+// ≤ 1% ham rejected, the confusion matrix and a per-source breakdown (by
+// file, but one row per -test path, so that a directory of feedback
+// records is one row); -json prints the same as JSON. A metric the test
+// comments cannot define (AUC and MCC need both classes, recall needs
+// spam) prints as "–" and is null in JSON.
 //
 // -plot FILE.svg also draws the results as an SVG figure, titled with the
 // protocol, ROC AUC, F1 and the share of ham rejected. On the left, the ROC
@@ -77,8 +78,8 @@
 // classify then exits with status 1. Without -m it uses the default model
 // built into the program.
 //
-// Exit status is 0 on success and for -h, 2 for a usage error (bad flags, unknown
-// command) and 1 for any other failure.
+// Exit status is 0 on success and for -h, 2 for a usage error (bad flags,
+// unknown command) and 1 for any other failure.
 package main
 
 import (

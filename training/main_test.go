@@ -315,13 +315,13 @@ func TestEvalUndefinedMetrics(t *testing.T) {
 	out := mustRun(t, "", "eval", "-test", hamOnly, corpus)
 	var row []string
 	for _, l := range strings.Split(out, "\n") {
-		if f := strings.Fields(l); len(f) > 0 && f[0] == "ham-only.jsonl" {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == hamOnly {
 			row = f
 		}
 	}
 	// source comments spam ham accuracy precision recall F1 ham-rejected MCC AUC
 	if len(row) != 11 {
-		t.Fatalf("no 11-column row for ham-only.jsonl in:\n%s", out)
+		t.Fatalf("no 11-column row for %s in:\n%s", hamOnly, out)
 	}
 	for i, col := range []string{"recall", "MCC", "AUC"} {
 		if got := row[[]int{6, 9, 10}[i]]; got != "–" {
@@ -376,5 +376,41 @@ func TestHelp(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEvalTestDirectoryIsOneSource: -test of a feedback tree (many
+// one-record files in dated folders, as `aws s3 sync` leaves them) is one
+// row of the per-source table per path given, not one per record file.
+func TestEvalTestDirectoryIsOneSource(t *testing.T) {
+	dir := t.TempDir()
+	feedback := filepath.Join(dir, "feedback")
+	comments := []string{
+		`{"text":"Make $5000 weekly from home, visit my page now","label":"spam","source":"api"}`,
+		`{"text":"I disagree, the sanctions came far too late.","label":"ham","source":"api"}`,
+		`{"text":"Cheap followers and likes, visit fast-growth.biz today","label":"spam","source":"akismet"}`,
+		`{"text":"Thanks for the reply, that makes sense.","label":"ham","source":"akismet"}`,
+	}
+	for i, c := range comments {
+		day := filepath.Join(feedback, "2026", "11", fmt.Sprintf("%02d", 27+i%2))
+		if err := os.MkdirAll(day, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, day, fmt.Sprintf("1430%02d.000000000-%d.jsonl", i, i), c+"\n")
+	}
+	held := writeFile(t, dir, "held.jsonl", comments[0]+"\n"+comments[1]+"\n")
+
+	out := mustRun(t, "", "eval", "-json", "-test", feedback, "-test", held, corpus)
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("eval -json: %v\n%s", err, out)
+	}
+	var got []string
+	for _, s := range r.Sources {
+		got = append(got, fmt.Sprintf("%s %d", s.Source, s.N))
+	}
+	want := []string{feedback + " 4", held + " 2"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
