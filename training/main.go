@@ -65,7 +65,8 @@
 // left edge) against spam recall, with a dot where the models' own
 // thresholds landed and a line at 1% ham rejected. On the right, histograms
 // of the scores (log-odds) of ham and of spam, each as a share of its class,
-// with a dashed line at each model's reject threshold.
+// with a dashed line at each model's reject threshold. The SVG embeds the
+// font its text is laid out with, so it draws the same everywhere.
 //
 // # classify
 //

@@ -35,10 +35,23 @@ var (
 	gridColor  = color.NRGBA{R: 0xe0, G: 0xe0, B: 0xe0, A: 0xff}
 )
 
-// writePlot draws r as an SVG figure: the pooled ROC curve with the point
-// the models' own thresholds reached, and the score histograms of ham and
-// spam with the thresholds that split them.
+// writePlot draws r as an SVG figure (see drawFigure). The figure embeds
+// the fonts it uses, the Liberation fonts bundled with gonum/plot, since
+// its text is laid out with their metrics: with another font a viewer
+// would overflow or misplace the labels.
 func (r *report) writePlot(w io.Writer) error {
+	c := vgsvg.NewWith(vgsvg.UseWH(figureWidth, figureHeight), vgsvg.EmbedFonts(true))
+	if err := r.drawFigure(draw.New(c)); err != nil {
+		return err
+	}
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// drawFigure draws r on dc: the pooled ROC curve with the point the
+// models' own thresholds reached, and the score histograms of ham and spam
+// with the thresholds that split them.
+func (r *report) drawFigure(dc draw.Canvas) error {
 	roc, err := r.rocPlot()
 	if err != nil {
 		return err
@@ -47,8 +60,6 @@ func (r *report) writePlot(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c := vgsvg.New(figureWidth, figureHeight)
-	dc := draw.New(c)
 	dc.SetColor(color.White)
 	dc.Fill(rectangle(dc.Rectangle))
 
@@ -74,8 +85,7 @@ func (r *report) writePlot(w io.Writer) error {
 	for i, cv := range plot.Align(panels, tiles, draw.Crop(dc, 0, 0, 0, -headingHeight))[0] {
 		panels[0][i].Draw(cv)
 	}
-	_, err = c.WriteTo(w)
-	return err
+	return nil
 }
 
 // rocPlot draws the ROC curve of the pooled scores, ham rejected against
@@ -125,10 +135,12 @@ func (r *report) rocPlot() (*plot.Plot, error) {
 		point.Color = spamColor
 		point.Radius = vg.Points(4.5)
 		p.Add(point)
-		p.Legend.Add(fmt.Sprintf("models' thresholds: %s ham rejected, %.1f%% recall",
-			m.HamRejected.percent(), 100*m.Recall), point)
+		// The figures are in the heading: a short entry keeps the
+		// legend right of the 1% line.
+		p.Legend.Add("models' thresholds", point)
 	}
-	// Bottom right, under the curve, clear of the last tick label.
+	// Bottom right, under the curve and right of the 1% line, clear of
+	// the last tick label.
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(18), vg.Points(10)
 	p.X.Min, p.X.Max = zero, 1
