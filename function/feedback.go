@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // feedbackRecord is one moderator decision, stored as one line of JSON in
@@ -27,18 +28,7 @@ import (
 // on the comment and the model learns from them; of the e-mail address
 // only the domain is kept ("@example.org"), which is all the model uses;
 // the commenter's IP address and user agent are never stored.
-type feedbackRecord struct {
-	Text        string      `json:"text"`
-	Label       model.Label `json:"label"`
-	Author      string      `json:"author,omitempty"`
-	AuthorURL   string      `json:"author_url,omitempty"`
-	AuthorEmail string      `json:"author_email,omitempty"`
-	Permalink   string      `json:"permalink,omitempty"`
-	Type        string      `json:"type,omitempty"`
-	Source      string      `json:"source"`
-	ReceivedAt  time.Time   `json:"received_at"`
-	Model       string      `json:"model"`
-}
+type feedbackRecord = labeled.Record
 
 // emailDomain reduces an e-mail address to "@domain".
 func emailDomain(email string) string {
@@ -68,7 +58,7 @@ func (s *server) saveFeedback(ctx context.Context, rec feedbackRecord) (string, 
 	if s.feedback == nil {
 		return "", errNoFeedbackStore
 	}
-	line, err := json.Marshal(rec)
+	line, err := labeled.MarshalLine(rec)
 	if err != nil {
 		return "", err
 	}
@@ -76,7 +66,7 @@ func (s *server) saveFeedback(ctx context.Context, rec feedbackRecord) (string, 
 	rand.Read(rnd[:])
 	t := rec.ReceivedAt.UTC()
 	key := path.Join(t.Format("2006/01/02"), t.Format("150405.000000000")+"-"+hex.EncodeToString(rnd[:])+".jsonl")
-	if err := s.feedback.put(ctx, key, append(line, '\n')); err != nil {
+	if err := s.feedback.put(ctx, key, line); err != nil {
 		return "", fmt.Errorf("store feedback in %s: %w", s.feedback, err)
 	}
 	return key, nil

@@ -29,6 +29,7 @@ import (
 	"unicode"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 var update = flag.Bool("update", false, "rewrite the fixtures in testdata/adversarial")
@@ -42,39 +43,39 @@ const (
 	maxCatchDrop = 2.0
 )
 
-// labeled is one comment of testdata/comments with where it came from.
-type labeled struct {
+// corpusComment is one comment of testdata/comments with where it came from.
+type corpusComment struct {
 	model.Example
 	Source string // file:line
 }
 
 // readCorpus reads the labeled comments of testdata/comments, in file and
 // line order.
-func readCorpus(tb testing.TB) []labeled {
+func readCorpus(tb testing.TB) []corpusComment {
 	tb.Helper()
 	files, err := filepath.Glob(filepath.Join(commentsDir, "*.jsonl"))
 	if err != nil || len(files) == 0 {
 		tb.Fatalf("no comment files in %s: %v", commentsDir, err)
 	}
-	var out []labeled
+	var out []corpusComment
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		for i, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-			var ex model.Example
-			if err := json.Unmarshal([]byte(line), &ex); err != nil {
+			r, err := labeled.Decode([]byte(line))
+			if err != nil {
 				tb.Fatalf("%s:%d: %v", f, i+1, err)
 			}
-			out = append(out, labeled{Example: ex, Source: fmt.Sprintf("%s:%d", filepath.Base(f), i+1)})
+			out = append(out, corpusComment{Example: r.Example(), Source: fmt.Sprintf("%s:%d", filepath.Base(f), i+1)})
 		}
 	}
 	return out
 }
 
-func withLabel(all []labeled, l model.Label) []labeled {
-	var out []labeled
+func withLabel(all []corpusComment, l model.Label) []corpusComment {
+	var out []corpusComment
 	for _, c := range all {
 		if c.Label == l {
 			out = append(out, c)
@@ -123,7 +124,7 @@ func newRand(fam, text string) *rand.Rand {
 }
 
 // generate disguises every spam comment of the corpus with fam.
-func generate(spam []labeled, fam family) []variant {
+func generate(spam []corpusComment, fam family) []variant {
 	var out []variant
 	for _, c := range spam {
 		obf := fam.obfuscate(newRand(fam.name, c.Text), c.Text)

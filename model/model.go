@@ -36,22 +36,23 @@ func normalizeLabel(s string) string {
 }
 
 // Comment is one comment to classify or learn from. Only Text is required;
-// the metadata fields add evidence when a platform has them.
+// the metadata fields add evidence when a platform has them. (Labeled
+// comments on disk are the records of package model/labeled.)
 type Comment struct {
-	Text        string `json:"text"`
-	Author      string `json:"author,omitempty"`
-	AuthorEmail string `json:"author_email,omitempty"`
-	AuthorURL   string `json:"author_url,omitempty"`
+	Text        string
+	Author      string
+	AuthorEmail string
+	AuthorURL   string
 }
 
 // Example is a labeled comment for training.
 type Example struct {
 	Comment
-	Label Label `json:"label"`
+	Label Label
 	// Source names where the example came from (a platform, a site, a
 	// file): training weighs sources and holds them out as units. It is
 	// never a feature.
-	Source string `json:"-"`
+	Source string
 }
 
 // Verdict is what a platform should do with a comment.

@@ -3,23 +3,33 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
-// classified is one line of classify's output.
+// classified is one line of classify's output for a comment it could
+// read.
 type classified struct {
 	Line int `json:"line"`
 	model.Score
 	Model string `json:"model"`
 }
 
+// unreadable is one line of classify's output for an input line it could
+// not read, in the comment's place.
+type unreadable struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
 func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("classify", stderr)
+	fs := newFlagSet("classify", "[-m MODEL] [FILE|-]", stderr)
 	path := fs.String("m", "", "model `file` (default: the built-in model)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -40,51 +50,69 @@ func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 		defer f.Close()
 		in = f
 	}
-	id := c.Info().ID
 	w := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(w)
+	err = classify(c, in, w, stderr)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// classify answers every non-blank line of in on out, in order: the score
+// of the comment, or an error object for a line it cannot read. Like
+// train's skipped rows, each unreadable line is also listed on stderr, and
+// the run then ends with an error, after the last answer.
+func classify(c *model.Classifier, in io.Reader, out, stderr io.Writer) error {
+	id := c.Info().ID
+	enc := json.NewEncoder(out)
 	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	line := 0
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	line, read, bad := 0, 0, 0
 	for sc.Scan() {
 		line++
 		text := sc.Text()
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		cm, err := parseComment(text)
-		if err != nil {
-			return fmt.Errorf("classify: line %d: %w", line, err)
+		read++
+		var answer any
+		if cm, err := parseComment(text); err != nil {
+			bad++
+			fmt.Fprintf(stderr, "  unreadable line %d: %v\n", line, err)
+			answer = unreadable{Line: line, Error: err.Error()}
+		} else {
+			answer = classified{Line: line, Score: c.Score(cm), Model: id}
 		}
-		if err := enc.Encode(classified{Line: line, Score: c.Score(cm), Model: id}); err != nil {
+		if err := enc.Encode(answer); err != nil {
 			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("classify: read input: %w", err)
+		return fmt.Errorf("classify: read input after line %d: %w", line, err)
 	}
-	return w.Flush()
+	if bad > 0 {
+		return fmt.Errorf("classify: %d of %d lines unreadable, each answered with an error object", bad, read)
+	}
+	return nil
 }
 
-// parseComment reads one input line: a JSON object with "text" (or
-// "content") and optional metadata, or else the comment as plain text.
+// maxLine is the longest input line classify reads: far above any comment
+// a platform accepts, and a bound on memory.
+const maxLine = 16 << 20
+
+// parseComment reads one input line: a labeled.Record as JSON (its label,
+// if any, is ignored), or else the comment as plain text.
 func parseComment(line string) (model.Comment, error) {
 	trimmed := strings.TrimSpace(line)
 	if !strings.HasPrefix(trimmed, "{") {
 		return model.Comment{Text: line}, nil
 	}
-	var r record
-	if err := json.Unmarshal([]byte(trimmed), &r); err != nil {
-		return model.Comment{}, fmt.Errorf("bad JSON: %w", err)
+	r, err := labeled.Decode([]byte(trimmed))
+	var noLabel *labeled.LabelError
+	if err != nil && !errors.As(err, &noLabel) {
+		return model.Comment{}, err
 	}
-	text := r.Text
-	if text == nil {
-		text = r.Content
-	}
-	if text == nil {
-		return model.Comment{}, fmt.Errorf(`JSON object has no "text" field`)
-	}
-	return model.Comment{Text: *text, Author: r.Author, AuthorEmail: r.AuthorEmail, AuthorURL: r.AuthorURL}, nil
+	return r.Comment(), nil
 }
 
 // openModel loads the model at path, or the built-in one when path is "".

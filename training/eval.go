@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -44,12 +46,12 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval", stderr)
+	fs := newFlagSet("eval", "[flags] DATA...", stderr)
 	k := fs.Int("k", 10, "`folds` of the outer cross-validation (the default protocol)")
 	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
 	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")
 	var tests listFlag
-	fs.Var(&tests, "test", "train on DATA and test on this `file` (repeatable)")
+	fs.Var(&tests, "test", "train on DATA and test on this `file` or directory (repeatable; each is one source)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
@@ -83,9 +85,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// eval's models are never saved: a fixed date keeps runs identical.
 	o.trainedAt = time.Unix(0, 0)
 	d, err := load(fs.Args(), stderr, *quiet)
 	if err != nil {
+		return err
+	}
+	if err := requireBothClasses(d); err != nil {
 		return err
 	}
 	var r *report
@@ -95,6 +101,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		t.sourcePerPath()
 		r, err = evalSplit(d, t, o)
 		if err != nil {
 			return err
@@ -126,6 +133,10 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// errorTextRunes is how much of a misjudged comment printErrors shows: two
+// lines of a terminal, enough to recognise it.
+const errorTextRunes = 160
+
 // printErrors lists the ham rejected with the highest scores and the spam
 // kept with the lowest: where a model needs more training data.
 func (r *report) printErrors(w io.Writer, n int) {
@@ -139,11 +150,12 @@ func (r *report) printErrors(w io.Writer, n int) {
 				idx = append(idx, i)
 			}
 		}
-		sort.Slice(idx, func(a, b int) bool {
+		// Worst first: the highest-scored ham, the lowest-scored spam.
+		slices.SortStableFunc(idx, func(a, b int) int {
 			if kind.spam {
-				return r.scores[idx[a]] < r.scores[idx[b]]
+				return cmp.Compare(r.scores[a], r.scores[b])
 			}
-			return r.scores[idx[a]] > r.scores[idx[b]]
+			return cmp.Compare(r.scores[b], r.scores[a])
 		})
 		fmt.Fprintf(w, "\n%s (%d):\n", kind.title, len(idx))
 		for j, i := range idx {
@@ -151,8 +163,8 @@ func (r *report) printErrors(w io.Writer, n int) {
 				break
 			}
 			text := strings.Join(strings.Fields(r.texts[i]), " ")
-			if len([]rune(text)) > 160 {
-				text = string([]rune(text)[:160]) + "…"
+			if r := []rune(text); len(r) > errorTextRunes {
+				text = string(r[:errorTextRunes]) + "…"
 			}
 			fmt.Fprintf(w, "  %7.2f  %s  %q\n", r.scores[i], r.sources[i], text)
 		}
@@ -161,9 +173,8 @@ func (r *report) printErrors(w io.Writer, n int) {
 
 // evaluator accumulates test predictions across folds.
 type evaluator struct {
-	r      report
-	start  time.Time
-	source []string
+	r     report
+	start time.Time
 }
 
 func newEvaluator(protocol string) *evaluator {
@@ -182,7 +193,6 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 		e.r.scores = append(e.r.scores, s.LogOdds)
 		e.r.spam = append(e.r.spam, ex.Label == model.Spam)
 		e.r.rejected = append(e.r.rejected, s.Verdict == model.Reject)
-		e.source = append(e.source, src[i])
 		e.r.texts = append(e.r.texts, ex.Text)
 		e.r.sources = append(e.r.sources, src[i])
 	}
@@ -193,15 +203,10 @@ func (e *evaluator) finish() *report {
 	r := &e.r
 	r.Overall = measure(r.scores, r.spam, r.rejected)
 	bySrc := map[string][]int{}
-	for i, s := range e.source {
+	for i, s := range r.sources {
 		bySrc[s] = append(bySrc[s], i)
 	}
-	names := make([]string, 0, len(bySrc))
-	for s := range bySrc {
-		names = append(names, s)
-	}
-	sort.Strings(names)
-	for _, s := range names {
+	for _, s := range slices.Sorted(maps.Keys(bySrc)) {
 		var sc []float64
 		var sp, rj []bool
 		for _, i := range bySrc[s] {
@@ -217,18 +222,11 @@ func (e *evaluator) finish() *report {
 
 func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
+	// seed+1: the outer folds come from another random stream than the
+	// inner folds learn draws with seed to calibrate each test model.
 	fold := model.StratifiedFolds(labelsOf(d.examples), k, o.seed+1)
 	for f := 0; f < k; f++ {
-		var train, test []model.Example
-		var src []string
-		for i, ex := range d.examples {
-			if fold[i] == f {
-				test = append(test, ex)
-				src = append(src, d.source[i])
-			} else {
-				train = append(train, ex)
-			}
-		}
+		train, test, src := d.split(func(i int) bool { return fold[i] == f })
 		if err := e.test(train, test, src, o); err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f+1, err)
 		}
@@ -241,16 +239,7 @@ func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed))
 	test := holdoutSplit(d.examples, frac, o.seed)
-	var trainEx, testEx []model.Example
-	var src []string
-	for i, ex := range d.examples {
-		if test[i] {
-			testEx = append(testEx, ex)
-			src = append(src, d.source[i])
-		} else {
-			trainEx = append(trainEx, ex)
-		}
-	}
+	trainEx, testEx, src := d.split(func(i int) bool { return test[i] })
 	if err := e.test(trainEx, testEx, src, o); err != nil {
 		return nil, err
 	}
@@ -271,21 +260,26 @@ func evalBySource(d *dataset, o learnOptions) (*report, error) {
 	}
 	e := newEvaluator(fmt.Sprintf("leave-one-source-out over %d sources", len(names)))
 	for _, held := range names {
-		var train, test []model.Example
-		var src []string
-		for i, ex := range d.examples {
-			if d.source[i] == held {
-				test = append(test, ex)
-				src = append(src, held)
-			} else {
-				train = append(train, ex)
-			}
-		}
+		train, test, src := d.split(func(i int) bool { return d.source[i] == held })
 		if err := e.test(train, test, src, o); err != nil {
 			return nil, fmt.Errorf("holding out %s: %w", held, err)
 		}
 	}
 	return e.finish(), nil
+}
+
+// split divides d's examples into those isTest picks, with their sources,
+// and the rest, for training.
+func (d *dataset) split(isTest func(i int) bool) (train, test []model.Example, src []string) {
+	for i, ex := range d.examples {
+		if isTest(i) {
+			test = append(test, ex)
+			src = append(src, d.source[i])
+		} else {
+			train = append(train, ex)
+		}
+	}
+	return train, test, src
 }
 
 func evalSplit(train, test *dataset, o learnOptions) (*report, error) {
@@ -309,18 +303,20 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "precision       %.4f\n", m.Precision)
 	fmt.Fprintf(w, "recall          %.4f\n", m.Recall)
 	fmt.Fprintf(w, "F1              %.4f\n", m.F1)
-	fmt.Fprintf(w, "ham rejected    %.2f%% (%d of %d)\n", 100*m.HamRejected, m.Confusion.FP, m.Ham)
+	fmt.Fprintf(w, "ham rejected    %s (%d of %d)\n", m.HamRejected.percent(), m.Confusion.FP, m.Ham)
 	fmt.Fprintf(w, "MCC             %.4f\n", m.MCC)
 	fmt.Fprintf(w, "ROC AUC         %.4f\n", m.AUC)
 	fmt.Fprintf(w, "recall at ≤1%% ham rejected  %.4f\n\n", m.RecallAt1)
 	fmt.Fprintf(w, "confusion matrix   rejected   kept\n")
 	fmt.Fprintf(w, "  spam             %8d %6d\n", m.Confusion.TP, m.Confusion.FN)
 	fmt.Fprintf(w, "  ham              %8d %6d\n\n", m.Confusion.FP, m.Confusion.TN)
+	// A metric a source cannot define (one class only: no AUC, no MCC, no
+	// recall without spam) shows as "–", not as a measured 0.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "source\tcomments\tspam\tham\taccuracy\tprecision\trecall\tF1\tham rejected\tMCC\tAUC\t")
 	for _, s := range r.Sources {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.2f%%\t%.4f\t%.4f\t\n", s.Source, s.N, s.Spam, s.Ham,
-			s.Accuracy, s.Precision, s.Recall, s.F1, 100*s.HamRejected, s.MCC, s.AUC)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%.4f\t%.4f\t\n", s.Source, s.N, s.Spam, s.Ham,
+			s.Accuracy, s.Precision, s.Recall, s.F1, s.HamRejected.percent(), s.MCC, s.AUC)
 	}
 	tw.Flush()
 }

@@ -48,13 +48,16 @@
 //   - leave-one-source-out (-by-source): each file in turn is the test set
 //     and a model trained on the others is tested on it,
 //   - a stratified train/test split (-holdout FRACTION, e.g. 0.3),
-//   - train on DATA, test on -test FILE (repeatable).
+//   - train on DATA, test on -test FILE or DIR (repeatable).
 //
 // Every test model is trained exactly as train would train it, threshold
 // included, and judged at its own threshold. eval prints accuracy,
 // precision, recall, F1, the share of ham rejected, MCC, ROC AUC, recall at
-// ≤ 1% ham rejected, the confusion matrix and a per-source breakdown; -json
-// prints the same as JSON.
+// ≤ 1% ham rejected, the confusion matrix and a per-source breakdown (by
+// file, but one row per -test path, so that a directory of feedback
+// records is one row); -json prints the same as JSON. A metric the test
+// comments cannot define (AUC and MCC need both classes, recall needs
+// spam) prints as "–" and is null in JSON.
 //
 // -plot FILE.svg also draws the results as an SVG figure, titled with the
 // protocol, ROC AUC, F1 and the share of ham rejected. On the left, the ROC
@@ -62,17 +65,22 @@
 // left edge) against spam recall, with a dot where the models' own
 // thresholds landed and a line at 1% ham rejected. On the right, histograms
 // of the scores (log-odds) of ham and of spam, each as a share of its class,
-// with a dashed line at each model's reject threshold.
+// with a dashed line at each model's reject threshold. The SVG embeds the
+// font its text is laid out with, so it draws the same everywhere.
 //
 // # classify
 //
 // classify reads JSON Lines ({"text": ...} with optional metadata) or plain
 // text, one comment per line, from FILE or standard input and writes one
-// JSON object per comment, in order: spam_probability, log_odds, verdict
-// and reasons. Without -m it uses the default model built into the program.
+// JSON object per comment, in order: the input line, spam_probability,
+// log_odds, verdict, reasons and the model's ID. A line it cannot read (bad
+// JSON, no "text") is answered in its place with {"line": N, "error": ...}
+// and listed on standard error; every other line is still answered, and
+// classify then exits with status 1. Without -m it uses the default model
+// built into the program.
 //
-// Exit status is 0 on success, 2 for a usage error (bad flags, unknown
-// command) and 1 for any other failure.
+// Exit status is 0 on success and for -h, 2 for a usage error (bad flags,
+// unknown command) and 1 for any other failure.
 package main
 
 import (
@@ -91,11 +99,9 @@ func main() {
 	if err == nil {
 		return
 	}
-	if !errors.Is(err, flag.ErrHelp) {
-		log.Print(err)
-	}
+	log.Print(err)
 	var u usageError
-	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+	if errors.As(err, &u) {
 		os.Exit(2)
 	}
 	os.Exit(1)
@@ -114,8 +120,17 @@ const usage = `usage:
   training classify [-m MODEL] [FILE|-]
 Run "training COMMAND -h" for a command's flags.`
 
-// run executes the command line args (without the program name).
+// run executes the command line args (without the program name). Asking
+// for help (-h) is not an error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(args, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return usagef("no command given")
@@ -135,10 +150,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return usagef("unknown command %q", args[0])
 }
 
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// whose usage message starts with synopsis, the command's arguments.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("training "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: training %s %s\nflags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,6 @@ import (
 
 	"github.com/spamcheck/spamcheck/model"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // runCLI runs the command line and returns stdout, stderr and the error.
 func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
@@ -100,61 +99,6 @@ func TestTrainIsReproducible(t *testing.T) {
 	bb, _ := os.ReadFile(b)
 	if !bytes.Equal(ba, bb) {
 		t.Errorf("two trainings on the same data and date differ (%d vs %d bytes)", len(ba), len(bb))
-	}
-}
-
-func TestReadFormats(t *testing.T) {
-	dir := t.TempDir()
-	// The YouTube Spam Collection's layout, CRLF line ends, HTML and a
-	// quoted comma.
-	writeFile(t, dir, "video.csv", "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\r\n"+
-		"a1,Some One,2014-01-01,\"Check out my channel, please subscribe!\",1\r\n"+
-		"a2,Other,2014-01-02,Love this song&#39;s beat<br />,0\r\n"+
-		"a3,Third,2014-01-03,this row has a bad label,maybe\r\n"+
-		"a4,Fourth,2014-01-04,   ,0\r\n")
-	writeFile(t, dir, "sms", "ham\tSee you at lunch\nspam\tWIN a FREE prize, text WIN to 80000\nnot a row\n\n")
-	writeFile(t, dir, "feedback.jsonl", `{"text":"cheap pills online","label":"spam","author_email":"x@pills.example"}`+"\n"+
-		`{"text":"good point","label":"ham"}`+"\n"+
-		`{"text":"broken json`+"\n"+
-		`{"label":"ham"}`+"\n"+
-		`{"text":"no label"}`+"\n"+
-		`{"text":"numeric label","label":1}`+"\n")
-	writeFile(t, dir, "notes.md", "# not data\n")
-
-	d, err := readData([]string{dir}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spam, ham := d.count()
-	if spam != 4 || ham != 3 {
-		t.Errorf("read %d spam, %d ham, want 4 and 3", spam, ham)
-	}
-	if d.files != 3 || d.rows != 13 {
-		t.Errorf("read %d files, %d rows, want 3 files, 13 rows", d.files, d.rows)
-	}
-	var skips []string
-	for _, s := range d.skipped {
-		skips = append(skips, strings.TrimPrefix(s.String(), dir+string(filepath.Separator)))
-	}
-	want := []string{
-		"feedback.jsonl:3: bad JSON: unexpected end of JSON input",
-		`feedback.jsonl:4: no "text" field`,
-		`feedback.jsonl:5: no "label" field`,
-		"notes.md: not a data file (extension .md)",
-		"sms:3: no tab between label and text",
-		`video.csv:4: label "maybe" is neither spam nor ham`,
-		"video.csv:5: empty text",
-	}
-	if strings.Join(skips, "\n") != strings.Join(want, "\n") {
-		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skips, "\n"), strings.Join(want, "\n"))
-	}
-	for i, ex := range d.examples {
-		if d.source[i] == "video.csv" && ex.Label == model.Spam && ex.Author != "Some One" {
-			t.Errorf("CSV author = %q, want the AUTHOR column", ex.Author)
-		}
-		if d.source[i] == "feedback.jsonl" && ex.Label == model.Spam && ex.Text == "cheap pills online" && ex.AuthorEmail != "x@pills.example" {
-			t.Errorf("JSONL author_email = %q, want x@pills.example", ex.AuthorEmail)
-		}
 	}
 }
 
@@ -261,10 +205,10 @@ func TestMetrics(t *testing.T) {
 	if m.Confusion != (confusion{TP: 2, FN: 1, FP: 1, TN: 2}) {
 		t.Errorf("confusion = %+v", m.Confusion)
 	}
-	if got, want := m.AUC, 8.0/9; abs(got-want) > 1e-12 {
+	if got, want := float64(m.AUC), 8.0/9; math.Abs(got-want) > 1e-12 {
 		t.Errorf("AUC = %v, want %v", got, want)
 	}
-	if got, want := m.MCC, 1.0/3; abs(got-want) > 1e-12 {
+	if got, want := float64(m.MCC), 1.0/3; math.Abs(got-want) > 1e-12 {
 		t.Errorf("MCC = %v, want %v", got, want)
 	}
 	if got := recallAt(scores, spam, 0); got != 2.0/3 {
@@ -286,20 +230,187 @@ func TestPickThreshold(t *testing.T) {
 	}
 }
 
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// TestTrainWithoutOptionalFeatures: every tokenizer feature can be turned
-// off from the command line.
+// TestTrainWithoutOptionalFeatures: the optional token kinds (bigrams,
+// style, metadata) can be turned off from the command line and the model
+// still works. (Deobfuscation, length normalisation and windows have no
+// flag.)
 func TestTrainWithoutOptionalFeatures(t *testing.T) {
 	m := filepath.Join(t.TempDir(), "plain.model")
 	mustRun(t, "", "train", "-q", "-o", m, "-style=false", "-bigrams=false", "-metadata=false", corpus)
 	out := mustRun(t, "Make $5000 weekly from home, visit my page now\n", "classify", "-m", m)
 	if !strings.Contains(out, `"verdict":"reject"`) {
 		t.Errorf("a model without bigrams, style or metadata tokens kept obvious spam: %s", out)
+	}
+}
+
+// TestClassifyAnswersAroundBadLines: a malformed line gets an error object
+// in its place, the lines around it are still answered in order, and the
+// run ends with a failure (exit status 1) that counts the bad lines.
+func TestClassifyAnswersAroundBadLines(t *testing.T) {
+	in := strings.Join([]string{
+		`{"text": "Thanks for the reply, that makes sense."}`,
+		`{"text": "broken json`,
+		``,
+		`plain text, like the rest of the thread`,
+		`{"label": "spam"}`,
+		`{"content": "Earn 9000 Dollars A Week From Home, Visit Here", "label": "not a label"}`,
+	}, "\n")
+	out, stderr, err := runCLI(t, in, "classify")
+	var u usageError
+	if err == nil || errors.As(err, &u) {
+		t.Fatalf("classify with bad lines: err = %v, want a failure that is not a usage error", err)
+	}
+	if want := "2 of 5 lines unreadable"; !strings.Contains(err.Error(), want) {
+		t.Errorf("classify's error = %q, want it to say %q", err, want)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	wantLine := []int{1, 2, 4, 5, 6}
+	wantError := []string{"", "bad JSON", "", `no "text" field`, ""}
+	if len(lines) != len(wantLine) {
+		t.Fatalf("classify wrote %d lines, want %d (one per non-blank input):\n%s", len(lines), len(wantLine), out)
+	}
+	for i, l := range lines {
+		var got struct {
+			Line    int           `json:"line"`
+			Error   string        `json:"error"`
+			Verdict model.Verdict `json:"verdict"`
+		}
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("output line %d: %v: %q", i+1, err, l)
+		}
+		if got.Line != wantLine[i] {
+			t.Errorf("output line %d answers input line %d, want %d", i+1, got.Line, wantLine[i])
+		}
+		if wantError[i] == "" && (got.Error != "" || got.Verdict == "") {
+			t.Errorf("output line %d = %s, want a verdict", i+1, l)
+		}
+		if wantError[i] != "" && (!strings.HasPrefix(got.Error, wantError[i]) || got.Verdict != "") {
+			t.Errorf("output line %d = %s, want only an error starting %q", i+1, l, wantError[i])
+		}
+		if wantError[i] != "" && !strings.Contains(stderr, fmt.Sprintf("line %d: %s", got.Line, wantError[i])) {
+			t.Errorf("standard error does not list line %d:\n%s", got.Line, stderr)
+		}
+	}
+}
+
+// TestEvalUndefinedMetrics: where the test comments are of one class, the
+// metrics that need both (AUC, MCC) or the missing one (recall without
+// spam) print as "–" and are null in JSON, never a measured-looking 0.
+func TestEvalUndefinedMetrics(t *testing.T) {
+	m := measure([]float64{-3, -1, 2}, []bool{false, false, false}, []bool{false, false, true})
+	for name, f := range map[string]figure{"recall": m.Recall, "MCC": m.MCC, "AUC": m.AUC, "recall at 1%": m.RecallAt1} {
+		if f.defined() {
+			t.Errorf("ham only: %s = %v, want undefined", name, float64(f))
+		}
+	}
+	// One ham rejected: precision and F1 are a measured 0 here.
+	if m.Accuracy != figure(2.0/3) || m.HamRejected != figure(1.0/3) || m.Precision != 0 || m.F1 != 0 {
+		t.Errorf("ham only: accuracy %v, ham rejected %v, precision %v, F1 %v; want 2/3, 1/3, 0 and 0",
+			m.Accuracy, m.HamRejected, m.Precision, m.F1)
+	}
+
+	dir := t.TempDir()
+	hamOnly := writeFile(t, dir, "ham-only.jsonl", `{"text":"I disagree, the sanctions came far too late.","label":"ham"}`+"\n"+
+		`{"text":"Thanks for the reply, that makes sense.","label":"ham"}`+"\n")
+	out := mustRun(t, "", "eval", "-test", hamOnly, corpus)
+	var row []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == hamOnly {
+			row = f
+		}
+	}
+	// source comments spam ham accuracy precision recall F1 ham-rejected MCC AUC
+	if len(row) != 11 {
+		t.Fatalf("no 11-column row for %s in:\n%s", hamOnly, out)
+	}
+	for i, col := range []string{"recall", "MCC", "AUC"} {
+		if got := row[[]int{6, 9, 10}[i]]; got != "–" {
+			t.Errorf("ham-only row: %s = %q, want –\n%s", col, got, out)
+		}
+	}
+	if row[4] == "–" || row[8] == "–" {
+		t.Errorf("ham-only row: accuracy %q and ham rejected %q are defined\n%s", row[4], row[8], out)
+	}
+
+	out = mustRun(t, "", "eval", "-json", "-test", hamOnly, corpus)
+	var r struct {
+		Sources []map[string]any `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Sources) != 1 {
+		t.Fatalf("eval -json: %v, %d sources\n%s", err, len(r.Sources), out)
+	}
+	for _, k := range []string{"recall", "mcc", "roc_auc", "recall_at_1pct_ham_rejected"} {
+		if v, ok := r.Sources[0][k]; !ok || v != nil {
+			t.Errorf("eval -json: %s = %v, want null", k, v)
+		}
+	}
+	for _, k := range []string{"accuracy", "ham_rejected"} {
+		if _, ok := r.Sources[0][k].(float64); !ok {
+			t.Errorf("eval -json: %s = %v, want a number", k, r.Sources[0][k])
+		}
+	}
+}
+
+// TestHelp: -h on the program or on any command is not an error (exit
+// status 0), and a command's help shows its arguments and its flags.
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-h"}, []string{"training train -o MODEL [flags] DATA..."}},
+		{[]string{"help"}, []string{"training eval [flags] DATA..."}},
+		{[]string{"train", "-h"}, []string{"usage: training train -o MODEL [flags] DATA...", "-max-ham-rejected", "-trained-at"}},
+		{[]string{"eval", "-help"}, []string{"usage: training eval [flags] DATA...", "-by-source", "-plot"}},
+		{[]string{"classify", "--help"}, []string{"usage: training classify [-m MODEL] [FILE|-]", "-m file"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, stderr, err := runCLI(t, "", tt.args...)
+			if err != nil {
+				t.Fatalf("err = %v, want none (exit status 0)", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out+stderr, w) {
+					t.Errorf("help lacks %q:\n%s%s", w, out, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestEvalTestDirectoryIsOneSource: -test of a feedback tree (many
+// one-record files in dated folders, as `aws s3 sync` leaves them) is one
+// row of the per-source table per path given, not one per record file.
+func TestEvalTestDirectoryIsOneSource(t *testing.T) {
+	dir := t.TempDir()
+	feedback := filepath.Join(dir, "feedback")
+	comments := []string{
+		`{"text":"Make $5000 weekly from home, visit my page now","label":"spam","source":"api"}`,
+		`{"text":"I disagree, the sanctions came far too late.","label":"ham","source":"api"}`,
+		`{"text":"Cheap followers and likes, visit fast-growth.biz today","label":"spam","source":"akismet"}`,
+		`{"text":"Thanks for the reply, that makes sense.","label":"ham","source":"akismet"}`,
+	}
+	for i, c := range comments {
+		day := filepath.Join(feedback, "2026", "11", fmt.Sprintf("%02d", 27+i%2))
+		if err := os.MkdirAll(day, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, day, fmt.Sprintf("1430%02d.000000000-%d.jsonl", i, i), c+"\n")
+	}
+	held := writeFile(t, dir, "held.jsonl", comments[0]+"\n"+comments[1]+"\n")
+
+	out := mustRun(t, "", "eval", "-json", "-test", feedback, "-test", held, corpus)
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("eval -json: %v\n%s", err, out)
+	}
+	var got []string
+	for _, s := range r.Sources {
+		got = append(got, fmt.Sprintf("%s %d", s.Source, s.N))
+	}
+	want := []string{feedback + " 4", held + " 2"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

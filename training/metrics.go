@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
 	"math"
-	"sort"
+	"slices"
 )
 
 // confusion counts predictions against labels; spam is the positive class.
@@ -32,21 +36,23 @@ type metrics struct {
 	Spam        int       `json:"spam"`
 	Ham         int       `json:"ham"`
 	Confusion   confusion `json:"confusion"`
-	Accuracy    float64   `json:"accuracy"`
-	Precision   float64   `json:"precision"`
-	Recall      float64   `json:"recall"`
-	F1          float64   `json:"f1"`
-	HamRejected float64   `json:"ham_rejected"`
-	MCC         float64   `json:"mcc"`
-	AUC         float64   `json:"roc_auc"`
+	Accuracy    figure    `json:"accuracy"`
+	Precision   figure    `json:"precision"`
+	Recall      figure    `json:"recall"`
+	F1          figure    `json:"f1"`
+	HamRejected figure    `json:"ham_rejected"`
+	MCC         figure    `json:"mcc"`
+	AUC         figure    `json:"roc_auc"`
 	// RecallAt1 is the best recall any threshold reaches while rejecting
 	// at most 1% of the ham (picked on these very scores, so an upper
 	// bound for a threshold chosen in advance).
-	RecallAt1 float64 `json:"recall_at_1pct_ham_rejected"`
+	RecallAt1 figure `json:"recall_at_1pct_ham_rejected"`
 }
 
 // measure computes metrics from log-odds scores, labels and the verdicts
-// (rejected or not) a model gave.
+// (rejected or not) a model gave. A metric the predictions cannot define
+// (a recall without spam, an AUC or MCC without both classes) is
+// undefined, not 0.
 func measure(scores []float64, spam, rejected []bool) metrics {
 	var m metrics
 	for i := range scores {
@@ -56,17 +62,76 @@ func measure(scores []float64, spam, rejected []bool) metrics {
 	tp, fn, fp, tn := float64(c.TP), float64(c.FN), float64(c.FP), float64(c.TN)
 	m.N = len(scores)
 	m.Spam, m.Ham = c.TP+c.FN, c.FP+c.TN
-	m.Accuracy = ratio(tp+tn, tp+tn+fp+fn)
-	m.Precision = ratio(tp, tp+fp)
-	m.Recall = ratio(tp, tp+fn)
-	m.F1 = ratio(2*tp, 2*tp+fp+fn)
-	m.HamRejected = ratio(fp, fp+tn)
+	m.Accuracy = share(tp+tn, tp+tn+fp+fn)
+	m.Precision = share(tp, tp+fp)
+	m.Recall = share(tp, tp+fn)
+	m.F1 = share(2*tp, 2*tp+fp+fn)
+	m.HamRejected = share(fp, fp+tn)
+	m.MCC = undefined
 	if d := math.Sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)); d > 0 {
-		m.MCC = (tp*tn - fp*fn) / d
+		m.MCC = figure((tp*tn - fp*fn) / d)
 	}
-	m.AUC = rocAUC(scores, spam)
-	m.RecallAt1 = recallAt(scores, spam, 0.01)
+	m.AUC, m.RecallAt1 = undefined, undefined
+	if m.Spam > 0 && m.Ham > 0 {
+		m.AUC = figure(rocAUC(scores, spam))
+	}
+	if m.Spam > 0 {
+		m.RecallAt1 = figure(recallAt(scores, spam, 0.01))
+	}
 	return m
+}
+
+// figure is the value of one metric, NaN when the metric is undefined for
+// the predictions measured. It prints as "–" and is null in JSON, so that
+// an undefined metric never reads as a measured 0.
+type figure float64
+
+// undefined is the figure of a metric that cannot be computed.
+var undefined = figure(math.NaN())
+
+func (f figure) defined() bool { return !math.IsNaN(float64(f)) }
+
+// Format implements fmt.Formatter: f as a float64 with the verb and flags
+// given, or "–".
+func (f figure) Format(s fmt.State, verb rune) {
+	if !f.defined() {
+		io.WriteString(s, "–")
+		return
+	}
+	fmt.Fprintf(s, fmt.FormatString(s, verb), float64(f))
+}
+
+// percent formats f, a share, as a percentage with two decimals, or "–".
+func (f figure) percent() string {
+	if !f.defined() {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f%%", 100*float64(f))
+}
+
+// MarshalJSON implements json.Marshaler: null when undefined.
+func (f figure) MarshalJSON() ([]byte, error) {
+	if !f.defined() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// UnmarshalJSON implements json.Unmarshaler: null is undefined.
+func (f *figure) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = undefined
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(f))
+}
+
+// share is a/b, undefined when b is 0.
+func share(a, b float64) figure {
+	if b == 0 {
+		return undefined
+	}
+	return figure(a / b)
 }
 
 func ratio(a, b float64) float64 {
@@ -83,7 +148,7 @@ func rocAUC(scores []float64, spam []bool) float64 {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
 	var rankSum, np, nn float64
 	for i := 0; i < len(idx); {
 		j := i
@@ -121,8 +186,9 @@ func rocCurve(scores []float64, spam []bool) []rocPoint {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
-	np, nn := countClasses(spam)
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	ns, nh := countClasses(spam)
+	np, nn := float64(ns), float64(nh)
 	pts := []rocPoint{{Threshold: math.Inf(1)}}
 	var tp, fp float64
 	for i := 0; i < len(idx); {
@@ -153,14 +219,14 @@ func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
 	return best
 }
 
-// countClasses counts the spam (np) and ham (nn) labels.
-func countClasses(spam []bool) (np, nn float64) {
+// countClasses counts the spam and the ham labels.
+func countClasses(spam []bool) (nSpam, nHam int) {
 	for _, s := range spam {
 		if s {
-			np++
+			nSpam++
 		} else {
-			nn++
+			nHam++
 		}
 	}
-	return np, nn
+	return nSpam, nHam
 }

@@ -35,10 +35,23 @@ var (
 	gridColor  = color.NRGBA{R: 0xe0, G: 0xe0, B: 0xe0, A: 0xff}
 )
 
-// writePlot draws r as an SVG figure: the pooled ROC curve with the point
-// the models' own thresholds reached, and the score histograms of ham and
-// spam with the thresholds that split them.
+// writePlot draws r as an SVG figure (see drawFigure). The figure embeds
+// the fonts it uses, the Liberation fonts bundled with gonum/plot, since
+// its text is laid out with their metrics: with another font a viewer
+// would overflow or misplace the labels.
 func (r *report) writePlot(w io.Writer) error {
+	c := vgsvg.NewWith(vgsvg.UseWH(figureWidth, figureHeight), vgsvg.EmbedFonts(true))
+	if err := r.drawFigure(draw.New(c)); err != nil {
+		return err
+	}
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// drawFigure draws r on dc: the pooled ROC curve with the point the
+// models' own thresholds reached, and the score histograms of ham and spam
+// with the thresholds that split them.
+func (r *report) drawFigure(dc draw.Canvas) error {
 	roc, err := r.rocPlot()
 	if err != nil {
 		return err
@@ -47,8 +60,6 @@ func (r *report) writePlot(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c := vgsvg.New(figureWidth, figureHeight)
-	dc := draw.New(c)
 	dc.SetColor(color.White)
 	dc.Fill(rectangle(dc.Rectangle))
 
@@ -65,8 +76,8 @@ func (r *report) writePlot(w io.Writer) error {
 	heading.Font = font.From(plot.DefaultFont, 11)
 	top.Y -= 0.26 * vg.Inch
 	dc.FillText(heading, top, fmt.Sprintf(
-		"%d test comments (%d spam, %d ham) · ROC AUC %.4f · F1 %.4f · ham rejected %.2f%% (%d of %d) · recall %.2f%%",
-		m.N, m.Spam, m.Ham, m.AUC, m.F1, 100*m.HamRejected, m.Confusion.FP, m.Ham, 100*m.Recall))
+		"%d test comments (%d spam, %d ham) · ROC AUC %.4f · F1 %.4f · ham rejected %s (%d of %d) · recall %s",
+		m.N, m.Spam, m.Ham, m.AUC, m.F1, m.HamRejected.percent(), m.Confusion.FP, m.Ham, m.Recall.percent()))
 
 	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: 0.5 * vg.Inch,
 		PadLeft: 0.15 * vg.Inch, PadRight: 0.2 * vg.Inch, PadBottom: 0.1 * vg.Inch}
@@ -74,8 +85,7 @@ func (r *report) writePlot(w io.Writer) error {
 	for i, cv := range plot.Align(panels, tiles, draw.Crop(dc, 0, 0, 0, -headingHeight))[0] {
 		panels[0][i].Draw(cv)
 	}
-	_, err = c.WriteTo(w)
-	return err
+	return nil
 }
 
 // rocPlot draws the ROC curve of the pooled scores, ham rejected against
@@ -112,19 +122,25 @@ func (r *report) rocPlot() (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	point, err := plotter.NewScatter(plotter.XYs{{X: at(m.HamRejected), Y: m.Recall}})
-	if err != nil {
-		return nil, err
-	}
-	point.Shape = draw.CircleGlyph{}
-	point.Color = spamColor
-	point.Radius = vg.Points(4.5)
-	p.Add(curve, onePct, point)
+	p.Add(curve, onePct)
 	p.Legend.Add("pooled test scores", curve)
 	p.Legend.Add("1% ham rejected", onePct)
-	p.Legend.Add(fmt.Sprintf("models' thresholds: %.2f%% ham rejected, %.1f%% recall",
-		100*m.HamRejected, 100*m.Recall), point)
-	// Bottom right, under the curve, clear of the last tick label.
+	// Without both classes the thresholds reached no point of the curve.
+	if m.HamRejected.defined() && m.Recall.defined() {
+		point, err := plotter.NewScatter(plotter.XYs{{X: at(float64(m.HamRejected)), Y: float64(m.Recall)}})
+		if err != nil {
+			return nil, err
+		}
+		point.Shape = draw.CircleGlyph{}
+		point.Color = spamColor
+		point.Radius = vg.Points(4.5)
+		p.Add(point)
+		// The figures are in the heading: a short entry keeps the
+		// legend right of the 1% line.
+		p.Legend.Add("models' thresholds", point)
+	}
+	// Bottom right, under the curve and right of the 1% line, clear of
+	// the last tick label.
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(18), vg.Points(10)
 	p.X.Min, p.X.Max = zero, 1

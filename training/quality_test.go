@@ -158,7 +158,11 @@ func TestDefaultModelUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("model/default.model is stale: rebuilding it gives %d different bytes (was %d); run the command in the README", len(got), len(want))
+		at := 0
+		for at < min(len(got), len(want)) && got[at] == want[at] {
+			at++
+		}
+		t.Errorf("model/default.model is stale: rebuilding it gives %d bytes that differ from the committed %d at byte %d; run the command in the README", len(got), len(want), at)
 	}
 }
 

@@ -55,7 +55,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("train", stderr)
+	fs := newFlagSet("train", "-o MODEL [flags] DATA...", stderr)
 	out := fs.String("o", "", "write the model to `file` (required)")
 	at := fs.String("trained-at", "", "record this RFC 3339 `time` as the training date (default: $SOURCE_DATE_EPOCH, else now)")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
@@ -80,6 +80,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := requireBothClasses(d); err != nil {
+		return err
+	}
 	start := time.Now()
 	c, rep, err := learn(d.examples, o)
 	if err != nil {
@@ -91,9 +94,20 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := writeModel(*out, c); err != nil {
 		return err
 	}
-	info := c.Info()
-	fmt.Fprintf(stdout, "wrote %s in %v\n%s\nthreshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected in %d-fold cross-validation)\n",
-		*out, time.Since(start).Round(time.Millisecond), c, info.Thresholds.Reject, o.maxHamRejected*100, o.folds)
+	th := c.Info().Thresholds
+	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
+	// learn cross-validates with at most as many folds as the smaller
+	// class has comments, and not at all below two.
+	spam, ham := countClasses(labelsOf(d.examples))
+	if folds := min(o.folds, spam, ham); folds >= 2 {
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected in %d-fold cross-validation)\n",
+			th.Reject, o.maxHamRejected*100, folds)
+	} else {
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: too little spam or ham to cross-validate\n", th.Reject)
+	}
+	if o.review > 0 && th.Review == 0 {
+		fmt.Fprintf(stdout, "no review band: -review %v is not below the reject threshold\n", o.review)
+	}
 	return nil
 }
 
@@ -117,7 +131,11 @@ func trainedAt(flagValue string) (time.Time, error) {
 	return time.Now(), nil
 }
 
-// load reads training data and reports what was read and skipped on
+// maxSkipsListed is how many skipped rows load lists before it only counts
+// the rest: enough to see what went wrong, short enough to scroll past.
+const maxSkipsListed = 50
+
+// load reads labeled data and reports what was read and skipped on
 // stderr.
 func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 	var progress func(int64)
@@ -132,23 +150,29 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	spam, ham := d.count()
-	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.rows, d.files, spam, ham, len(d.skipped))
-	for i, s := range d.skipped {
+	spam, ham := countClasses(labelsOf(d.examples))
+	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.Rows, d.Files, spam, ham, len(d.Skipped))
+	for i, s := range d.Skipped {
 		if quiet {
 			fmt.Fprintf(stderr, "  (run without -q to list what was skipped)\n")
 			break
 		}
-		if i == 50 {
-			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(d.skipped)-i)
+		if i == maxSkipsListed {
+			fmt.Fprintf(stderr, "  … and %d more skipped\n", len(d.Skipped)-i)
 			break
 		}
 		fmt.Fprintf(stderr, "  skipped %s\n", s)
 	}
-	if spam == 0 || ham == 0 {
-		return nil, fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
-	}
 	return d, nil
+}
+
+// requireBothClasses fails unless d, to be trained on, holds spam and ham,
+// so that a run stops before any work.
+func requireBothClasses(d *dataset) error {
+	if spam, ham := countClasses(labelsOf(d.examples)); spam == 0 || ham == 0 {
+		return fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
+	}
+	return nil
 }
 
 // writeModel saves c to name atomically (see writeAtomic).

@@ -163,3 +163,35 @@ func assertOnlyFiles(t *testing.T, dir string, model bool) {
 		t.Errorf("directory holds %q, want %q: a temporary file was left behind", names, want)
 	}
 }
+
+// TestTrainSaysHowTheThresholdWasPicked: train reports the folds it really
+// used, says when there was too little data to cross-validate, and says
+// when -review could not be honoured.
+func TestTrainSaysHowTheThresholdWasPicked(t *testing.T) {
+	dir := t.TempDir()
+	tiny := writeFile(t, dir, "tiny.jsonl", `{"text":"cheap pills online now","label":"spam"}`+"\n"+
+		`{"text":"thanks, that helps a lot","label":"ham"}`+"\n")
+	three := writeFile(t, dir, "three.jsonl", strings.Repeat(`{"text":"cheap pills online now","label":"spam"}`+"\n"+
+		`{"text":"thanks, that helps a lot","label":"ham"}`+"\n", 3))
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"one of each", []string{tiny}, []string{"uncalibrated: too little spam or ham to cross-validate"}},
+		{"three of each", []string{three}, []string{"in 3-fold cross-validation"}},
+		{"corpus", []string{"-folds", "4", corpus}, []string{"in 4-fold cross-validation"}},
+		{"review above reject", []string{"-review", "0.9999999", tiny}, []string{"no review band: -review 0.9999999"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := filepath.Join(t.TempDir(), "m")
+			out := mustRun(t, "", append([]string{"train", "-q", "-o", m}, tt.args...)...)
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("train output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}

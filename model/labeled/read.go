@@ -1,0 +1,329 @@
+package labeled
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// Data is labeled records read from one or more files.
+type Data struct {
+	Records []Record
+	// From[i] is the path of the file Records[i] was read from.
+	From []string
+	// Skipped lists the rows and files that were not used, in reading
+	// order.
+	Skipped []Skip
+	// Files counts the files read; Rows counts the data rows seen, each of
+	// which is either a record or a skip.
+	Files, Rows int
+}
+
+// Skip records a row or file that was not used, and why.
+type Skip struct {
+	File   string
+	Line   int // 0 for a whole file
+	Reason string
+}
+
+func (s Skip) String() string {
+	if s.Line == 0 {
+		return fmt.Sprintf("%s: %s", s.File, s.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s", s.File, s.Line, s.Reason)
+}
+
+// ErrUnknownFormat is returned for a file whose format cannot be told.
+var ErrUnknownFormat = errors.New("unknown format (want JSON Lines, CSV with a header, or TSV label<TAB>text)")
+
+// dataExt lists the file extensions read when a directory is given; other
+// files in it are reported as skipped.
+var dataExt = map[string]bool{"": true, ".jsonl": true, ".ndjson": true, ".json": true, ".csv": true, ".tsv": true, ".txt": true}
+
+// Read reads every path (files, or directories meaning every data file in
+// them and their subdirectories, in name order) into one Data. Rows that
+// cannot be used are listed in Skipped with file and line; a file whose
+// format cannot be told, or a CSV file without a usable header, is an
+// error. progress, when not nil, is called with the size of each file
+// read.
+func Read(paths []string, progress func(n int64)) (*Data, error) {
+	d := &Data{}
+	for _, p := range paths {
+		if err := d.ReadPath(p, progress); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// ReadPath adds the records of one path, a file or a directory, to d, as
+// Read does.
+func (d *Data) ReadPath(p string, progress func(n int64)) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return d.readFile(p, progress)
+	}
+	// WalkDir visits entries in lexical order, so the records come in the
+	// same order on every machine.
+	return filepath.WalkDir(p, func(name string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name == p {
+			return nil
+		}
+		if strings.HasPrefix(e.Name(), ".") {
+			d.Skipped = append(d.Skipped, Skip{File: name, Reason: "hidden"})
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if e.IsDir() {
+			return nil
+		}
+		if ext := strings.ToLower(filepath.Ext(e.Name())); !dataExt[ext] {
+			d.Skipped = append(d.Skipped, Skip{File: name, Reason: fmt.Sprintf("not a data file (extension %s)", ext)})
+			return nil
+		}
+		return d.readFile(name, progress)
+	})
+}
+
+type format int
+
+const (
+	formatUnknown format = iota
+	formatJSONL
+	formatCSV
+	formatTSV
+)
+
+func (d *Data) readFile(name string, progress func(int64)) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if progress != nil {
+		defer progress(int64(len(data)))
+	}
+	d.Files++
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	switch sniff(name, data) {
+	case formatJSONL:
+		d.readJSONL(name, data)
+	case formatCSV:
+		return d.readCSV(name, data)
+	case formatTSV:
+		d.readTSV(name, data)
+	default:
+		return fmt.Errorf("%s: %w", name, ErrUnknownFormat)
+	}
+	return nil
+}
+
+// sniff tells a file's format from its extension or, failing that, its
+// first non-blank line.
+func sniff(name string, data []byte) format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson", ".json":
+		return formatJSONL
+	case ".csv":
+		return formatCSV
+	case ".tsv":
+		return formatTSV
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if strings.HasPrefix(line, "{") {
+			return formatJSONL
+		}
+		if label, _, ok := strings.Cut(line, "\t"); ok {
+			if _, err := parseLabel(label); err == nil {
+				return formatTSV
+			}
+		}
+		if r, err := csv.NewReader(strings.NewReader(line)).Read(); err == nil {
+			if _, err := csvColumns(r); err == nil {
+				return formatCSV
+			}
+		}
+		return formatUnknown
+	}
+	return formatUnknown
+}
+
+func (d *Data) readJSONL(name string, data []byte) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), len(data)+1)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		d.Rows++
+		r, err := Decode(b)
+		if err != nil {
+			d.skip(name, line, err.Error())
+			continue
+		}
+		d.add(name, line, r)
+	}
+}
+
+// csvCols are the column positions of a CSV file; -1 when absent.
+type csvCols struct{ text, label, author, email, url, site, keyID int }
+
+// csvColumns finds the columns in a header row: text (text, content,
+// comment, body, message), label (label, class, category, spam) and the
+// optional author, author_email, author_url, site and key_id.
+func csvColumns(header []string) (csvCols, error) {
+	c := csvCols{-1, -1, -1, -1, -1, -1, -1}
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) {
+		case "text", "content", "comment", "body", "message", "comment_content":
+			if c.text < 0 {
+				c.text = i
+			}
+		case "label", "class", "category", "spam", "is_spam":
+			if c.label < 0 {
+				c.label = i
+			}
+		case "author", "comment_author", "author_name":
+			c.author = i
+		case "author_email", "comment_author_email", "email":
+			c.email = i
+		case "author_url", "comment_author_url", "url":
+			c.url = i
+		case "site":
+			c.site = i
+		case "key_id":
+			c.keyID = i
+		}
+	}
+	if c.text < 0 || c.label < 0 {
+		return c, fmt.Errorf("header %q has no text and label columns", header)
+	}
+	return c, nil
+}
+
+// RestOfFile is the reason reported for the lines of a CSV file after a
+// parse error: a note about lines left unread, not a row.
+const RestOfFile = "rest of file not read after the CSV error"
+
+func (d *Data) readCSV(name string, data []byte) error {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("%s: read CSV header: %w", name, err)
+	}
+	cols, err := csvColumns(header)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	get := func(row []string, i int) string {
+		if i >= 0 && i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			// A row whose first field is bad has no field positions,
+			// so the line comes from the error.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			d.Rows++
+			d.skip(name, line, "bad CSV: "+err.Error())
+			// encoding/csv cannot resynchronise after a quoting
+			// error, so the lines after it, if any, are reported
+			// from the first one not read.
+			if off := r.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
+				d.skip(name, bytes.Count(data[:off], []byte("\n"))+1, RestOfFile)
+			}
+			return nil
+		}
+		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		d.Rows++
+		if cols.text >= len(row) || cols.label >= len(row) {
+			d.skip(name, line, fmt.Sprintf("row has %d fields, header has %d", len(row), len(header)))
+			continue
+		}
+		l, err := parseLabel(row[cols.label])
+		if err != nil {
+			d.skip(name, line, err.Error())
+			continue
+		}
+		d.add(name, line, Record{
+			Text: row[cols.text], Label: l, Author: get(row, cols.author), AuthorEmail: get(row, cols.email),
+			AuthorURL: get(row, cols.url), Site: get(row, cols.site), KeyID: get(row, cols.keyID),
+		})
+	}
+}
+
+func (d *Data) readTSV(name string, data []byte) {
+	line := 0
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		line++
+		l = strings.TrimRight(l, "\r\n")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		d.Rows++
+		label, text, ok := strings.Cut(l, "\t")
+		if !ok {
+			d.skip(name, line, "no tab between label and text")
+			continue
+		}
+		lb, err := parseLabel(label)
+		if err != nil {
+			d.skip(name, line, err.Error())
+			continue
+		}
+		d.add(name, line, Record{Text: text, Label: lb})
+	}
+}
+
+// add keeps r, read from line of file name, unless its text is blank.
+// Invalid UTF-8 in the text becomes U+FFFD, as it would in JSON.
+func (d *Data) add(name string, line int, r Record) {
+	if !utf8.ValidString(r.Text) {
+		r.Text = strings.ToValidUTF8(r.Text, "\uFFFD")
+	}
+	if strings.TrimSpace(r.Text) == "" {
+		d.skip(name, line, "empty text")
+		return
+	}
+	d.Records = append(d.Records, r)
+	d.From = append(d.From, name)
+}
+
+func (d *Data) skip(name string, line int, reason string) {
+	d.Skipped = append(d.Skipped, Skip{File: name, Line: line, Reason: reason})
+}
