@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -5,6 +7,7 @@ import (
 	"debug/elf"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -133,16 +136,22 @@ type localServer struct {
 	out *syncBuffer
 }
 
-// mustBuildLocal builds the function for this machine, as `go run` would.
+// mustBuildLocal builds the function for this machine, as `go run` would,
+// once per test process.
 func mustBuildLocal(tb testing.TB) string {
 	tb.Helper()
 	goBin := requireTool(tb, "go")
-	bin := filepath.Join(tb.TempDir(), "spamcheck")
-	cmd := exec.Command(goBin, "build", "-o", bin, "./function")
-	cmd.Dir = ".."
-	cmd.Env = goEnv()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build ./function: %v\n%s", err, out)
+	bin, err := built("local ./function", "spamcheck", func(out string) error {
+		cmd := exec.Command(goBin, "build", "-o", out, "./function")
+		cmd.Dir = ".."
+		cmd.Env = goEnv()
+		if output, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build ./function: %v\n%s", err, output)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return bin
 }

@@ -7,23 +7,34 @@
 // serves the same HTTP API on ADDR (default 127.0.0.1:3000), so
 // `go run ./function` is a local server with the built-in model.
 //
-// Routes:
+// Routes (package api):
 //
-//	POST /v1/check   {"content": "...", "author": "...", ...}  or  {"comments": [...]}
+//	POST /v1/check      {"content": "...", "author": "...", ...}  or  {"comments": [...]}
+//	POST /v1/feedback   {"content": "...", "label": "spam"|"ham", ...}
 //	GET  /v1/health
+//	POST /1.1/verify-key, /1.1/comment-check, /1.1/submit-spam, /1.1/submit-ham  (Akismet)
 //
 // Environment:
 //
-//	MODEL_PATH        a model file to use instead of the built-in model
-//	REJECT_THRESHOLD  spam probability at or above which to reject (default: the model's)
-//	REVIEW_THRESHOLD  spam probability at or above which to ask for review (default: the model's)
-//	MODE              enforce (default) or shadow: always answer keep, report what would have happened
-//	MAX_BODY_BYTES    largest request body (default 65536)
-//	LOG_LEVEL         DEBUG, INFO (default), WARN or ERROR
-//	ADDR              listen address of the local server (default 127.0.0.1:3000)
+//	MODEL_PATH            a model file to use instead of the built-in model
+//	REJECT_THRESHOLD      spam probability at or above which to reject (default: the model's)
+//	REVIEW_THRESHOLD      spam probability at or above which to ask for review (default: the model's)
+//	MODE                  enforce (default) or shadow: always answer keep, report what would have happened
+//	MAX_BODY_BYTES        largest request body (default 65536)
+//	LOG_LEVEL             DEBUG, INFO (default), WARN or ERROR
+//	ADDR                  listen address of the local server (default 127.0.0.1:3000)
+//	API_KEYS              comma-separated API keys (Akismet routes; required on /v1/* when set)
+//	DISCARD_THRESHOLD     spam probability from which comment-check adds the discard pro-tip (default 0.999)
+//	FEEDBACK_DIR          store feedback under this directory
+//	FEEDBACK_BUCKET       or in this S3 bucket (package s3store)
+//	FEEDBACK_PREFIX       key prefix in the bucket (default feedback/)
+//	FEEDBACK_S3_ENDPOINT  an S3-compatible endpoint instead of AWS's
 //
-// The model is loaded once at start-up; a model or setting that is wrong
-// stops start-up with a message, which Lambda reports as an init error.
+// main only wires: configuration is read once here, the HTTP API lives in
+// package api, the Lambda event adapter in package lambdaevent, the
+// feedback stores in packages feedback and s3store. The model is loaded
+// once at start-up; a model or setting that is wrong stops start-up with a
+// message, which Lambda reports as an init error.
 package main
 
 import (
@@ -42,6 +53,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/spamcheck/spamcheck/function/api"
+	"github.com/spamcheck/spamcheck/function/feedback"
+	"github.com/spamcheck/spamcheck/function/lambdaevent"
+	"github.com/spamcheck/spamcheck/function/s3store"
 	"github.com/spamcheck/spamcheck/model"
 )
 
@@ -76,10 +91,16 @@ func run(getenv func(string) string) error {
 	th := clf.Thresholds()
 	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
 	if cfg.lambda {
-		lambda.Start(s.invoke)
+		lambda.Start(lambdaevent.Handler{HTTP: s, Direct: s.Direct}.Invoke)
 		return nil
 	}
 	return serveLocal(cfg.addr, s, log)
+}
+
+// newServer builds the API from the configuration.
+func newServer(clf *model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
+	return api.New(clf, api.Options{Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
+		Discard: cfg.discard, Feedback: store, Log: log})
 }
 
 // newLogger logs JSON to stdout (CloudWatch on Lambda), with Lambda's field
@@ -150,21 +171,36 @@ func loadModel(cfg config) (*model.Classifier, error) {
 
 // openFeedback returns the configured feedback store, or nil. The AWS SDK
 // is only touched when a bucket is configured.
-func openFeedback(cfg config, getenv func(string) string) (feedbackStore, error) {
+func openFeedback(cfg config, getenv func(string) string) (feedback.Store, error) {
 	switch {
 	case cfg.feedbackBucket != "":
-		st, err := newS3Store(getenv, cfg.feedbackBucket, cfg.feedbackPrefix, cfg.feedbackEndpoint)
-		if err != nil {
-			return nil, err
-		}
-		return st, nil
+		return openS3(cfg, getenv)
 	case cfg.feedbackDir != "":
-		if err := os.MkdirAll(cfg.feedbackDir, 0o755); err != nil {
+		d, err := feedback.OpenDir(cfg.feedbackDir)
+		if err != nil {
 			return nil, fmt.Errorf("FEEDBACK_DIR: %w", err)
 		}
-		return dirStore{cfg.feedbackDir}, nil
+		return d, nil
 	}
 	return nil, nil
+}
+
+// openS3 builds the S3 store from the function's environment: the region
+// and the credentials Lambda provides.
+func openS3(cfg config, getenv func(string) string) (*s3store.Store, error) {
+	region := getenv("AWS_REGION")
+	if region == "" {
+		region = getenv("AWS_DEFAULT_REGION")
+	}
+	if region == "" {
+		return nil, fmt.Errorf("FEEDBACK_BUCKET is set but AWS_REGION is not")
+	}
+	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return nil, fmt.Errorf("FEEDBACK_BUCKET is set but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not (Lambda sets them from the function's role)")
+	}
+	return s3store.New(s3store.Config{Bucket: cfg.feedbackBucket, Prefix: cfg.feedbackPrefix, Endpoint: cfg.feedbackEndpoint,
+		Region: region, AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN")}), nil
 }
 
 // serveLocal serves the API over HTTP until SIGINT or SIGTERM.

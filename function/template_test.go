@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,18 +21,6 @@ const repoRoot = ".."
 // configuration from; template.yaml must pass exactly these.
 var functionEnv = []string{"REJECT_THRESHOLD", "REVIEW_THRESHOLD", "MODE", "MAX_BODY_BYTES", "LOG_LEVEL",
 	"API_KEYS", "DISCARD_THRESHOLD", "FEEDBACK_BUCKET", "FEEDBACK_PREFIX"}
-
-// TestTemplateLint runs cfn-lint (with its SAM transform) on template.yaml
-// and fails on any finding, errors, warnings and informational ones alike.
-func TestTemplateLint(t *testing.T) {
-	cfnLint := requireTool(t, "cfn-lint")
-	cmd := exec.Command(cfnLint, "template.yaml", "--include-checks", "I")
-	cmd.Dir = repoRoot
-	out, err := cmd.CombinedOutput()
-	if err != nil || len(bytes.TrimSpace(out)) > 0 {
-		t.Fatalf("cfn-lint template.yaml: %v\n%s", err, out)
-	}
-}
 
 // TestTemplate checks the properties of template.yaml that the function and
 // its deployment depend on.

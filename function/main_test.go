@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,6 +17,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/spamcheck/spamcheck/function/api"
+	"github.com/spamcheck/spamcheck/function/lambdaevent"
 	"github.com/spamcheck/spamcheck/model"
 )
 
@@ -61,9 +61,10 @@ func sortedNames(m map[string]expectation) []string {
 	return names
 }
 
-// testServer returns a server on the default model with the given
-// environment, logging into the returned buffer.
-func testServer(t testing.TB, env map[string]string) (*server, *syncBuffer) {
+// testServer returns the wired function (its HTTP API and its Lambda
+// handler) on the default model with the given environment, logging into
+// the returned buffer.
+func testServer(t testing.TB, env map[string]string) (*api.Server, lambdaevent.Handler, *syncBuffer) {
 	t.Helper()
 	cfg, err := parseConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -78,7 +79,8 @@ func testServer(t testing.TB, env map[string]string) (*server, *syncBuffer) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	return newServer(clf, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil))), &logs
+	s := newServer(clf, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil)))
+	return s, lambdaevent.Handler{HTTP: s, Direct: s.Direct}, &logs
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.
@@ -101,10 +103,10 @@ func (s *syncBuffer) String() string {
 
 // answer is the union of the API's response bodies.
 type answer struct {
-	checkResult
-	Results []checkResult `json:"results"`
-	Error   *apiError     `json:"error"`
-	Status  string        `json:"status"`
+	api.CheckResult
+	Results []api.CheckResult `json:"results"`
+	Error   *api.Error        `json:"error"`
+	Status  string            `json:"status"`
 }
 
 // checkAnswer asserts that status and body meet want.
@@ -145,6 +147,16 @@ func checkAnswer(t *testing.T, want expectation, status int, body []byte) {
 	}
 }
 
+// readEvent returns a fixture from testdata/events.
+func readEvent(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(eventsDir, name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
 // decodeInvokeResponse turns what invoke returned into a status and a body,
 // as Lambda would serialise it.
 func decodeInvokeResponse(t *testing.T, name string, out any) (int, []byte) {
@@ -183,15 +195,12 @@ func responseOf(t *testing.T, name string, payload []byte) (int, []byte) {
 // TestEvents invokes the handler in-process with every event in
 // testdata/events, the same files `sam local invoke -e` takes.
 func TestEvents(t *testing.T) {
-	s, logs := testServer(t, nil)
-	for _, name := range sortedNames(loadExpectations(t)) {
-		want := loadExpectations(t)[name]
+	_, h, logs := testServer(t, nil)
+	expect := loadExpectations(t)
+	for _, name := range sortedNames(expect) {
+		want := expect[name]
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			payload, err := os.ReadFile(filepath.Join(eventsDir, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err := s.invoke(context.Background(), payload)
+			out, err := h.Invoke(context.Background(), readEvent(t, name))
 			if err != nil {
 				t.Fatalf("invoke returned a function error %v; bad input must be an answer", err)
 			}
@@ -210,53 +219,14 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-// TestDirectInvokeMatchesHTTP: the same body as a direct invoke payload
-// gets the same answer object as POST /v1/check.
-func TestDirectInvokeMatchesHTTP(t *testing.T) {
-	s, _ := testServer(t, nil)
-	body := `{"content": "Earn 7000 Dollars Weekly From Home, Just Follow The Steps On My Page. Visit here", "author": "Jo"}`
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", "/v1/check", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	s.ServeHTTP(rec, req)
-	out, err := s.invoke(context.Background(), json.RawMessage(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	direct, _ := json.Marshal(out)
-	if got, want := string(direct), strings.TrimSpace(rec.Body.String()); got != want {
-		t.Errorf("direct invoke answered\n%s\nPOST /v1/check answered\n%s", got, want)
-	}
-}
-
-func TestShadowMode(t *testing.T) {
-	s, logs := testServer(t, map[string]string{"MODE": "shadow"})
-	payload, _ := os.ReadFile(filepath.Join(eventsDir, "direct-spam.json"))
-	out, _ := s.invoke(context.Background(), payload)
-	res, ok := out.(checkResult)
-	if !ok {
-		t.Fatalf("answer %T, want a checkResult", out)
-	}
-	if res.Verdict != model.Keep || res.WouldBe != model.Reject {
-		t.Errorf("shadow mode: verdict %q, shadow_verdict %q; want keep and reject", res.Verdict, res.WouldBe)
-	}
-	if !strings.Contains(logs.String(), `"shadow_verdict":"reject"`) {
-		t.Errorf("shadow mode logs do not say what would have happened:\n%s", logs)
-	}
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
-	if !strings.Contains(rec.Body.String(), `"mode":"shadow"`) {
-		t.Errorf("health in shadow mode = %s", rec.Body)
-	}
-}
-
 func TestThresholdOverrides(t *testing.T) {
 	// A review band from 0.2 and a reject threshold of 0.9999: the seed
 	// style spam (P ≈ 0.9995) is held for review instead of rejected.
-	s, _ := testServer(t, map[string]string{"REJECT_THRESHOLD": "0.99999", "REVIEW_THRESHOLD": "0.2"})
-	payload, _ := os.ReadFile(filepath.Join(eventsDir, "direct-spam.json"))
-	out, _ := s.invoke(context.Background(), payload)
-	res := out.(checkResult)
+	s, _, _ := testServer(t, map[string]string{"REJECT_THRESHOLD": "0.99999", "REVIEW_THRESHOLD": "0.2"})
+	res, ok := s.Direct(context.Background(), readEvent(t, "direct-spam.json")).(api.CheckResult)
+	if !ok {
+		t.Fatal("direct-spam.json got no CheckResult")
+	}
 	if res.SpamProbability >= 0.99999 || res.SpamProbability < 0.2 {
 		t.Fatalf("fixture P(spam) = %v, outside the band this test needs", res.SpamProbability)
 	}
@@ -265,28 +235,10 @@ func TestThresholdOverrides(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
-	var h healthResponse
+	var h struct{ Thresholds model.Thresholds }
 	json.Unmarshal(rec.Body.Bytes(), &h)
 	if h.Thresholds != (model.Thresholds{Reject: 0.99999, Review: 0.2}) {
 		t.Errorf("health thresholds %+v, want the overrides", h.Thresholds)
-	}
-}
-
-func TestBodyLimitConfigurable(t *testing.T) {
-	s, _ := testServer(t, map[string]string{"MAX_BODY_BYTES": "100"})
-	body := `{"content": "` + strings.Repeat("a", 200) + `"}`
-	for _, chunked := range []bool{false, true} {
-		req := httptest.NewRequest("POST", "/v1/check", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if chunked {
-			req.ContentLength = -1 // unknown length: the limit must hold while reading
-			req.Body = io.NopCloser(strings.NewReader(body))
-		}
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusRequestEntityTooLarge {
-			t.Errorf("chunked=%v: status %d, want 413", chunked, rec.Code)
-		}
 	}
 }
 
@@ -339,57 +291,4 @@ func TestModelLoadErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestPanicIsInternalError: a fault inside a handler is logged with detail
-// and answered with a bare 500, and the next request is served.
-func TestPanicIsInternalError(t *testing.T) {
-	s, logs := testServer(t, nil)
-	s.mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("secret detail") })
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil))
-	if rec.Code != 500 || strings.Contains(rec.Body.String(), "secret") || !strings.Contains(rec.Body.String(), `"internal"`) {
-		t.Errorf("panic answered %d %s, want a bare 500 internal error", rec.Code, rec.Body)
-	}
-	if !strings.Contains(logs.String(), "secret detail") {
-		t.Errorf("the panic was not logged:\n%s", logs)
-	}
-	rec = httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
-	if rec.Code != 200 {
-		t.Errorf("after a panic, health answered %d", rec.Code)
-	}
-}
-
-// TestConcurrentChecks: many goroutines through one server get the same
-// answers as one at a time (run with -race).
-func TestConcurrentChecks(t *testing.T) {
-	s, _ := testServer(t, nil)
-	bodies := []string{
-		`{"content": "Visit my page and earn 5000 dollars a week from home"}`,
-		`{"content": "The sanctions debate misses the point about energy."}`,
-		`{"comments": [{"content": "free followers here"}, {"content": "good article"}]}`,
-	}
-	want := make([]string, len(bodies))
-	for i, b := range bodies {
-		out, _ := s.invoke(context.Background(), json.RawMessage(b))
-		w, _ := json.Marshal(out)
-		want[i] = string(w)
-	}
-	var wg sync.WaitGroup
-	for g := 0; g < 16; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 50; i++ {
-				k := (g + i) % len(bodies)
-				out, _ := s.invoke(context.Background(), json.RawMessage(bodies[k]))
-				if got, _ := json.Marshal(out); string(got) != want[k] {
-					t.Errorf("concurrent answer differs: %s vs %s", got, want[k])
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
