@@ -4,6 +4,15 @@
 // API proxy events (payload 1.0) get an events.APIGatewayProxyResponse;
 // any other payload is a direct invoke, answered by the Direct function.
 //
+// The request carries what the event says of it, as aws-lambda-go's
+// lambdaurl does: Host (the Host header, else the event's domain name, so
+// a key in the host name reaches the Akismet routes), RemoteAddr (the
+// caller's source IP), every query parameter and header value (REST's
+// multi-value maps included) and HTTP API cookies; the event itself is in
+// the request's context (EventFromContext). Response headers with several
+// values go back as REST's multiValueHeaders, or, for payload 2.0, joined
+// with commas (Set-Cookie as cookies), as API Gateway expects.
+//
 // Errors are answers, never function errors: a bad request must not look
 // like a broken function. An event that cannot become a request (a body
 // marked base64 that is not, an unparsable event) gets the API's JSON 400.
@@ -54,22 +63,56 @@ func (h Handler) Invoke(ctx context.Context, payload json.RawMessage) (any, erro
 	return h.Direct(ctx, payload), nil
 }
 
+// eventKey is the context key of the event a request came from.
+type eventKey struct{}
+
+// EventFromContext returns the event (an *events.APIGatewayV2HTTPRequest
+// or an *events.APIGatewayProxyRequest) that the request of ctx was built
+// from.
+func EventFromContext(ctx context.Context) (any, bool) {
+	e := ctx.Value(eventKey{})
+	return e, e != nil
+}
+
+// request is what an event says of its HTTP request.
+type request struct {
+	method, path, query, host, remoteAddr string
+	header                                http.Header
+	body                                  string
+	base64                                bool
+}
+
 func (h Handler) invokeV2(ctx context.Context, payload json.RawMessage) events.APIGatewayV2HTTPResponse {
 	var e events.APIGatewayV2HTTPRequest
 	if err := json.Unmarshal(payload, &e); err != nil {
 		return v2Response(badEvent(err))
 	}
-	path := e.RawPath
-	// A named stage appears in the raw path of an HTTP API request.
-	if st := e.RequestContext.Stage; st != "" && st != "$default" {
-		path = strings.TrimPrefix(path, "/"+st)
-	}
-	headers := http.Header{}
+	header := http.Header{}
 	for k, v := range e.Headers {
-		headers.Set(k, v)
+		header.Set(k, v)
 	}
-	rec := h.serve(ctx, e.RequestContext.HTTP.Method, path, e.RawQueryString, headers, e.Body, e.IsBase64Encoded)
+	// Payload 2.0 moves cookies out of the headers.
+	if len(e.Cookies) > 0 {
+		header.Set("Cookie", strings.Join(e.Cookies, "; "))
+	}
+	rec := h.serve(context.WithValue(ctx, eventKey{}, &e), request{
+		method: e.RequestContext.HTTP.Method, path: stripStage(e.RawPath, e.RequestContext.Stage),
+		query: e.RawQueryString, host: e.RequestContext.DomainName, remoteAddr: e.RequestContext.HTTP.SourceIP,
+		header: header, body: e.Body, base64: e.IsBase64Encoded,
+	})
 	return v2Response(rec)
+}
+
+// stripStage removes a named stage from the front of an HTTP API raw path,
+// where API Gateway puts it, but only as a whole path segment.
+func stripStage(path, stage string) string {
+	if stage == "" || stage == "$default" {
+		return path
+	}
+	if rest, ok := strings.CutPrefix(path, "/"+stage); ok && (rest == "" || rest[0] == '/') {
+		return rest
+	}
+	return path
 }
 
 func (h Handler) invokeV1(ctx context.Context, payload json.RawMessage) events.APIGatewayProxyResponse {
@@ -77,45 +120,57 @@ func (h Handler) invokeV1(ctx context.Context, payload json.RawMessage) events.A
 	if err := json.Unmarshal(payload, &e); err != nil {
 		return v1Response(badEvent(err))
 	}
-	headers := http.Header{}
+	header := http.Header{}
 	for k, v := range e.Headers {
-		headers.Set(k, v)
+		header.Set(k, v)
 	}
 	for k, vs := range e.MultiValueHeaders {
-		headers.Del(k)
+		header.Del(k)
 		for _, v := range vs {
-			headers.Add(k, v)
+			header.Add(k, v)
 		}
 	}
 	q := url.Values{}
 	for k, v := range e.QueryStringParameters {
 		q.Set(k, v)
 	}
-	rec := h.serve(ctx, e.HTTPMethod, e.Path, q.Encode(), headers, e.Body, e.IsBase64Encoded)
+	for k, vs := range e.MultiValueQueryStringParameters {
+		q[k] = vs
+	}
+	rec := h.serve(context.WithValue(ctx, eventKey{}, &e), request{
+		method: e.HTTPMethod, path: e.Path, query: q.Encode(), host: e.RequestContext.DomainName,
+		remoteAddr: e.RequestContext.Identity.SourceIP, header: header, body: e.Body, base64: e.IsBase64Encoded,
+	})
 	return v1Response(rec)
 }
 
-// serve runs an HTTP request built from an API Gateway event through the
+// serve runs the HTTP request an API Gateway event describes through the
 // handler.
-func (h Handler) serve(ctx context.Context, method, path, query string, headers http.Header, body string, b64 bool) *recorder {
-	raw := []byte(body)
-	if b64 {
-		dec, err := base64.StdEncoding.DecodeString(body)
+func (h Handler) serve(ctx context.Context, req request) *recorder {
+	raw := []byte(req.body)
+	if req.base64 {
+		dec, err := base64.StdEncoding.DecodeString(req.body)
 		if err != nil {
 			return errorRecorder(api.Errorf(api.CodeInvalidBase64, "the event body is marked base64 but is not: %v", err))
 		}
 		raw = dec
 	}
-	if path == "" {
-		path = "/"
+	if req.path == "" {
+		req.path = "/"
 	}
-	u := &url.URL{Path: path, RawQuery: query}
-	r, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(raw))
+	u := &url.URL{Path: req.path, RawQuery: req.query}
+	r, err := http.NewRequestWithContext(ctx, req.method, u.String(), bytes.NewReader(raw))
 	if err != nil {
 		return errorRecorder(api.Errorf(api.CodeInvalidRequest, "the event does not describe an HTTP request: %v", err))
 	}
-	r.Header = headers
+	r.Header = req.header
 	r.ContentLength = int64(len(raw))
+	r.RequestURI = u.RequestURI()
+	r.RemoteAddr = req.remoteAddr
+	r.Host = req.header.Get("Host")
+	if r.Host == "" {
+		r.Host = req.host
+	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	h.HTTP.ServeHTTP(rec, r)
 	return rec
@@ -151,20 +206,33 @@ func badEvent(err error) *recorder {
 	return errorRecorder(api.Errorf(api.CodeInvalidEvent, "the event could not be decoded: %v", err))
 }
 
+// v2Response is the payload 2.0 answer: headers with several values are
+// joined with commas, except Set-Cookie, which goes into cookies.
 func v2Response(rec *recorder) events.APIGatewayV2HTTPResponse {
-	return events.APIGatewayV2HTTPResponse{StatusCode: rec.status, Headers: flatten(rec.header), Body: rec.body.String()}
-}
-
-func v1Response(rec *recorder) events.APIGatewayProxyResponse {
-	return events.APIGatewayProxyResponse{StatusCode: rec.status, Headers: flatten(rec.header), Body: rec.body.String()}
-}
-
-// flatten turns response headers into the single-valued map API Gateway
-// takes.
-func flatten(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[k] = strings.Join(v, ", ")
+	resp := events.APIGatewayV2HTTPResponse{StatusCode: rec.status, Headers: map[string]string{}, Body: rec.body.String()}
+	for k, vs := range rec.header {
+		if k == "Set-Cookie" {
+			resp.Cookies = vs
+			continue
+		}
+		resp.Headers[k] = strings.Join(vs, ", ")
 	}
-	return out
+	return resp
+}
+
+// v1Response is the REST answer: single values in headers, several in
+// multiValueHeaders (API Gateway merges the two).
+func v1Response(rec *recorder) events.APIGatewayProxyResponse {
+	resp := events.APIGatewayProxyResponse{StatusCode: rec.status, Headers: map[string]string{}, Body: rec.body.String()}
+	for k, vs := range rec.header {
+		if len(vs) == 1 {
+			resp.Headers[k] = vs[0]
+			continue
+		}
+		if resp.MultiValueHeaders == nil {
+			resp.MultiValueHeaders = map[string][]string{}
+		}
+		resp.MultiValueHeaders[k] = vs
+	}
+	return resp
 }

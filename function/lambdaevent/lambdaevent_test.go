@@ -122,15 +122,20 @@ func describe(t *testing.T, name string, payload []byte) (want seen, ok bool) {
 		if err := json.Unmarshal(payload, &e); err != nil {
 			t.Fatal(err)
 		}
-		return seen{Method: e.RequestContext.HTTP.Method, Path: e.RawPath, Query: e.RawQueryString,
-			ContentType: e.Headers["content-type"], Body: decode(e.Body, e.IsBase64Encoded)}, true
+		host := e.Headers["host"]
+		if host == "" {
+			host = e.RequestContext.DomainName
+		}
+		return seen{Method: e.RequestContext.HTTP.Method, Path: e.RawPath, Query: e.RawQueryString, Host: host,
+			RemoteAddr: e.RequestContext.HTTP.SourceIP, ContentType: e.Headers["content-type"],
+			Body: decode(e.Body, e.IsBase64Encoded)}, true
 	case strings.HasPrefix(name, "rest-"):
 		var e events.APIGatewayProxyRequest
 		if err := json.Unmarshal(payload, &e); err != nil {
 			t.Fatal(err)
 		}
-		return seen{Method: e.HTTPMethod, Path: e.Path, ContentType: e.Headers["Content-Type"],
-			Body: decode(e.Body, e.IsBase64Encoded)}, true
+		return seen{Method: e.HTTPMethod, Path: e.Path, Host: e.Headers["Host"], RemoteAddr: e.RequestContext.Identity.SourceIP,
+			ContentType: e.Headers["Content-Type"], Body: decode(e.Body, e.IsBase64Encoded)}, true
 	}
 	return seen{}, false
 }
@@ -157,5 +162,71 @@ func TestBadEvents(t *testing.T) {
 				t.Errorf("answered %d %q (%v), want a JSON 400 %s", status, body, err, tt.code)
 			}
 		})
+	}
+}
+
+// TestRequestFields: what an event says of its request beyond method, path
+// and body reaches the handler, and what the handler answers reaches API
+// Gateway in the shape each payload version takes.
+func TestRequestFields(t *testing.T) {
+	var got *http.Request
+	var fromCtx bool
+	h := Handler{HTTP: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		_, fromCtx = EventFromContext(r.Context())
+		w.Header().Add("Set-Cookie", "a=1")
+		w.Header().Add("Set-Cookie", "b=2")
+		w.Header().Add("Vary", "Origin")
+		w.Header().Add("Vary", "Accept")
+		w.WriteHeader(http.StatusTeapot)
+	})}
+	t.Run("REST multi-value query and headers", func(t *testing.T) {
+		_, hdr, _ := invoke(t, h, []byte(`{"httpMethod":"GET","path":"/v1/health","headers":{"Host":"k1.example.org"},
+			"multiValueHeaders":{"Accept":["text/plain","application/json"]},
+			"queryStringParameters":{"tag":"b"},"multiValueQueryStringParameters":{"tag":["a","b"]},
+			"requestContext":{"identity":{"sourceIp":"198.51.100.4"}}}`))
+		if q := got.URL.Query()["tag"]; len(q) != 2 || q[0] != "a" || q[1] != "b" {
+			t.Errorf("query tag = %q, want [a b]", q)
+		}
+		if a := got.Header.Values("Accept"); len(a) != 2 {
+			t.Errorf("Accept = %q, want both values", a)
+		}
+		if got.Host != "k1.example.org" || got.RemoteAddr != "198.51.100.4" || got.RequestURI != "/v1/health?tag=a&tag=b" || !fromCtx {
+			t.Errorf("Host %q, RemoteAddr %q, RequestURI %q, event in context %v", got.Host, got.RemoteAddr, got.RequestURI, fromCtx)
+		}
+		if v := hdr.Values("Vary"); len(v) != 2 {
+			t.Errorf("response Vary = %q, want two values in multiValueHeaders", v)
+		}
+		if v := hdr.Values("Set-Cookie"); len(v) != 2 {
+			t.Errorf("response Set-Cookie = %q, want two values", v)
+		}
+	})
+	t.Run("HTTP API host, cookies and stage", func(t *testing.T) {
+		out, _ := h.Invoke(context.Background(), []byte(`{"version":"2.0","rawPath":"/prod/v1/health","rawQueryString":"a=1&a=2",
+			"cookies":["s=1","t=2"],"headers":{},
+			"requestContext":{"domainName":"k2.example.org","stage":"prod","http":{"method":"GET","sourceIp":"198.51.100.5"}}}`))
+		if got.Host != "k2.example.org" || got.RemoteAddr != "198.51.100.5" || got.URL.Path != "/v1/health" ||
+			len(got.URL.Query()["a"]) != 2 || got.Header.Get("Cookie") != "s=1; t=2" {
+			t.Errorf("request Host %q, RemoteAddr %q, path %q, query %q, Cookie %q", got.Host, got.RemoteAddr, got.URL.Path, got.URL.RawQuery, got.Header.Get("Cookie"))
+		}
+		resp := out.(events.APIGatewayV2HTTPResponse)
+		if len(resp.Cookies) != 2 || resp.Headers["Vary"] != "Origin, Accept" || resp.StatusCode != http.StatusTeapot {
+			t.Errorf("response cookies %q, Vary %q, status %d", resp.Cookies, resp.Headers["Vary"], resp.StatusCode)
+		}
+	})
+}
+
+// TestStripStage: a named stage is removed only as a whole path segment.
+func TestStripStage(t *testing.T) {
+	for _, tt := range []struct{ path, stage, want string }{
+		{"/prod/v1/health", "prod", "/v1/health"},
+		{"/prod", "prod", ""},
+		{"/production/v1/health", "prod", "/production/v1/health"},
+		{"/v1/health", "$default", "/v1/health"},
+		{"/v1/health", "", "/v1/health"},
+	} {
+		if got := stripStage(tt.path, tt.stage); got != tt.want {
+			t.Errorf("stripStage(%q, %q) = %q, want %q", tt.path, tt.stage, got, tt.want)
+		}
 	}
 }
