@@ -176,3 +176,9 @@ func TestConcurrentChecks(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// discardStore accepts records and keeps none.
+type discardStore struct{}
+
+func (discardStore) Put(context.Context, string, []byte) error { return nil }
+func (discardStore) String() string                            { return "discard" }

@@ -91,7 +91,7 @@ func (s *Server) answer(body []byte) (any, int, error) {
 	}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(body, &probe); err != nil {
-		return nil, 0, Errorf(CodeInvalidJSON, "the body is not a JSON object: %v", err)
+		return nil, 0, decodeError(err, "the body")
 	}
 	if raw, ok := probe["comments"]; ok {
 		var b batchRequest
@@ -123,11 +123,7 @@ func (s *Server) answer(body []byte) (any, int, error) {
 func decodeComment(raw json.RawMessage) (model.Comment, *Error) {
 	var c CheckRequest
 	if err := json.Unmarshal(raw, &c); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return model.Comment{}, Errorf(CodeInvalidField, "field %q must be a %s", te.Field, "string")
-		}
-		return model.Comment{}, Errorf(CodeInvalidJSON, "a comment must be a JSON object: %v", err)
+		return model.Comment{}, decodeError(err, "a comment")
 	}
 	if c.Content == nil {
 		return model.Comment{}, Errorf(CodeMissingContent, `field "content" (the comment text) is required`)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Error codes. Each is answered with the status the statuses table gives
@@ -99,6 +100,28 @@ func NativeCodes() map[string]int {
 		}
 	}
 	return out
+}
+
+// decodeError says what is wrong with a JSON body that did not decode
+// into what (say "a comment"), in the caller's terms: a field of the
+// wrong type is invalid_field and names the field; anything else is
+// invalid_json. No message names a Go type.
+func decodeError(err error, what string) *Error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field == "" {
+			return Errorf(CodeInvalidJSON, "%s must be a JSON object, not %s", what, te.Value)
+		}
+		// Field is a path through the Go structs; its last element
+		// is the JSON name the caller sent.
+		field := te.Field[strings.LastIndexByte(te.Field, '.')+1:]
+		return Errorf(CodeInvalidField, "field %q must be a string, not %s", field, te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return Errorf(CodeInvalidJSON, "%s is not valid JSON: %v (at byte %d)", what, se, se.Offset)
+	}
+	return Errorf(CodeInvalidJSON, "%s is not valid JSON", what)
 }
 
 // errorBody is the JSON shape of every native error answer.

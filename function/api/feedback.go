@@ -30,7 +30,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	}
 	var req feedbackRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		return Errorf(CodeInvalidJSON, "the body is not a feedback object: %v", err)
+		return decodeError(err, "the body")
 	}
 	if req.Content == nil {
 		return Errorf(CodeMissingContent, `field "content" (the comment text) is required`)
