@@ -193,6 +193,9 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			return err
 		}
 		cm := commentFromForm(form)
+		if strings.TrimSpace(cm.Text) == "" {
+			return Errorf(CodeEmptyContent, "comment_content is empty; send the comment's text.")
+		}
 		switch {
 		case form.Get("is_test") == "1" || form.Get("is_test") == "true":
 			s.log.InfoContext(r.Context(), "akismet submit (test, not stored)", "label", label)

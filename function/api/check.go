@@ -125,10 +125,22 @@ func decodeComment(raw json.RawMessage) (model.Comment, *Error) {
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return model.Comment{}, decodeError(err, "a comment")
 	}
-	if c.Content == nil {
-		return model.Comment{}, Errorf(CodeMissingContent, `field "content" (the comment text) is required`)
+	if err := checkContent(c.Content); err != nil {
+		return model.Comment{}, err
 	}
 	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, nil
+}
+
+// checkContent requires a comment text with something besides white
+// space: there is nothing to score, or to learn from, in an empty one.
+func checkContent(content *string) *Error {
+	if content == nil {
+		return Errorf(CodeMissingContent, `field "content" (the comment text) is required`)
+	}
+	if strings.TrimSpace(*content) == "" {
+		return Errorf(CodeEmptyContent, `field "content" is empty; send the comment's text`)
+	}
+	return nil
 }
 
 func (s *Server) score(c model.Comment) CheckResult {

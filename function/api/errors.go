@@ -16,6 +16,7 @@ const (
 	CodeInvalidJSON          = "invalid_json"
 	CodeInvalidUTF8          = "invalid_utf8"
 	CodeMissingContent       = "missing_content"
+	CodeEmptyContent         = "empty_content"
 	CodeInvalidField         = "invalid_field"
 	CodeInvalidBatch         = "invalid_batch"
 	CodeMissingLabel         = "missing_label"
@@ -47,6 +48,7 @@ var statuses = map[string]status{
 	CodeInvalidJSON:          {http.StatusBadRequest, 0},
 	CodeInvalidUTF8:          {http.StatusBadRequest, 0},
 	CodeMissingContent:       {http.StatusBadRequest, 0},
+	CodeEmptyContent:         {http.StatusBadRequest, http.StatusBadRequest},
 	CodeInvalidField:         {http.StatusBadRequest, 0},
 	CodeInvalidBatch:         {http.StatusBadRequest, 0},
 	CodeMissingLabel:         {http.StatusBadRequest, 0},

@@ -32,8 +32,8 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return decodeError(err, "the body")
 	}
-	if req.Content == nil {
-		return Errorf(CodeMissingContent, `field "content" (the comment text) is required`)
+	if err := checkContent(req.Content); err != nil {
+		return err
 	}
 	if req.Label == nil {
 		return Errorf(CodeMissingLabel, `field "label" ("spam" or "ham") is required`)
