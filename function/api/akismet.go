@@ -126,38 +126,44 @@ func (s *Server) akismetCommentCheck(w http.ResponseWriter, r *http.Request) err
 	}
 	w.Header().Set("X-akismet-guid", newGUID())
 	cm := commentFromForm(form)
-	var spam, discard bool
+	// verdict is what enforcement answers; in shadow mode every answer
+	// is false, test triggers included, and the header says what
+	// enforcement would have answered.
+	var verdict model.Verdict
+	var discard bool
 	var why string
 	var prob float64
 	switch {
 	case strings.EqualFold(cm.Author, akismetSpamAuthor) || strings.EqualFold(cm.AuthorEmail, akismetSpamEmail):
-		spam, prob, why = true, 1, "akismet test trigger"
+		verdict, prob, why = model.Reject, 1, "akismet test trigger"
 	case form.Get("user_role") == "administrator":
-		spam, prob, why = false, 0, "akismet test trigger (administrator)"
+		verdict, prob, why = model.Keep, 0, "akismet test trigger (administrator)"
 	case honeypotFilled(form):
-		spam, discard, prob, why = true, true, 1, "honeypot field filled"
+		verdict, discard, prob, why = model.Reject, true, 1, "honeypot field filled"
 	default:
 		res := s.score(cm)
-		verdict := res.Verdict
+		verdict = res.Verdict
 		if s.shadow {
 			verdict = res.WouldBe
 		}
 		prob = res.SpamProbability
-		spam = verdict != model.Keep
 		discard = verdict == model.Reject && prob >= s.discard
 		why = reasonsHeader(res.Reasons)
-		if s.shadow {
-			w.Header().Set("X-Spamcheck-Shadow-Verdict", string(verdict))
-			spam, discard = false, false
-		}
+	}
+	spam := verdict != model.Keep
+	attrs := []any{}
+	if s.shadow {
+		w.Header().Set("X-Spamcheck-Shadow-Verdict", string(verdict))
+		attrs = append(attrs, "shadow_verdict", verdict, "shadow_spam", spam)
+		spam, discard = false, false
 	}
 	w.Header().Set("X-Spamcheck-Probability", strconv.FormatFloat(prob, 'f', 6, 64))
 	w.Header().Set("X-Spamcheck-Reasons", why)
 	if discard {
 		w.Header().Set("X-akismet-pro-tip", "discard")
 	}
-	s.log.InfoContext(r.Context(), "akismet comment-check", "spam", spam, "discard", discard,
-		"spam_probability", prob, "bytes", len(cm.Text), "latency_us", time.Since(start).Microseconds())
+	s.log.InfoContext(r.Context(), "akismet comment-check", append([]any{"spam", spam, "discard", discard,
+		"spam_probability", prob, "bytes", len(cm.Text), "latency_us", time.Since(start).Microseconds()}, attrs...)...)
 	writeText(w, http.StatusOK, strconv.FormatBool(spam))
 	return nil
 }

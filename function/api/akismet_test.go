@@ -208,3 +208,41 @@ func TestAkismetSubmitStoresFeedback(t *testing.T) {
 		t.Errorf("records keep the IP address or user agent: %s", raw)
 	}
 }
+
+// TestAkismetShadowMode: in shadow mode comment-check always answers
+// false, the test triggers and the honeypot included, and says what
+// enforcement would have answered.
+func TestAkismetShadowMode(t *testing.T) {
+	s, logs := testServer(t, Options{Keys: []string{goodKey}, Shadow: true})
+	with := func(content string, kv ...string) url.Values {
+		f := akismetForm(content)
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	for _, tt := range []struct {
+		name   string
+		form   url.Values
+		shadow string
+	}{
+		{"seed-style spam", with(seedStyleSpam), "reject"},
+		{"on-topic comment", with(onTopicHam), "keep"},
+		{"test trigger author", with(onTopicHam, "comment_author", "viagra-test-123"), "reject"},
+		{"test trigger e-mail", with(onTopicHam, "comment_author_email", "akismet-guaranteed-spam@example.com"), "reject"},
+		{"honeypot filled", with(onTopicHam, "honeypot_field_name", "hp", "hp", "x"), "reject"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := postForm(s, "/1.1/comment-check", tt.form)
+			if rec.Body.String() != "false" || rec.Header().Get("X-akismet-pro-tip") != "" {
+				t.Errorf("answer %q, pro-tip %q; want false and no pro-tip in shadow mode", rec.Body, rec.Header().Get("X-akismet-pro-tip"))
+			}
+			if got := rec.Header().Get("X-Spamcheck-Shadow-Verdict"); got != tt.shadow {
+				t.Errorf("X-Spamcheck-Shadow-Verdict %q, want %q", got, tt.shadow)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), `"shadow_verdict":"reject"`) {
+		t.Errorf("the log does not say what enforcement would have answered:\n%s", logs)
+	}
+}
