@@ -41,17 +41,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"golang.org/x/net/netutil"
 
 	"github.com/spamcheck/spamcheck/function/api"
 	"github.com/spamcheck/spamcheck/function/feedback"
@@ -75,11 +76,7 @@ func run(getenv func(string) string) error {
 		return err
 	}
 	log := newLogger(cfg)
-	// Loading allocates a few megabytes that all stay live; collecting
-	// while the heap grows to that size only lengthens the cold start.
-	gc := debug.SetGCPercent(-1)
 	clf, err := loadModel(cfg)
-	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}
@@ -90,6 +87,11 @@ func run(getenv func(string) string) error {
 	s := newServer(clf, cfg, store, log)
 	th := clf.Thresholds()
 	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
+	if store == nil && len(cfg.keys) > 0 {
+		log.Warn("no feedback store (FEEDBACK_BUCKET or FEEDBACK_DIR): the Akismet submit routes answer with X-Spamcheck-Feedback: not-stored and keep nothing")
+	}
+	log.Debug("configuration", "max_body_bytes", cfg.maxBody, "api_keys", len(cfg.keys), "discard", cfg.discard,
+		"feedback", fmt.Sprint(store), "model_path", cfg.modelPath, "lambda", cfg.lambda)
 	if cfg.lambda {
 		lambda.Start(lambdaevent.Handler{HTTP: s, Direct: s.Direct}.Invoke)
 		return nil
@@ -133,6 +135,11 @@ func (h *requestIDHandler) WithGroup(name string) slog.Handler {
 	return &requestIDHandler{h.Handler.WithGroup(name)}
 }
 
+// maxModelFileBytes bounds the size of MODEL_PATH, checked before the file
+// is read: the built-in model is 737 KB, and a 128 MB Lambda must not run
+// out of memory on a wrong file before it can say what is wrong.
+const maxModelFileBytes = 64 << 20
+
 // loadModel loads MODEL_PATH or the built-in model and applies threshold
 // overrides.
 func loadModel(cfg config) (*model.Classifier, error) {
@@ -141,12 +148,22 @@ func loadModel(cfg config) (*model.Classifier, error) {
 	if cfg.modelPath == "" {
 		clf, err = model.Default()
 	} else {
-		var f *os.File
-		if f, err = os.Open(cfg.modelPath); err != nil {
+		// Stat first: opening a FIFO would block start-up for ever.
+		fi, err := os.Stat(cfg.modelPath)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("MODEL_PATH: %w", err)
+		case !fi.Mode().IsRegular():
+			return nil, fmt.Errorf("MODEL_PATH=%s: not a regular file (%s)", cfg.modelPath, fi.Mode().Type())
+		case fi.Size() > maxModelFileBytes:
+			return nil, fmt.Errorf("MODEL_PATH=%s: %d bytes, over the limit of %d", cfg.modelPath, fi.Size(), maxModelFileBytes)
+		}
+		f, err := os.Open(cfg.modelPath)
+		if err != nil {
 			return nil, fmt.Errorf("MODEL_PATH: %w", err)
 		}
 		defer f.Close()
-		if clf, err = model.Load(f); err != nil {
+		if clf, err = model.Load(io.LimitReader(f, maxModelFileBytes)); err != nil {
 			return nil, fmt.Errorf("MODEL_PATH=%s: %w", cfg.modelPath, err)
 		}
 	}
@@ -203,18 +220,38 @@ func openS3(cfg config, getenv func(string) string) (*s3store.Store, error) {
 		Region: region, AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN")}), nil
 }
 
+// Limits of the local server. A header block of 64 KiB is far more than
+// any client of this API sends (Go's default is 1 MiB, which let 200 slow
+// connections hold 300 MB); maxConns caps the connections held open at
+// once, so slow clients cannot exhaust memory or file descriptors.
+const (
+	maxHeaderBytes = 64 << 10
+	maxConns       = 256
+)
+
+// newHTTPServer returns the local server's http.Server for h.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+}
+
 // serveLocal serves the API over HTTP until SIGINT or SIGTERM.
 func serveLocal(addr string, h http.Handler, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("ADDR=%s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	log.Info("serving", "addr", "http://"+ln.Addr().String())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return serve(ctx, ln, h, log)
+}
+
+// serve serves h on ln until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := newHTTPServer(h)
+	log.Info("serving", "addr", "http://"+ln.Addr().String())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, maxConns)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -153,6 +153,36 @@ func TestTemplate(t *testing.T) {
 		}
 	})
 
+	// The template accepts exactly the thresholds the function accepts
+	// at start-up, so a deploy cannot succeed only to fail every init.
+	t.Run("threshold patterns", func(t *testing.T) {
+		params := asMap(t, tpl["Parameters"], "Parameters")
+		for _, name := range []string{"RejectThreshold", "ReviewThreshold", "DiscardThreshold"} {
+			pat, _ := dig(params, name, "AllowedPattern").(string)
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				t.Fatalf("%s AllowedPattern %q: %v", name, pat, err)
+			}
+			for _, v := range []string{"", "0.5", "0.9177", ".9", "0.999", "0", "1", "1.0", "0.0", "0.", "2", "-0.5", "0.5x", "1e-3"} {
+				env := "REJECT_THRESHOLD"
+				_, cfgErr := parseConfig(func(k string) string {
+					if k == env {
+						return v
+					}
+					return ""
+				})
+				// The template may be stricter (it refuses 1e-3), never
+				// looser; and plain decimals pass both.
+				if re.MatchString(v) && cfgErr != nil {
+					t.Errorf("%s accepts %q, which the function refuses at start-up: %v", name, v, cfgErr)
+				}
+				if !re.MatchString(v) && cfgErr == nil && !strings.Contains(v, "e") {
+					t.Errorf("%s refuses %q, which the function accepts", name, v)
+				}
+			}
+		}
+	})
+
 	apiID := ""
 	t.Run("routes", func(t *testing.T) {
 		events := asMap(t, props["Events"], fnID+".Events")

@@ -104,8 +104,7 @@ func (s *Server) akismetVerifyKey(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.log.InfoContext(r.Context(), "akismet verify-key", "valid", true)
-	writeText(w, http.StatusOK, "valid")
-	return nil
+	return writeText(w, http.StatusOK, "valid")
 }
 
 // commentFromForm reads the comment fields Akismet clients send.
@@ -164,8 +163,7 @@ func (s *Server) akismetCommentCheck(w http.ResponseWriter, r *http.Request) err
 	}
 	s.log.InfoContext(r.Context(), "akismet comment-check", append([]any{"spam", spam, "discard", discard,
 		"spam_probability", prob, "bytes", len(cm.Text), "latency_us", time.Since(start).Microseconds()}, attrs...)...)
-	writeText(w, http.StatusOK, strconv.FormatBool(spam))
-	return nil
+	return writeText(w, http.StatusOK, strconv.FormatBool(spam))
 }
 
 // honeypotFilled reports whether the form's honeypot field, a field hidden
@@ -210,6 +208,7 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			// failure; the operator learns from the log that nothing
 			// was kept.
 			s.log.WarnContext(r.Context(), "akismet submit not stored: "+errNoFeedbackStore.Message, "label", label)
+			w.Header().Set("X-Spamcheck-Feedback", "not-stored")
 		default:
 			key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 				Text: cm.Text, Label: label, Author: cm.Author, AuthorURL: cm.AuthorURL,
@@ -221,7 +220,6 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			}
 			s.log.InfoContext(r.Context(), "feedback stored", "label", label, "key", key, "source", "akismet")
 		}
-		writeText(w, http.StatusOK, AkismetThanks)
-		return nil
+		return writeText(w, http.StatusOK, AkismetThanks)
 	}
 }

@@ -246,3 +246,13 @@ func TestAkismetShadowMode(t *testing.T) {
 		t.Errorf("the log does not say what enforcement would have answered:\n%s", logs)
 	}
 }
+
+// TestAkismetSubmitWithoutStore: with no store the thanks (which clients
+// need) says that nothing was kept.
+func TestAkismetSubmitWithoutStore(t *testing.T) {
+	s, _ := testServer(t, Options{Keys: []string{goodKey}})
+	rec := postForm(s, "/1.1/submit-spam", akismetForm(seedStyleSpam))
+	if rec.Body.String() != AkismetThanks || rec.Header().Get("X-Spamcheck-Feedback") != "not-stored" {
+		t.Errorf("answer %q, X-Spamcheck-Feedback %q; want the thanks and not-stored", rec.Body, rec.Header().Get("X-Spamcheck-Feedback"))
+	}
+}

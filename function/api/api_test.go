@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -182,3 +183,62 @@ type discardStore struct{}
 
 func (discardStore) Put(context.Context, string, []byte) error { return nil }
 func (discardStore) String() string                            { return "discard" }
+
+// TestAnswerHeaders: every answer, errors included, is marked nosniff and
+// no-store.
+func TestAnswerHeaders(t *testing.T) {
+	s, _ := testServer(t, Options{Keys: []string{"k"}})
+	for _, rec := range []*httptest.ResponseRecorder{
+		postJSON(s, "/v1/check", `{"content": "hello"}`, "X-Api-Key", "k"),
+		postJSON(s, "/v1/check", `{`, "X-Api-Key", "k"),
+		postJSON(s, "/nope", `{}`),
+		postForm(s, "/1.1/verify-key", url.Values{"api_key": {"k"}, "blog": {"b"}}),
+	} {
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("answer %d %q has headers %v", rec.Code, rec.Body, rec.Header())
+		}
+	}
+}
+
+// TestNonCanonicalPaths get the JSON 404, not the mux's HTML redirect,
+// and a huge path is not echoed whole.
+func TestNonCanonicalPaths(t *testing.T) {
+	s, _ := testServer(t, Options{})
+	for _, p := range []string{"//v1/health", "/v1/../v1/health", "/v1/./health", "/v1/health/", "/" + strings.Repeat("a", 100000)} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+p, nil))
+		if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"not_found"`) || rec.Body.Len() > 1000 {
+			t.Errorf("GET %.40q answered %d %.200q, want a short JSON 404", p, rec.Code, rec.Body)
+		}
+	}
+}
+
+// TestDirectPanicIsInternalError: a panic while answering a direct invoke
+// is an internal error answer, like on the HTTP routes.
+func TestDirectPanicIsInternalError(t *testing.T) {
+	s, logs := testServer(t, Options{})
+	s.clf = nil // scoring now panics
+	out := s.Direct(context.Background(), []byte(`{"content": "hello"}`))
+	b, _ := json.Marshal(out)
+	if !strings.Contains(string(b), `"code":"internal"`) || !strings.Contains(logs.String(), "panic") {
+		t.Errorf("answer %s; logs %s", b, logs)
+	}
+}
+
+// failingWriter is a client that went away.
+type failingWriter struct{ httptest.ResponseRecorder }
+
+func (f *failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+// TestWriteErrorsLogged: an answer that cannot be delivered is logged as
+// such, and nothing else is attempted.
+func TestWriteErrorsLogged(t *testing.T) {
+	s, logs := testServer(t, Options{})
+	w := &failingWriter{*httptest.NewRecorder()}
+	req := httptest.NewRequest("POST", "/v1/check", strings.NewReader(`{"content": "hello"}`))
+	req.Header.Set("Content-Type", "application/json")
+	s.ServeHTTP(w, req)
+	if !strings.Contains(logs.String(), "answer not delivered") || strings.Contains(logs.String(), "internal error") {
+		t.Errorf("logs:\n%s", logs)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,13 +65,19 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.logVerdicts(r.Context(), r.URL.Path, out, n, len(body), start)
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // Direct answers a Lambda direct invoke whose payload is the body of a
 // check: the same object POST /v1/check answers, or its error object.
-func (s *Server) Direct(ctx context.Context, payload []byte) any {
+func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
+	// A panic is an internal error, as on the HTTP routes: logged, and
+	// answered "internal error", never a function error with a stack.
+	defer func() {
+		if v := recover(); v != nil {
+			answer = errorBody{s.classify(ctx, "direct invoke", fmt.Errorf("panic: %v\n%s", v, debug.Stack()))}
+		}
+	}()
 	start := time.Now()
 	if int64(len(payload)) > s.maxBody {
 		return errorBody{s.classify(ctx, "direct invoke", Errorf(CodeBodyTooLarge, "the payload is %d bytes; the limit is %d", len(payload), s.maxBody))}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -138,7 +139,7 @@ var errInternal = &Error{Code: CodeInternal, Message: "internal error"}
 // is for the Lambda adapter's answers to events that never became a
 // request.
 func WriteError(w http.ResponseWriter, e *Error) {
-	writeJSON(w, Status(e.Code), errorBody{e})
+	_ = writeJSON(w, Status(e.Code), errorBody{e}) // the adapter's recorder cannot fail
 }
 
 // classify turns a handler's error into what the caller may see, logging
@@ -156,21 +157,38 @@ func (s *Server) classify(ctx context.Context, route string, err error) *Error {
 
 // nativeError answers err as a JSON error, deciding status, log and body.
 func (s *Server) nativeError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.writeFailed(r, err) {
+		return
+	}
 	e := s.classify(r.Context(), r.URL.Path, err)
-	writeJSON(w, Status(e.Code), errorBody{e})
+	s.writeFailed(r, writeJSON(w, Status(e.Code), errorBody{e}))
+}
+
+// writeFailed logs err if it is a failure to write an answer (the client
+// went away), reporting whether it was.
+func (s *Server) writeFailed(r *http.Request, err error) bool {
+	var we *writeError
+	if !errors.As(err, &we) {
+		return false
+	}
+	s.log.WarnContext(r.Context(), "answer not delivered", "route", r.URL.Path, "error", we.err.Error())
+	return true
 }
 
 // akismetError answers err the way Akismet does: the word "invalid" with
 // the message in X-akismet-debug-help, or a bare "internal error".
 func (s *Server) akismetError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.writeFailed(r, err) {
+		return
+	}
 	e := s.classify(r.Context(), r.URL.Path, err)
 	st := statuses[e.Code].akismet
 	if st == 0 || e.Code == CodeInternal {
-		writeText(w, http.StatusInternalServerError, "internal error")
+		s.writeFailed(r, writeText(w, http.StatusInternalServerError, "internal error"))
 		return
 	}
 	w.Header().Set("X-akismet-debug-help", e.Message)
-	writeText(w, st, "invalid")
+	s.writeFailed(r, writeText(w, st, "invalid"))
 }
 
 // handlerFunc is a route that says what went wrong by returning an error;
@@ -195,21 +213,49 @@ func (s *Server) akismet(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// safeHeaders are set on every answer: answers are never sniffed as
+// another type, and never cached (they depend on the model in force).
+func safeHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+}
+
+// writeJSON writes v as the answer. Encoding our own values cannot fail;
+// a write error means the client is gone, and there is no one left to
+// answer, so it is only reported to the caller for logging.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error":{"code":"internal","message":"internal error"}}`)
 	}
+	safeHeaders(w.Header())
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	if _, werr := w.Write(append(b, '\n')); werr != nil {
+		return &writeError{werr}
+	}
+	if err != nil {
+		return fmt.Errorf("encode answer: %w", err)
+	}
+	return nil
 }
 
-func writeText(w http.ResponseWriter, status int, body string) {
+func writeText(w http.ResponseWriter, status int, body string) error {
+	safeHeaders(w.Header())
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	w.Write([]byte(body))
+	if _, err := io.WriteString(w, body); err != nil {
+		return &writeError{err}
+	}
+	return nil
 }
+
+// writeError is a failure to send an answer already begun: it is logged,
+// never answered.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "write answer: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }

@@ -54,6 +54,5 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(r.Context(), "feedback stored", "label", label, "key", key, "bytes", len(body))
-	writeJSON(w, http.StatusAccepted, map[string]any{"stored": true, "id": key})
-	return nil
+	return writeJSON(w, http.StatusAccepted, map[string]any{"stored": true, "id": key})
 }

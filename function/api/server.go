@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -92,6 +93,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.nativeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 		}
 	}()
+	// The mux answers a path that is not canonical (//v1/health,
+	// /v1/../v1/health) with an HTML redirect; ours is the JSON 404.
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+		s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s: paths must be canonical (no //, . or ..)", r.Method, clip(p)))
+		return
+	}
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		h.ServeHTTP(w, r)
@@ -104,10 +111,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.status == http.StatusMethodNotAllowed {
 		allow := rec.header.Get("Allow")
 		w.Header().Set("Allow", allow)
-		s.nativeError(w, r, Errorf(CodeMethodNotAllowed, "%s is not allowed on %s; use %s", r.Method, r.URL.Path, allow))
+		s.nativeError(w, r, Errorf(CodeMethodNotAllowed, "%s is not allowed on %s; use %s", r.Method, clip(r.URL.Path), allow))
 		return
 	}
-	s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s; see POST /v1/check, POST /v1/feedback, GET /v1/health and Akismet's POST /1.1/...", r.Method, r.URL.Path))
+	s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s; see POST /v1/check, POST /v1/feedback, GET /v1/health and Akismet's POST /1.1/...", clip(r.Method), clip(r.URL.Path)))
+}
+
+// clip shortens what a caller sent before it is echoed in a message, so a
+// 900 KB path does not come back as a 900 KB answer.
+func clip(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "…"
 }
 
 // headerRecorder captures the status and headers of the mux's fallback
@@ -172,7 +189,6 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	for l, n := range info.Stats.Documents {
 		docs[string(l)] = n
 	}
-	writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Model: info.ID, TrainedAt: info.Stats.TrainedAt,
+	return writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Model: info.ID, TrainedAt: info.Stats.TrainedAt,
 		Thresholds: info.Thresholds, Mode: mode, Documents: docs})
-	return nil
 }

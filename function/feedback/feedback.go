@@ -80,11 +80,23 @@ func Save(ctx context.Context, st Store, rec Record) (string, error) {
 }
 
 // Dir keeps records as files under a directory, for running locally.
+// Records hold author names and URLs, so files are 0600 and directories
+// 0700.
 type Dir struct{ dir string }
 
-// OpenDir returns the store in dir, creating dir if needed.
+// OpenDir returns the store in dir, creating dir if needed, and checks
+// that a file can be written there, so a directory the process cannot
+// write stops start-up instead of failing every request.
 func OpenDir(dir string) (*Dir, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, ".probe-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write in %s: %w", dir, err)
+	}
+	f.Close()
+	if err := os.Remove(f.Name()); err != nil {
 		return nil, err
 	}
 	return &Dir{dir}, nil
@@ -92,17 +104,48 @@ func OpenDir(dir string) (*Dir, error) {
 
 func (d *Dir) String() string { return d.dir }
 
-// Put writes data to the file named by key under the directory.
-func (d *Dir) Put(_ context.Context, key string, data []byte) error {
+// Put writes data to the file named by key under the directory, durably:
+// a temporary file is written, synced and renamed, and the directory
+// synced, before Put returns, so an answered request is on disk and
+// `training train` never reads half a record. On error nothing is left
+// behind.
+func (d *Dir) Put(_ context.Context, key string, data []byte) (err error) {
 	name := filepath.Join(d.dir, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	// Write to a temporary name and rename, so `training train` never
-	// reads half a record.
-	tmp := name + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+"-*.tmp") // mode 0600
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
