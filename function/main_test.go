@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -104,6 +105,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
+}
+
+// Reset empties the buffer.
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
 }
 
 func (s *syncBuffer) String() string {
@@ -276,28 +284,44 @@ func TestThresholdOverrides(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
+	defaults := config{addr: "127.0.0.1:3000", maxBody: 64 << 10, discard: 0.999, feedbackPrefix: "feedback/"}
 	tests := []struct {
 		name string
 		env  map[string]string
-		want string // in the error; "" for success
+		want config // when the error is ""
+		err  string // in the error
 	}{
-		{"defaults", nil, ""},
-		{"all set", map[string]string{"MODE": "shadow", "REJECT_THRESHOLD": "0.9", "REVIEW_THRESHOLD": "0.5", "MAX_BODY_BYTES": "1024", "LOG_LEVEL": "debug"}, ""},
-		{"bad mode", map[string]string{"MODE": "loud"}, "MODE"},
-		{"bad threshold", map[string]string{"REJECT_THRESHOLD": "1.5"}, "REJECT_THRESHOLD"},
-		{"threshold not a number", map[string]string{"REVIEW_THRESHOLD": "high"}, "REVIEW_THRESHOLD"},
-		{"bad body limit", map[string]string{"MAX_BODY_BYTES": "-1"}, "MAX_BODY_BYTES"},
-		{"bad log level", map[string]string{"LOG_LEVEL": "chatty"}, "LOG_LEVEL"},
-		{"every error at once", map[string]string{"MODE": "x", "LOG_LEVEL": "y"}, "MODE=\"x\": want enforce or shadow; LOG_LEVEL"},
+		{name: "defaults", want: defaults},
+		{name: "all set", env: map[string]string{"MODE": "Shadow", "REJECT_THRESHOLD": "0.9", "REVIEW_THRESHOLD": " 0.5 ",
+			"MAX_BODY_BYTES": "1024", "LOG_LEVEL": "debug", "ADDR": "127.0.0.1:8080", "MODEL_PATH": "/opt/m.bin",
+			"API_KEYS": " k1, ,k2 ", "DISCARD_THRESHOLD": "0.99", "FEEDBACK_BUCKET": "b", "FEEDBACK_PREFIX": "/fb/",
+			"FEEDBACK_S3_ENDPOINT": "http://127.0.0.1:5000", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"},
+			want: config{addr: "127.0.0.1:8080", modelPath: "/opt/m.bin", reject: 0.9, review: 0.5, shadow: true, maxBody: 1024,
+				logLevel: slog.LevelDebug, keys: []string{"k1", "k2"}, discard: 0.99, feedbackBucket: "b", feedbackPrefix: "fb/",
+				feedbackEndpoint: "http://127.0.0.1:5000", lambda: true}},
+		{name: "feedback dir", env: map[string]string{"FEEDBACK_DIR": "fb"}, want: func() config { c := defaults; c.feedbackDir = "fb"; return c }()},
+		{name: "bad mode", env: map[string]string{"MODE": "loud"}, err: "MODE"},
+		{name: "bad threshold", env: map[string]string{"REJECT_THRESHOLD": "1.5"}, err: "REJECT_THRESHOLD"},
+		{name: "threshold not a number", env: map[string]string{"REVIEW_THRESHOLD": "high"}, err: "REVIEW_THRESHOLD"},
+		{name: "bad body limit", env: map[string]string{"MAX_BODY_BYTES": "-1"}, err: "MAX_BODY_BYTES"},
+		{name: "bad log level", env: map[string]string{"LOG_LEVEL": "chatty"}, err: "LOG_LEVEL"},
+		{name: "two stores", env: map[string]string{"FEEDBACK_DIR": "a", "FEEDBACK_BUCKET": "b"}, err: "choose one"},
+		{name: "every error at once", env: map[string]string{"MODE": "x", "LOG_LEVEL": "y"}, err: "MODE=\"x\": want enforce or shadow; LOG_LEVEL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseConfig(func(k string) string { return tt.env[k] })
-			if tt.want == "" && err != nil {
+			got, err := parseConfig(func(k string) string { return tt.env[k] })
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
 				t.Fatalf("error %v, want none", err)
 			}
-			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
-				t.Fatalf("error %v, want one mentioning %q", err, tt.want)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("parsed\n%+v\nwant\n%+v", got, tt.want)
 			}
 		})
 	}
