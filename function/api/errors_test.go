@@ -57,7 +57,7 @@ func TestREADMEErrorTable(t *testing.T) {
 	if !ok {
 		t.Fatal("README has no error table")
 	}
-	row := regexp.MustCompile("^\\| (\\d{3}) \\| ([^|]+) \\|")
+	row := regexp.MustCompile(`^\| (\d{3}) \| ([^|]+) \|`)
 	code := regexp.MustCompile("`([a-z0-9_]+)`")
 	documented := map[string]int{}
 	for _, line := range strings.Split(rest, "\n")[2:] {
