@@ -1,8 +1,9 @@
+//go:build e2e
+
 package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -18,16 +19,6 @@ import (
 // none; see the README's Performance section for how they are run:
 //
 //	go test -run=NONE -bench=. -benchtime=11x ./function/
-
-// readEvent returns a fixture from testdata/events.
-func readEvent(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(eventsDir, name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
 
 // BenchmarkColdStart measures process start to first verdict through the
 // RIE — the emulator started, the bootstrap exec'd and initialised (model
@@ -127,23 +118,6 @@ func BenchmarkWarmLocalServer(b *testing.B) {
 		samples = append(samples, time.Since(start))
 	}
 	reportLatency(b, samples)
-}
-
-// BenchmarkHandler is the time inside the function per comment: an HTTP
-// API event decoded, routed, scored and encoded, in-process.
-func BenchmarkHandler(b *testing.B) {
-	s, _ := testServer(b, nil)
-	for _, name := range []string{"httpapi-ham.json", "httpapi-spam.json", "direct-ham.json"} {
-		payload := readEvent(b, name)
-		b.Run(strings.TrimSuffix(name, ".json"), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.invoke(context.Background(), payload); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }
 
 // BenchmarkRSS invokes the function 10,000 times through the RIE, cycling

@@ -7,41 +7,57 @@
 // serves the same HTTP API on ADDR (default 127.0.0.1:3000), so
 // `go run ./function` is a local server with the built-in model.
 //
-// Routes:
+// Routes (package api):
 //
-//	POST /v1/check   {"content": "...", "author": "...", ...}  or  {"comments": [...]}
+//	POST /v1/check      {"content": "...", "author": "...", ...}  or  {"comments": [...]}
+//	POST /v1/feedback   {"content": "...", "label": "spam"|"ham", ...}
 //	GET  /v1/health
+//	POST /1.1/verify-key, /1.1/comment-check, /1.1/submit-spam, /1.1/submit-ham  (Akismet)
 //
 // Environment:
 //
-//	MODEL_PATH        a model file to use instead of the built-in model
-//	REJECT_THRESHOLD  spam probability at or above which to reject (default: the model's)
-//	REVIEW_THRESHOLD  spam probability at or above which to ask for review (default: the model's)
-//	MODE              enforce (default) or shadow: always answer keep, report what would have happened
-//	MAX_BODY_BYTES    largest request body (default 65536)
-//	LOG_LEVEL         DEBUG, INFO (default), WARN or ERROR
-//	ADDR              listen address of the local server (default 127.0.0.1:3000)
+//	MODEL_PATH            a model file to use instead of the built-in model
+//	REJECT_THRESHOLD      spam probability at or above which to reject (default: the model's)
+//	REVIEW_THRESHOLD      spam probability at or above which to ask for review (default: the model's)
+//	MODE                  enforce (default) or shadow: always answer keep, report what would have happened
+//	MAX_BODY_BYTES        largest request body (default 65536)
+//	LOG_LEVEL             DEBUG, INFO (default), WARN or ERROR
+//	ADDR                  listen address of the local server (default 127.0.0.1:3000)
+//	API_KEYS              comma-separated API keys (Akismet routes; required on /v1/* when set)
+//	DISCARD_THRESHOLD     spam probability from which comment-check adds the discard pro-tip (default 0.999)
+//	FEEDBACK_DIR          store feedback under this directory
+//	FEEDBACK_BUCKET       or in this S3 bucket (package s3store)
+//	FEEDBACK_PREFIX       key prefix in the bucket (default feedback/)
+//	FEEDBACK_S3_ENDPOINT  an S3-compatible endpoint instead of AWS's
 //
-// The model is loaded once at start-up; a model or setting that is wrong
-// stops start-up with a message, which Lambda reports as an init error.
+// main only wires: configuration is read once here, the HTTP API lives in
+// package api, the Lambda event adapter in package lambdaevent, the
+// feedback stores in packages feedback and s3store. The model is loaded
+// once at start-up; a model or setting that is wrong stops start-up with a
+// message, which Lambda reports as an init error.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"golang.org/x/net/netutil"
 
+	"github.com/spamcheck/spamcheck/function/api"
+	"github.com/spamcheck/spamcheck/function/feedback"
+	"github.com/spamcheck/spamcheck/function/lambdaevent"
+	"github.com/spamcheck/spamcheck/function/s3store"
 	"github.com/spamcheck/spamcheck/model"
 )
 
@@ -60,11 +76,7 @@ func run(getenv func(string) string) error {
 		return err
 	}
 	log := newLogger(cfg)
-	// Loading allocates a few megabytes that all stay live; collecting
-	// while the heap grows to that size only lengthens the cold start.
-	gc := debug.SetGCPercent(-1)
 	clf, err := loadModel(cfg)
-	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}
@@ -75,11 +87,22 @@ func run(getenv func(string) string) error {
 	s := newServer(clf, cfg, store, log)
 	th := clf.Thresholds()
 	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
+	if store == nil && len(cfg.keys) > 0 {
+		log.Warn("no feedback store (FEEDBACK_BUCKET or FEEDBACK_DIR): the Akismet submit routes answer with X-Spamcheck-Feedback: not-stored and keep nothing")
+	}
+	log.Debug("configuration", "max_body_bytes", cfg.maxBody, "api_keys", len(cfg.keys), "discard", cfg.discard,
+		"feedback", fmt.Sprint(store), "model_path", cfg.modelPath, "lambda", cfg.lambda)
 	if cfg.lambda {
-		lambda.Start(s.invoke)
+		lambda.Start(lambdaevent.Handler{HTTP: s, Direct: s.Direct}.Invoke)
 		return nil
 	}
 	return serveLocal(cfg.addr, s, log)
+}
+
+// newServer builds the API from the configuration.
+func newServer(clf *model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
+	return api.New(clf, api.Options{Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
+		Discard: cfg.discard, Feedback: store, Log: log})
 }
 
 // newLogger logs JSON to stdout (CloudWatch on Lambda), with Lambda's field
@@ -112,6 +135,11 @@ func (h *requestIDHandler) WithGroup(name string) slog.Handler {
 	return &requestIDHandler{h.Handler.WithGroup(name)}
 }
 
+// maxModelFileBytes bounds the size of MODEL_PATH, checked before the file
+// is read: the built-in model is 737 KB, and a 128 MB Lambda must not run
+// out of memory on a wrong file before it can say what is wrong.
+const maxModelFileBytes = 64 << 20
+
 // loadModel loads MODEL_PATH or the built-in model and applies threshold
 // overrides.
 func loadModel(cfg config) (*model.Classifier, error) {
@@ -120,12 +148,22 @@ func loadModel(cfg config) (*model.Classifier, error) {
 	if cfg.modelPath == "" {
 		clf, err = model.Default()
 	} else {
-		var f *os.File
-		if f, err = os.Open(cfg.modelPath); err != nil {
+		// Stat first: opening a FIFO would block start-up for ever.
+		fi, err := os.Stat(cfg.modelPath)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("MODEL_PATH: %w", err)
+		case !fi.Mode().IsRegular():
+			return nil, fmt.Errorf("MODEL_PATH=%s: not a regular file (%s)", cfg.modelPath, fi.Mode().Type())
+		case fi.Size() > maxModelFileBytes:
+			return nil, fmt.Errorf("MODEL_PATH=%s: %d bytes, over the limit of %d", cfg.modelPath, fi.Size(), maxModelFileBytes)
+		}
+		f, err := os.Open(cfg.modelPath)
+		if err != nil {
 			return nil, fmt.Errorf("MODEL_PATH: %w", err)
 		}
 		defer f.Close()
-		if clf, err = model.Load(f); err != nil {
+		if clf, err = model.Load(io.LimitReader(f, maxModelFileBytes)); err != nil {
 			return nil, fmt.Errorf("MODEL_PATH=%s: %w", cfg.modelPath, err)
 		}
 	}
@@ -150,35 +188,70 @@ func loadModel(cfg config) (*model.Classifier, error) {
 
 // openFeedback returns the configured feedback store, or nil. The AWS SDK
 // is only touched when a bucket is configured.
-func openFeedback(cfg config, getenv func(string) string) (feedbackStore, error) {
+func openFeedback(cfg config, getenv func(string) string) (feedback.Store, error) {
 	switch {
 	case cfg.feedbackBucket != "":
-		st, err := newS3Store(getenv, cfg.feedbackBucket, cfg.feedbackPrefix, cfg.feedbackEndpoint)
-		if err != nil {
-			return nil, err
-		}
-		return st, nil
+		return openS3(cfg, getenv)
 	case cfg.feedbackDir != "":
-		if err := os.MkdirAll(cfg.feedbackDir, 0o755); err != nil {
+		d, err := feedback.OpenDir(cfg.feedbackDir)
+		if err != nil {
 			return nil, fmt.Errorf("FEEDBACK_DIR: %w", err)
 		}
-		return dirStore{cfg.feedbackDir}, nil
+		return d, nil
 	}
 	return nil, nil
+}
+
+// openS3 builds the S3 store from the function's environment: the region
+// and the credentials Lambda provides.
+func openS3(cfg config, getenv func(string) string) (*s3store.Store, error) {
+	region := getenv("AWS_REGION")
+	if region == "" {
+		region = getenv("AWS_DEFAULT_REGION")
+	}
+	if region == "" {
+		return nil, fmt.Errorf("FEEDBACK_BUCKET is set but AWS_REGION is not")
+	}
+	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return nil, fmt.Errorf("FEEDBACK_BUCKET is set but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not (Lambda sets them from the function's role)")
+	}
+	return s3store.New(s3store.Config{Bucket: cfg.feedbackBucket, Prefix: cfg.feedbackPrefix, Endpoint: cfg.feedbackEndpoint,
+		Region: region, AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN")}), nil
+}
+
+// Limits of the local server. A header block of 64 KiB is far more than
+// any client of this API sends (Go's default is 1 MiB, which let 200 slow
+// connections hold 300 MB); maxConns caps the connections held open at
+// once, so slow clients cannot exhaust memory or file descriptors.
+const (
+	maxHeaderBytes = 64 << 10
+	maxConns       = 256
+)
+
+// newHTTPServer returns the local server's http.Server for h.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
 }
 
 // serveLocal serves the API over HTTP until SIGINT or SIGTERM.
 func serveLocal(addr string, h http.Handler, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("ADDR=%s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	log.Info("serving", "addr", "http://"+ln.Addr().String())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return serve(ctx, ln, h, log)
+}
+
+// serve serves h on ln until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := newHTTPServer(h)
+	log.Info("serving", "addr", "http://"+ln.Addr().String())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, maxConns)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -1,14 +1,14 @@
-package main
+package api
 
 import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spamcheck/spamcheck/function/feedback"
 )
 
 const (
@@ -44,7 +44,7 @@ func postForm(s http.Handler, path string, form url.Values, mutate ...func(*http
 }
 
 func TestAkismetVerifyKey(t *testing.T) {
-	s, _ := testServer(t, map[string]string{"API_KEYS": "other, " + goodKey})
+	s, _ := testServer(t, Options{Keys: []string{"other", goodKey}})
 	tests := []struct {
 		name   string
 		form   url.Values
@@ -75,7 +75,7 @@ func TestAkismetVerifyKey(t *testing.T) {
 		})
 	}
 	t.Run("no keys configured", func(t *testing.T) {
-		open, _ := testServer(t, nil)
+		open, _ := testServer(t, Options{})
 		rec := postForm(open, "/1.1/verify-key", url.Values{"api_key": {goodKey}, "blog": {"b"}})
 		if rec.Body.String() != "invalid" || !strings.Contains(rec.Header().Get("X-akismet-debug-help"), "API_KEYS") {
 			t.Errorf("answer %q (%q), want invalid naming API_KEYS", rec.Body, rec.Header().Get("X-akismet-debug-help"))
@@ -84,7 +84,7 @@ func TestAkismetVerifyKey(t *testing.T) {
 }
 
 func TestAkismetCommentCheck(t *testing.T) {
-	s, logs := testServer(t, map[string]string{"API_KEYS": goodKey, "DISCARD_THRESHOLD": "0.99"})
+	s, logs := testServer(t, Options{Keys: []string{goodKey}, Discard: 0.99})
 	with := func(content string, kv ...string) url.Values {
 		f := akismetForm(content)
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -128,7 +128,7 @@ func TestAkismetCommentCheck(t *testing.T) {
 // TestAkismetErrors: Akismet's error behaviour, never a crash: "invalid"
 // with a debug hint.
 func TestAkismetErrors(t *testing.T) {
-	s, _ := testServer(t, map[string]string{"API_KEYS": goodKey, "MAX_BODY_BYTES": "4096"})
+	s, _ := testServer(t, Options{Keys: []string{goodKey}, MaxBody: 4096})
 	without := func(field string) url.Values { f := akismetForm(onTopicHam); f.Del(field); return f }
 	wrongKey := akismetForm(onTopicHam)
 	wrongKey.Set("api_key", "nope")
@@ -166,34 +166,9 @@ func TestAkismetErrors(t *testing.T) {
 	}
 }
 
-// readRecords returns every feedback record stored under dir.
-func readRecords(t *testing.T, dir string) []feedbackRecord {
-	t.Helper()
-	var recs []feedbackRecord
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if !strings.HasSuffix(p, ".jsonl") {
-			t.Errorf("unexpected file %s in the feedback directory", p)
-			return nil
-		}
-		b, _ := os.ReadFile(p)
-		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			var r feedbackRecord
-			if err := json.Unmarshal([]byte(line), &r); err != nil {
-				t.Errorf("%s: %v", p, err)
-			}
-			recs = append(recs, r)
-		}
-		return nil
-	})
-	return recs
-}
-
 func TestAkismetSubmitStoresFeedback(t *testing.T) {
 	dir := t.TempDir()
-	s, _ := testServer(t, map[string]string{"API_KEYS": goodKey, "FEEDBACK_DIR": dir})
+	s, _ := testServer(t, Options{Keys: []string{goodKey}, Feedback: mustOpenDir(t, dir)})
 	spam := akismetForm(seedStyleSpam)
 	spam.Set("comment_author_url", "http://homeprofit-daily.biz")
 	for _, c := range []struct {
@@ -201,20 +176,20 @@ func TestAkismetSubmitStoresFeedback(t *testing.T) {
 		form url.Values
 	}{{"/1.1/submit-spam", spam}, {"/1.1/submit-ham", akismetForm(onTopicHam)}} {
 		rec := postForm(s, c.path, c.form)
-		if rec.Code != 200 || rec.Body.String() != akismetThanks {
+		if rec.Code != 200 || rec.Body.String() != AkismetThanks {
 			t.Fatalf("%s answered %d %q", c.path, rec.Code, rec.Body)
 		}
 	}
 	test := akismetForm("a test submission")
 	test.Set("is_test", "1")
-	if rec := postForm(s, "/1.1/submit-spam", test); rec.Body.String() != akismetThanks {
+	if rec := postForm(s, "/1.1/submit-spam", test); rec.Body.String() != AkismetThanks {
 		t.Fatalf("is_test submit answered %q", rec.Body)
 	}
 	recs := readRecords(t, dir)
 	if len(recs) != 2 {
 		t.Fatalf("stored %d records, want 2 (is_test=1 stores nothing): %+v", len(recs), recs)
 	}
-	byLabel := map[string]feedbackRecord{}
+	byLabel := map[string]feedback.Record{}
 	for _, r := range recs {
 		byLabel[string(r.Label)] = r
 	}
@@ -234,65 +209,50 @@ func TestAkismetSubmitStoresFeedback(t *testing.T) {
 	}
 }
 
-func TestNativeKeyAndFeedback(t *testing.T) {
-	dir := t.TempDir()
-	s, _ := testServer(t, map[string]string{"API_KEYS": goodKey, "FEEDBACK_DIR": dir})
-	send := func(path, body string, header ...string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest("POST", path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
+// TestAkismetShadowMode: in shadow mode comment-check always answers
+// false, the test triggers and the honeypot included, and says what
+// enforcement would have answered.
+func TestAkismetShadowMode(t *testing.T) {
+	s, logs := testServer(t, Options{Keys: []string{goodKey}, Shadow: true})
+	with := func(content string, kv ...string) url.Values {
+		f := akismetForm(content)
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
 		}
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		return rec
+		return f
 	}
-	check := `{"content": "hello"}`
 	for _, tt := range []struct {
 		name   string
-		header []string
-		want   int
+		form   url.Values
+		shadow string
 	}{
-		{"no key", nil, 401},
-		{"wrong key", []string{"X-Api-Key", "nope"}, 401},
-		{"X-Api-Key", []string{"X-Api-Key", goodKey}, 200},
-		{"bearer", []string{"Authorization", "Bearer " + goodKey}, 200},
+		{"seed-style spam", with(seedStyleSpam), "reject"},
+		{"on-topic comment", with(onTopicHam), "keep"},
+		{"test trigger author", with(onTopicHam, "comment_author", "viagra-test-123"), "reject"},
+		{"test trigger e-mail", with(onTopicHam, "comment_author_email", "akismet-guaranteed-spam@example.com"), "reject"},
+		{"honeypot filled", with(onTopicHam, "honeypot_field_name", "hp", "hp", "x"), "reject"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if rec := send("/v1/check", check, tt.header...); rec.Code != tt.want {
-				t.Errorf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
+			rec := postForm(s, "/1.1/comment-check", tt.form)
+			if rec.Body.String() != "false" || rec.Header().Get("X-akismet-pro-tip") != "" {
+				t.Errorf("answer %q, pro-tip %q; want false and no pro-tip in shadow mode", rec.Body, rec.Header().Get("X-akismet-pro-tip"))
+			}
+			if got := rec.Header().Get("X-Spamcheck-Shadow-Verdict"); got != tt.shadow {
+				t.Errorf("X-Spamcheck-Shadow-Verdict %q, want %q", got, tt.shadow)
 			}
 		})
 	}
-	auth := []string{"X-Api-Key", goodKey}
-	for _, tt := range []struct {
-		name, body string
-		want       int
-		code       string
-	}{
-		{"spam", `{"content": "cheap pills", "label": "spam", "author_email": "x@pills.example"}`, 202, ""},
-		{"ham", `{"content": "thanks for this", "label": "ham"}`, 202, ""},
-		{"no label", `{"content": "x"}`, 400, "missing_label"},
-		{"bad label", `{"content": "x", "label": "maybe"}`, 400, "invalid_label"},
-		{"no content", `{"label": "spam"}`, 400, "missing_content"},
-	} {
-		t.Run("feedback "+tt.name, func(t *testing.T) {
-			rec := send("/v1/feedback", tt.body, auth...)
-			if rec.Code != tt.want || (tt.code != "" && !strings.Contains(rec.Body.String(), tt.code)) {
-				t.Errorf("answer %d %s, want %d %s", rec.Code, rec.Body, tt.want, tt.code)
-			}
-		})
+	if !strings.Contains(logs.String(), `"shadow_verdict":"reject"`) {
+		t.Errorf("the log does not say what enforcement would have answered:\n%s", logs)
 	}
-	if recs := readRecords(t, dir); len(recs) != 2 {
-		t.Errorf("stored %d records, want 2", len(recs))
-	}
-	// Without a store the route says so.
-	bare, _ := testServer(t, nil)
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", "/v1/feedback", strings.NewReader(`{"content": "x", "label": "ham"}`))
-	req.Header.Set("Content-Type", "application/json")
-	bare.ServeHTTP(rec, req)
-	if rec.Code != 503 || !strings.Contains(rec.Body.String(), "FEEDBACK_BUCKET") {
-		t.Errorf("feedback without a store answered %d %s, want 503 naming FEEDBACK_BUCKET", rec.Code, rec.Body)
+}
+
+// TestAkismetSubmitWithoutStore: with no store the thanks (which clients
+// need) says that nothing was kept.
+func TestAkismetSubmitWithoutStore(t *testing.T) {
+	s, _ := testServer(t, Options{Keys: []string{goodKey}})
+	rec := postForm(s, "/1.1/submit-spam", akismetForm(seedStyleSpam))
+	if rec.Body.String() != AkismetThanks || rec.Header().Get("X-Spamcheck-Feedback") != "not-stored" {
+		t.Errorf("answer %q, X-Spamcheck-Feedback %q; want the thanks and not-stored", rec.Body, rec.Header().Get("X-Spamcheck-Feedback"))
 	}
 }

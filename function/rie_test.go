@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 // End-to-end helpers: build the AWS Lambda Runtime Interface Emulator (RIE)
@@ -183,25 +185,84 @@ func buildRIE(goBin string) (string, error) {
 	return bin, nil
 }
 
+// buildDir holds the binaries the end-to-end tests build: each is built
+// once per test process (see built) and removed at the end.
+var buildDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "spamcheck-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	buildDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// builds memoizes built: one build per key and test process.
+var builds struct {
+	mu   sync.Mutex
+	done map[string]*memoBuild
+}
+
+type memoBuild struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// built returns the path of the binary named name that build writes into
+// a directory of its own, running build only the first time key is asked
+// for.
+func built(key, name string, build func(out string) error) (string, error) {
+	builds.mu.Lock()
+	if builds.done == nil {
+		builds.done = map[string]*memoBuild{}
+	}
+	b := builds.done[key]
+	if b == nil {
+		b = &memoBuild{}
+		builds.done[key] = b
+	}
+	n := len(builds.done)
+	builds.mu.Unlock()
+	b.once.Do(func() {
+		dir := filepath.Join(buildDir, fmt.Sprint(n))
+		if b.err = os.MkdirAll(dir, 0o755); b.err == nil {
+			b.path = filepath.Join(dir, name)
+			b.err = build(b.path)
+		}
+	})
+	return b.path, b.err
+}
+
 // mustBuildBootstrap builds the Go package pkg of the module in moduleDir
-// as a Lambda custom-runtime executable named "bootstrap" in a fresh
-// tb.TempDir(), the way template.yaml's Makefile does: GOOS=linux,
-// CGO_ENABLED=0, -tags lambda.norpc, -trimpath, stripped. goarch is
-// "amd64" or "arm64"; empty means the host's, so the result can run here.
+// as a Lambda custom-runtime executable named "bootstrap", the way
+// template.yaml's Makefile does: GOOS=linux, CGO_ENABLED=0, -tags
+// lambda.norpc, -trimpath, stripped. goarch is "amd64" or "arm64"; empty
+// means the host's, so the result can run here. Each package and
+// architecture is built once per test process.
 func mustBuildBootstrap(tb testing.TB, moduleDir, pkg, goarch string) string {
 	tb.Helper()
 	goBin := requireTool(tb, "go")
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
-	out := filepath.Join(tb.TempDir(), "bootstrap")
-	cmd := exec.Command(goBin, "build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false",
-		"-ldflags=-s -w", "-o", out, pkg)
-	cmd.Dir = moduleDir
-	cmd.Env = goEnv("CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
-	if output, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("build bootstrap %s (GOARCH=%s) in %s: %v\n%s\n(offline? run go mod download in %s first)",
-			pkg, goarch, moduleDir, err, output, moduleDir)
+	out, err := built(moduleDir+" "+pkg+" "+goarch, "bootstrap", func(out string) error {
+		cmd := exec.Command(goBin, "build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false",
+			"-ldflags=-s -w", "-o", out, pkg)
+		cmd.Dir = moduleDir
+		cmd.Env = goEnv("CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+		if output, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("build bootstrap %s (GOARCH=%s) in %s: %v\n%s\n(offline? run go mod download in %s first)",
+				pkg, goarch, moduleDir, err, output, moduleDir)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return out
 }
@@ -281,7 +342,7 @@ func startRIE(rie, bootstrap string, env []string) (*rieProcess, error) {
 	}
 	// os/exec keeps the last of duplicate keys, so env overrides defaults.
 	cmd.Env = append(cmd.Env, env...)
-	out := &syncBuffer{} // syncBuffer is defined in api_test.go
+	out := &syncBuffer{} // syncBuffer is defined in main_test.go
 	cmd.Stdout = out
 	cmd.Stderr = out
 	// The bootstrap inherits the RIE's output pipe; don't let a straggler
@@ -449,7 +510,7 @@ func freeLoopbackPorts(n int) ([]string, error) {
 	return ports, nil
 }
 
-// TestHelloUnderRIE runs the hello-world baseline (tools/hello) under the
+// TestHelloUnderRIE, a self-test of the harness, runs the hello-world baseline (tools/hello) under the
 // RIE exactly as the spamcheck function will be run, proving the helpers:
 // every invoke gets the hello answer with its own request id, and a payload
 // the handler cannot decode comes back as a function error.
@@ -507,7 +568,7 @@ func TestHelloUnderRIE(t *testing.T) {
 	})
 }
 
-// TestHelloBuildsForLambdaArchitectures proves the bootstrap build works for
+// TestHelloBuildsForLambdaArchitectures, a self-test of the harness, proves the bootstrap build works for
 // both Lambda architectures (template.yaml deploys arm64) and that the result
 // is a static linux executable of the right machine, as provided.al2023 needs.
 func TestHelloBuildsForLambdaArchitectures(t *testing.T) {

@@ -1,0 +1,225 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spamcheck/spamcheck/function/feedback"
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// Akismet wire compatibility: the routes, parameter names and answers of
+// Akismet's REST API 1.1, so a platform that already speaks Akismet switches
+// by changing a host name.
+//
+// Akismet answers in plain text with status 200, errors included ("invalid"
+// plus an X-akismet-debug-help header), and clients parse exactly that; so
+// do we, except that a wrong content type, an oversized body or a body that
+// is not form encoding also carries its HTTP status (415, 413, 400).
+
+// Akismet's documented test triggers.
+const (
+	akismetSpamAuthor = "viagra-test-123"
+	akismetSpamEmail  = "akismet-guaranteed-spam@example.com"
+	// AkismetThanks is what submit-spam and submit-ham answer.
+	AkismetThanks = "Thanks for making the web a better place."
+)
+
+// akismetForm parses a form-encoded Akismet request within the body limit.
+func (s *Server) akismetForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, Errorf(CodeUnsupportedMediaType, "Send the parameters form-encoded (Content-Type: application/x-www-form-urlencoded).")
+	}
+	tooLarge := Errorf(CodeBodyTooLarge, "The request body is over the limit of %d bytes.", s.maxBody)
+	if r.ContentLength > s.maxBody {
+		return nil, tooLarge
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge
+		}
+		return nil, Errorf(CodeInvalidForm, "The request body is not valid form encoding.")
+	}
+	return r.PostForm, nil
+}
+
+// akismetKey returns the API key of a request: the api_key field, the older
+// key field, or — as Akismet's first clients send it — the first label of
+// the host name (KEY.rest.akismet.com) when that is a configured key (any
+// host name has a first label: API Gateway's is the API's id).
+func (s *Server) akismetKey(r *http.Request, form url.Values) string {
+	if k := form.Get("api_key"); k != "" {
+		return k
+	}
+	if k := form.Get("key"); k != "" {
+		return k
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if label, rest, ok := strings.Cut(host, "."); ok && rest != "" && net.ParseIP(host) == nil && s.validKey(label) {
+		return label
+	}
+	return ""
+}
+
+// akismetRequest parses the form and checks the key and the required
+// fields.
+func (s *Server) akismetRequest(w http.ResponseWriter, r *http.Request, required ...string) (url.Values, error) {
+	form, err := s.akismetForm(w, r)
+	if err != nil {
+		return nil, err
+	}
+	key := s.akismetKey(r, form)
+	switch {
+	case len(s.keys) == 0:
+		return nil, Errorf(CodeUnauthorized, "No API keys are configured on this server (API_KEYS).")
+	case key == "":
+		return nil, Errorf(CodeUnauthorized, `Empty "api_key" value.`)
+	case !s.validKey(key):
+		return nil, Errorf(CodeUnauthorized, "Your API key is not valid.")
+	}
+	for _, f := range required {
+		if strings.TrimSpace(form.Get(f)) == "" {
+			return nil, Errorf(CodeMissingField, "Missing required field: %s.", f)
+		}
+	}
+	return form, nil
+}
+
+func (s *Server) akismetVerifyKey(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.akismetRequest(w, r); err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "akismet verify-key", "valid", true)
+	return writeText(w, http.StatusOK, "valid")
+}
+
+// commentFromForm reads the comment fields Akismet clients send.
+func commentFromForm(form url.Values) model.Comment {
+	return model.Comment{
+		Text:        form.Get("comment_content"),
+		Author:      form.Get("comment_author"),
+		AuthorEmail: form.Get("comment_author_email"),
+		AuthorURL:   form.Get("comment_author_url"),
+	}
+}
+
+func (s *Server) akismetCommentCheck(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	form, err := s.akismetRequest(w, r, "blog", "user_ip")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("X-akismet-guid", newGUID())
+	cm := commentFromForm(form)
+	// verdict is what enforcement answers; in shadow mode every answer
+	// is false, test triggers included, and the header says what
+	// enforcement would have answered.
+	var verdict model.Verdict
+	var discard bool
+	var why string
+	var prob float64
+	switch {
+	case strings.EqualFold(cm.Author, akismetSpamAuthor) || strings.EqualFold(cm.AuthorEmail, akismetSpamEmail):
+		verdict, prob, why = model.Reject, 1, "akismet test trigger"
+	case form.Get("user_role") == "administrator":
+		verdict, prob, why = model.Keep, 0, "akismet test trigger (administrator)"
+	case honeypotFilled(form):
+		verdict, discard, prob, why = model.Reject, true, 1, "honeypot field filled"
+	default:
+		res := s.score(cm)
+		verdict = res.Verdict
+		if s.shadow {
+			verdict = res.WouldBe
+		}
+		prob = res.SpamProbability
+		discard = verdict == model.Reject && prob >= s.discard
+		why = reasonsHeader(res.Reasons)
+	}
+	spam := verdict != model.Keep
+	attrs := []any{}
+	if s.shadow {
+		w.Header().Set("X-Spamcheck-Shadow-Verdict", string(verdict))
+		attrs = append(attrs, "shadow_verdict", verdict, "shadow_spam", spam)
+		spam, discard = false, false
+	}
+	w.Header().Set("X-Spamcheck-Probability", strconv.FormatFloat(prob, 'f', 6, 64))
+	w.Header().Set("X-Spamcheck-Reasons", why)
+	if discard {
+		w.Header().Set("X-akismet-pro-tip", "discard")
+	}
+	s.log.InfoContext(r.Context(), "akismet comment-check", append([]any{"spam", spam, "discard", discard,
+		"spam_probability", prob, "bytes", len(cm.Text), "latency_us", time.Since(start).Microseconds()}, attrs...)...)
+	return writeText(w, http.StatusOK, strconv.FormatBool(spam))
+}
+
+// honeypotFilled reports whether the form's honeypot field, a field hidden
+// from people that bots fill in, has a value.
+func honeypotFilled(form url.Values) bool {
+	name := form.Get("honeypot_field_name")
+	return name != "" && strings.TrimSpace(form.Get(name)) != ""
+}
+
+// reasonsHeader renders reasons as "token=weight; token=weight", tokens
+// percent-encoded so the header stays ASCII.
+func reasonsHeader(rs []model.Reason) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = url.QueryEscape(r.Token) + "=" + strconv.FormatFloat(r.Weight, 'f', 3, 64)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func newGUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// akismetSubmit returns the handler of submit-spam or submit-ham.
+func (s *Server) akismetSubmit(label model.Label) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		form, err := s.akismetRequest(w, r, "blog", "user_ip")
+		if err != nil {
+			return err
+		}
+		cm := commentFromForm(form)
+		if strings.TrimSpace(cm.Text) == "" {
+			return Errorf(CodeEmptyContent, "comment_content is empty; send the comment's text.")
+		}
+		switch {
+		case form.Get("is_test") == "1" || form.Get("is_test") == "true":
+			s.log.InfoContext(r.Context(), "akismet submit (test, not stored)", "label", label)
+		case s.feedback == nil:
+			// Akismet clients treat anything but the thanks as
+			// failure; the operator learns from the log that nothing
+			// was kept.
+			s.log.WarnContext(r.Context(), "akismet submit not stored: "+errNoFeedbackStore.Message, "label", label)
+			w.Header().Set("X-Spamcheck-Feedback", "not-stored")
+		default:
+			key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
+				Text: cm.Text, Label: label, Author: cm.Author, AuthorURL: cm.AuthorURL,
+				AuthorEmail: feedback.EmailDomain(cm.AuthorEmail), Permalink: form.Get("permalink"), Type: form.Get("comment_type"),
+				Source: "akismet", ReceivedAt: time.Now(), Model: s.modelID,
+			})
+			if err != nil {
+				return err
+			}
+			s.log.InfoContext(r.Context(), "feedback stored", "label", label, "key", key, "source", "akismet")
+		}
+		return writeText(w, http.StatusOK, AkismetThanks)
+	}
+}

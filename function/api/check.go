@@ -1,0 +1,213 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// MaxBatch is the most comments one batch request may carry.
+const MaxBatch = 100
+
+// CheckRequest is one comment as a platform sends it. Only Content is
+// required; Permalink and Type are accepted for Akismet-style clients and
+// not used by the model.
+type CheckRequest struct {
+	Content     *string `json:"content"`
+	Author      string  `json:"author"`
+	AuthorEmail string  `json:"author_email"`
+	AuthorURL   string  `json:"author_url"`
+	Permalink   string  `json:"permalink"`
+	Type        string  `json:"type"`
+}
+
+// batchRequest carries up to MaxBatch comments.
+type batchRequest struct {
+	Comments []json.RawMessage `json:"comments"`
+}
+
+// CheckResult is the answer for one comment.
+type CheckResult struct {
+	Verdict         model.Verdict  `json:"verdict"`
+	SpamProbability float64        `json:"spam_probability"`
+	LogOdds         float64        `json:"log_odds"`
+	Reasons         []model.Reason `json:"reasons"`
+	Model           string         `json:"model"`
+	// WouldBe is set in shadow mode: the verdict enforcement would have
+	// given.
+	WouldBe model.Verdict `json:"shadow_verdict,omitempty"`
+}
+
+// BatchResult is the answer for a batch, in the order of its comments.
+type BatchResult struct {
+	Results []CheckResult `json:"results"`
+	Model   string        `json:"model"`
+}
+
+func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	body, err := s.readJSON(w, r)
+	if err != nil {
+		return err
+	}
+	out, n, err := s.answer(body)
+	if err != nil {
+		return err
+	}
+	s.logVerdicts(r.Context(), r.URL.Path, out, n, len(body), start)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// Direct answers a Lambda direct invoke whose payload is the body of a
+// check: the same object POST /v1/check answers, or its error object.
+func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
+	// A panic is an internal error, as on the HTTP routes: logged, and
+	// answered "internal error", never a function error with a stack.
+	defer func() {
+		if v := recover(); v != nil {
+			answer = errorBody{s.classify(ctx, "direct invoke", fmt.Errorf("panic: %v\n%s", v, debug.Stack()))}
+		}
+	}()
+	start := time.Now()
+	if int64(len(payload)) > s.maxBody {
+		return errorBody{s.classify(ctx, "direct invoke", Errorf(CodeBodyTooLarge, "the payload is %d bytes; the limit is %d", len(payload), s.maxBody))}
+	}
+	out, n, err := s.answer(payload)
+	if err != nil {
+		return errorBody{s.classify(ctx, "direct invoke", err)}
+	}
+	s.logVerdicts(ctx, "direct invoke", out, n, len(payload), start)
+	return out
+}
+
+// answer decodes a check body (one comment or a batch) and scores it,
+// returning a CheckResult or a BatchResult and the number of comments.
+func (s *Server) answer(body []byte) (any, int, error) {
+	if !utf8.Valid(body) {
+		return nil, 0, Errorf(CodeInvalidUTF8, "the body is not valid UTF-8")
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, 0, decodeError(err, "the body")
+	}
+	if raw, ok := probe["comments"]; ok {
+		var b batchRequest
+		if err := json.Unmarshal(body, &b); err != nil || raw == nil || string(raw) == "null" {
+			return nil, 0, Errorf(CodeInvalidBatch, `"comments" must be an array of comment objects`)
+		}
+		if len(b.Comments) == 0 || len(b.Comments) > MaxBatch {
+			return nil, 0, Errorf(CodeInvalidBatch, "a batch holds 1 to %d comments, got %d", MaxBatch, len(b.Comments))
+		}
+		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.modelID}
+		for i, c := range b.Comments {
+			cm, err := decodeComment(c)
+			if err != nil {
+				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)
+				return nil, 0, err
+			}
+			res.Results[i] = s.score(cm)
+		}
+		return res, len(res.Results), nil
+	}
+	cm, err := decodeComment(body)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.score(cm), 1, nil
+}
+
+// decodeComment decodes one comment object, requiring a string content.
+func decodeComment(raw json.RawMessage) (model.Comment, *Error) {
+	var c CheckRequest
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return model.Comment{}, decodeError(err, "a comment")
+	}
+	if err := checkContent(c.Content); err != nil {
+		return model.Comment{}, err
+	}
+	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, nil
+}
+
+// checkContent requires a comment text with something besides white
+// space: there is nothing to score, or to learn from, in an empty one.
+func checkContent(content *string) *Error {
+	if content == nil {
+		return Errorf(CodeMissingContent, `field "content" (the comment text) is required`)
+	}
+	if strings.TrimSpace(*content) == "" {
+		return Errorf(CodeEmptyContent, `field "content" is empty; send the comment's text`)
+	}
+	return nil
+}
+
+func (s *Server) score(c model.Comment) CheckResult {
+	sc := s.clf.Score(c)
+	res := CheckResult{Verdict: sc.Verdict, SpamProbability: sc.SpamProbability, LogOdds: sc.LogOdds, Reasons: sc.Reasons, Model: s.modelID}
+	if res.Reasons == nil {
+		res.Reasons = []model.Reason{}
+	}
+	if s.shadow {
+		res.WouldBe = sc.Verdict
+		res.Verdict = model.Keep
+	}
+	return res
+}
+
+// logVerdicts logs one line per request: sizes, timing and verdicts, never
+// the comment text or its author.
+func (s *Server) logVerdicts(ctx context.Context, route string, out any, n, size int, start time.Time) {
+	attrs := []any{"route", route, "comments", n, "bytes", size, "latency_us", time.Since(start).Microseconds()}
+	switch v := out.(type) {
+	case BatchResult:
+		counts := map[model.Verdict]int{}
+		for _, res := range v.Results {
+			counts[res.Verdict]++
+			if res.WouldBe != "" {
+				counts["shadow_"+res.WouldBe]++
+			}
+		}
+		attrs = append(attrs, "keep", counts[model.Keep], "review", counts[model.Review], "reject", counts[model.Reject])
+		if s.shadow {
+			attrs = append(attrs, "shadow_review", counts["shadow_review"], "shadow_reject", counts["shadow_reject"])
+		}
+		s.log.InfoContext(ctx, "checked batch", attrs...)
+	case CheckResult:
+		attrs = append(attrs, "verdict", v.Verdict, "spam_probability", v.SpamProbability)
+		if s.shadow {
+			attrs = append(attrs, "shadow_verdict", v.WouldBe)
+		}
+		s.log.InfoContext(ctx, "checked", attrs...)
+	}
+}
+
+// readJSON checks the content type and size of a request and returns its
+// body.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return nil, Errorf(CodeUnsupportedMediaType, "send the comment as JSON with Content-Type: application/json (got %q)", ct)
+	}
+	if r.ContentLength > s.maxBody {
+		return nil, Errorf(CodeBodyTooLarge, "the body is %d bytes; the limit is %d", r.ContentLength, s.maxBody)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, Errorf(CodeBodyTooLarge, "the body is over the limit of %d bytes", s.maxBody)
+		}
+		return nil, Errorf(CodeUnreadableBody, "could not read the body: %v", err)
+	}
+	return body, nil
+}

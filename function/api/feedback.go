@@ -1,0 +1,58 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spamcheck/spamcheck/function/feedback"
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// errNoFeedbackStore says that feedback is not stored.
+var errNoFeedbackStore = Errorf(CodeFeedbackDisabled, "feedback storage is not configured (set FEEDBACK_BUCKET or FEEDBACK_DIR)")
+
+// feedbackRequest is the body of POST /v1/feedback: a comment, its
+// metadata and the moderator's label.
+type feedbackRequest struct {
+	CheckRequest
+	Label *string `json:"label"`
+}
+
+func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
+	body, err := s.readJSON(w, r)
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(body) {
+		return Errorf(CodeInvalidUTF8, "the body is not valid UTF-8")
+	}
+	var req feedbackRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return decodeError(err, "the body")
+	}
+	if err := checkContent(req.Content); err != nil {
+		return err
+	}
+	if req.Label == nil {
+		return Errorf(CodeMissingLabel, `field "label" ("spam" or "ham") is required`)
+	}
+	label, err := model.ParseLabel(*req.Label)
+	if err != nil {
+		return Errorf(CodeInvalidLabel, `"label" must be "spam" or "ham", got %q`, *req.Label)
+	}
+	if s.feedback == nil {
+		return errNoFeedbackStore
+	}
+	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
+		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
+		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,
+		Source: "api", ReceivedAt: time.Now(), Model: s.modelID,
+	})
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "feedback stored", "label", label, "key", key, "bytes", len(body))
+	return writeJSON(w, http.StatusAccepted, map[string]any{"stored": true, "id": key})
+}

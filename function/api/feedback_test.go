@@ -1,0 +1,100 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spamcheck/spamcheck/function/feedback"
+)
+
+// readRecords returns every feedback record stored under dir.
+func readRecords(t *testing.T, dir string) []feedback.Record {
+	t.Helper()
+	var recs []feedback.Record
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !strings.HasSuffix(p, ".jsonl") {
+			t.Errorf("unexpected file %s in the feedback directory", p)
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var r feedback.Record
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	return recs
+}
+
+func TestNativeKeyAndFeedback(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := testServer(t, Options{Keys: []string{goodKey}, Feedback: mustOpenDir(t, dir)})
+	send := func(path, body string, header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	check := `{"content": "hello"}`
+	for _, tt := range []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"no key", nil, 401},
+		{"wrong key", []string{"X-Api-Key", "nope"}, 401},
+		{"X-Api-Key", []string{"X-Api-Key", goodKey}, 200},
+		{"bearer", []string{"Authorization", "Bearer " + goodKey}, 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if rec := send("/v1/check", check, tt.header...); rec.Code != tt.want {
+				t.Errorf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
+			}
+		})
+	}
+	auth := []string{"X-Api-Key", goodKey}
+	for _, tt := range []struct {
+		name, body string
+		want       int
+		code       string
+	}{
+		{"spam", `{"content": "cheap pills", "label": "spam", "author_email": "x@pills.example"}`, 202, ""},
+		{"ham", `{"content": "thanks for this", "label": "ham"}`, 202, ""},
+		{"no label", `{"content": "x"}`, 400, "missing_label"},
+		{"bad label", `{"content": "x", "label": "maybe"}`, 400, "invalid_label"},
+		{"no content", `{"label": "spam"}`, 400, "missing_content"},
+	} {
+		t.Run("feedback "+tt.name, func(t *testing.T) {
+			rec := send("/v1/feedback", tt.body, auth...)
+			if rec.Code != tt.want || (tt.code != "" && !strings.Contains(rec.Body.String(), tt.code)) {
+				t.Errorf("answer %d %s, want %d %s", rec.Code, rec.Body, tt.want, tt.code)
+			}
+		})
+	}
+	if recs := readRecords(t, dir); len(recs) != 2 {
+		t.Errorf("stored %d records, want 2", len(recs))
+	}
+	// Without a store the route says so.
+	bare, _ := testServer(t, Options{})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/v1/feedback", strings.NewReader(`{"content": "x", "label": "ham"}`))
+	req.Header.Set("Content-Type", "application/json")
+	bare.ServeHTTP(rec, req)
+	if rec.Code != 503 || !strings.Contains(rec.Body.String(), "FEEDBACK_BUCKET") {
+		t.Errorf("feedback without a store answered %d %s, want 503 naming FEEDBACK_BUCKET", rec.Code, rec.Body)
+	}
+}

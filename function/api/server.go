@@ -1,0 +1,194 @@
+// Package api is spamcheck's HTTP API: the native JSON routes
+// (POST /v1/check, POST /v1/feedback, GET /v1/health) and Akismet's REST API
+// 1.1 (/1.1/verify-key, /1.1/comment-check, /1.1/submit-spam,
+// /1.1/submit-ham), served by one http.Handler, and the same check for
+// Lambda's direct invokes (Server.Direct).
+//
+// Handlers say what went wrong by returning an error; one table (statuses)
+// maps an error code to its HTTP status, and one function per answer style
+// (JSON for the native routes, Akismet's "invalid" for its routes) decides
+// status, logging and body. A caller's mistake is an *Error whose message
+// says what to fix; anything else is logged with its detail and answered
+// "internal error". A panic in a handler becomes such a 500, and the next
+// request is served.
+package api
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spamcheck/spamcheck/function/feedback"
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// Options are the settings of a Server, all optional.
+type Options struct {
+	// Shadow answers every comment keep and reports the verdict
+	// enforcement would have given.
+	Shadow bool
+	// MaxBody is the largest request body in bytes (default 64 KiB).
+	MaxBody int64
+	// Keys are the accepted API keys. Empty means the native API is open
+	// and the Akismet routes answer "invalid".
+	Keys []string
+	// Discard is the spam probability from which comment-check adds
+	// Akismet's "discard" pro-tip (default 0.999).
+	Discard float64
+	// Feedback stores moderator feedback; nil means it is not stored.
+	Feedback feedback.Store
+	// Log receives one line per request; nil discards.
+	Log *slog.Logger
+}
+
+// Server answers the HTTP API. It holds only read-only state, so one
+// Server serves any number of concurrent requests.
+type Server struct {
+	clf      *model.Classifier
+	modelID  string
+	shadow   bool
+	maxBody  int64
+	keys     []string
+	discard  float64
+	feedback feedback.Store
+	log      *slog.Logger
+	mux      *http.ServeMux
+}
+
+// New returns a Server scoring with clf.
+func New(clf *model.Classifier, o Options) *Server {
+	s := &Server{clf: clf, modelID: clf.Info().ID, shadow: o.Shadow, maxBody: o.MaxBody,
+		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log}
+	if s.maxBody <= 0 {
+		s.maxBody = 64 << 10
+	}
+	if s.discard <= 0 {
+		s.discard = 0.999
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST /v1/check", s.native(s.requireKey(s.check)))
+	s.mux.HandleFunc("POST /v1/feedback", s.native(s.requireKey(s.postFeedback)))
+	s.mux.HandleFunc("GET /v1/health", s.native(s.health))
+	s.mux.HandleFunc("POST /1.1/verify-key", s.akismet(s.akismetVerifyKey))
+	s.mux.HandleFunc("POST /1.1/comment-check", s.akismet(s.akismetCommentCheck))
+	s.mux.HandleFunc("POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam)))
+	s.mux.HandleFunc("POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham)))
+	return s
+}
+
+// ServeHTTP routes a request, answering unknown routes and wrong methods
+// with JSON errors and turning any panic into a logged 500, so that no
+// request can take the process down.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.nativeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+		}
+	}()
+	// The mux answers a path that is not canonical (//v1/health,
+	// /v1/../v1/health) with an HTML redirect; ours is the JSON 404.
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+		s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s: paths must be canonical (no //, . or ..)", r.Method, clip(p)))
+		return
+	}
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		h.ServeHTTP(w, r)
+		return
+	}
+	// The mux's own 404 and 405 answers are plain text; ours are JSON.
+	// A 405 from the mux carries an Allow header.
+	rec := &headerRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if rec.status == http.StatusMethodNotAllowed {
+		allow := rec.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		s.nativeError(w, r, Errorf(CodeMethodNotAllowed, "%s is not allowed on %s; use %s", r.Method, clip(r.URL.Path), allow))
+		return
+	}
+	s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s; see POST /v1/check, POST /v1/feedback, GET /v1/health and Akismet's POST /1.1/...", clip(r.Method), clip(r.URL.Path)))
+}
+
+// clip shortens what a caller sent before it is echoed in a message, so a
+// 900 KB path does not come back as a 900 KB answer.
+func clip(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "…"
+}
+
+// headerRecorder captures the status and headers of the mux's fallback
+// handlers without writing anything.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
+
+// requireKey guards a native route with the configured API keys, sent as
+// "Authorization: Bearer KEY" or "X-Api-Key: KEY". Without configured keys
+// the route is open (an HTTP API with IAM authorization, or a laptop).
+func (s *Server) requireKey(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if len(s.keys) == 0 {
+			return h(w, r)
+		}
+		key := r.Header.Get("X-Api-Key")
+		if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			key = strings.TrimSpace(v)
+		}
+		if !s.validKey(key) {
+			return Errorf(CodeUnauthorized, "send a valid API key as \"Authorization: Bearer KEY\" or \"X-Api-Key: KEY\"")
+		}
+		return h(w, r)
+	}
+}
+
+// validKey reports whether key is one of the configured API keys, in time
+// independent of where a wrong key differs.
+func (s *Server) validKey(key string) bool {
+	ok := false
+	for _, k := range s.keys {
+		if subtle.ConstantTimeCompare([]byte(k), []byte(key)) == 1 {
+			ok = true
+		}
+	}
+	return key != "" && ok
+}
+
+// healthResponse describes the running model.
+type healthResponse struct {
+	Status     string           `json:"status"`
+	Model      string           `json:"model"`
+	TrainedAt  time.Time        `json:"trained_at"`
+	Thresholds model.Thresholds `json:"thresholds"`
+	Mode       string           `json:"mode"`
+	Documents  map[string]int   `json:"training_documents"`
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	info := s.clf.Info()
+	mode := "enforce"
+	if s.shadow {
+		mode = "shadow"
+	}
+	docs := map[string]int{}
+	for l, n := range info.Stats.Documents {
+		docs[string(l)] = n
+	}
+	return writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Model: info.ID, TrainedAt: info.Stats.TrainedAt,
+		Thresholds: info.Thresholds, Mode: mode, Documents: docs})
+}
