@@ -24,6 +24,9 @@ type FitOptions struct {
 	// the model is sure of within its own sources but not across them.
 	// A negative Review means no review band.
 	Review float64
+	// KFoldThreshold picks the reject threshold from the k-fold scores
+	// even when there are several sources.
+	KFoldThreshold bool
 	// Folds is the number of cross-validation folds; 0 means 5.
 	Folds int
 	// Seed makes the folds reproducible.
@@ -149,7 +152,7 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 				withHam = append(withHam, s)
 			}
 		}
-		if len(t.sources) >= 2 && len(withHam) >= 2 {
+		if len(t.sources) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
 			rep.HeldOutSources = len(t.sources)
 			loso := make([]float64, len(examples))
 			for j := range t.sources {
@@ -162,7 +165,7 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 			if o.Review == 0 && kfold < th.Reject {
 				th.Review = kfold
 			}
-		} else if len(t.sources) >= 2 {
+		} else if len(t.sources) >= 2 && !o.KFoldThreshold {
 			rep.Fallback = "only one source has ham, so the reject threshold comes from the k-fold scores"
 		}
 		th.Reject = clampProb(th.Reject)

@@ -494,8 +494,8 @@ func TestDefault(t *testing.T) {
 	if err := info.Thresholds.Validate(); err != nil {
 		t.Errorf("Default thresholds: %v", err)
 	}
-	if info.Format != 3 || info.Stats.Vocabulary == 0 || !strings.HasPrefix(info.ID, "nb-") {
-		t.Errorf("Default Info = %+v: want format 3, a vocabulary and an nb- ID", info)
+	if info.Format != 4 || info.Stats.Vocabulary == 0 || !strings.HasPrefix(info.ID, "nb-") {
+		t.Errorf("Default Info = %+v: want format 4, a vocabulary and an nb- ID", info)
 	}
 	if info.Tokenizer != model.DefaultTokenizer() {
 		t.Errorf("Default tokenizer = %+v, want %+v", info.Tokenizer, model.DefaultTokenizer())

@@ -128,7 +128,11 @@ func unleet(w string) (string, bool) {
 		return w, false
 	case trail != "" && !inner && lead == "":
 		repeated := len(trail) >= 2 && strings.Count(trail, trail[:1]) == len(trail)
-		if !repeated && !(len(trail) == 1 && letters >= 4 && (trail == "0" || trail == "3")) {
+		// A single trailing 0 after a word is an o ("casin0"); a
+		// trailing 3 is an e after the consonants English words end
+		// in before a silent e ("subscrib3", "cl1ck", "mak3"), and a
+		// version number otherwise ("python3", "php3").
+		if !repeated && !(len(trail) == 1 && letters >= 4 && (trail == "0" || trail == "3" && strings.IndexByte("bcdgklrstvz", w[last]) >= 0)) {
 			return w, false
 		}
 	case trail != "" && letters < 3:

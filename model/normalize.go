@@ -27,7 +27,7 @@ func clip(s string) string {
 // invisible removes format characters (zero-width spaces and joiners, the
 // byte order mark, soft hyphens, bidi controls) that spammers put inside
 // words and that crawlers leave behind.
-var invisible = runes.Remove(runes.In(unicode.Cf))
+var invisible = runes.Remove(runes.Predicate(func(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Variation_Selector) }))
 
 var normalizers = sync.Pool{New: func() any {
 	return transform.Chain(norm.NFKC, invisible)

@@ -77,7 +77,7 @@ type Params struct {
 // were chosen by leave-one-video-out evaluation on the YouTube Spam
 // Collection (see the README).
 func DefaultParams() Params {
-	return Params{Smoothing: 1, Balance: true, Binary: true, MinCount: 1, MaxWeight: 2, LengthNorm: 0.5,
+	return Params{Smoothing: 0.2, Binary: true, MinCount: 1, MaxWeight: 5, LengthNorm: 0.5,
 		Window: 20, WindowPenalty: 2, Reasons: 5}
 }
 

@@ -22,6 +22,9 @@ type learnOptions struct {
 	trainedAt time.Time
 	params    *model.Params
 	tokenizer *model.TokenizerConfig
+	// kfoldThreshold picks the threshold on k-fold scores even with
+	// several sources.
+	kfoldThreshold bool
 	// progress, when set, shows what model.Fit is doing.
 	progress func(stage string, done, total int)
 }
@@ -30,7 +33,7 @@ type learnOptions struct {
 func learn(examples []model.Example, o learnOptions) (*model.Classifier, model.FitReport, error) {
 	return model.Fit(examples, model.FitOptions{Tokenizer: o.tokenizer, Params: o.params,
 		MaxHamRejected: o.maxHamRejected, Review: o.review, Folds: o.folds, Seed: o.seed,
-		TrainedAt: o.trainedAt, Progress: o.progress})
+		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold})
 }
 
 func labelsOf(examples []model.Example) []bool {

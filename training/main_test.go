@@ -119,7 +119,7 @@ func TestErrors(t *testing.T) {
 		{"no output", []string{"train", corpus}, true, "-o MODEL is required"},
 		{"no data", []string{"train", "-o", filepath.Join(dir, "m")}, true, "no training data"},
 		{"bad threshold target", []string{"train", "-o", filepath.Join(dir, "m"), "-max-ham-rejected", "120", corpus}, true, "-max-ham-rejected"},
-		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.3", corpus}, true, "smoothing"},
+		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.001", corpus}, true, "smoothing"},
 		{"bad date", []string{"train", "-o", filepath.Join(dir, "m"), "-trained-at", "yesterday", corpus}, true, "-trained-at"},
 		{"unreadable file", []string{"train", "-o", filepath.Join(dir, "m"), filepath.Join(dir, "missing.jsonl")}, false, "no such file"},
 		{"unknown CSV header", []string{"train", "-o", filepath.Join(dir, "m"), unknown}, false, "no text and label columns"},

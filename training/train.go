@@ -23,6 +23,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores")
 	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
+	kfold := fs.Bool("kfold-threshold", false, "pick the reject threshold on k-fold scores even when several sources could be held out")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
 	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
 	fs.BoolVar(&p.Balance, "balance", p.Balance, "weigh every source (each DATA argument) and within it both classes equally")
@@ -50,7 +51,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 			return learnOptions{}, usageError{err.Error()}
 		}
 		return learnOptions{maxHamRejected: max(*maxHam/100, 1e-9), review: *review, folds: *folds, seed: *seed,
-			params: &p, tokenizer: &tc}, nil
+			params: &p, tokenizer: &tc, kfoldThreshold: *kfold}, nil
 	}
 }
 
@@ -88,22 +89,27 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	if rep.Fallback != "" {
-		fmt.Fprintf(stderr, "note: %s\n", rep.Fallback)
-	}
+
 	if err := writeModel(*out, c); err != nil {
 		return err
 	}
 	th := c.Info().Thresholds
 	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
-	// learn cross-validates with at most as many folds as the smaller
-	// class has comments, and not at all below two.
-	spam, ham := countClasses(labelsOf(d.examples))
-	if folds := min(o.folds, spam, ham); folds >= 2 {
+	switch {
+	case rep.Folds == 0:
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: %s\n", th.Reject, rep.Fallback)
+	case rep.HeldOutSources > 0:
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected with each of the %d sources held out in turn; calibrated by %d-fold cross-validation)\n",
+			th.Reject, o.maxHamRejected*100, rep.HeldOutSources, rep.Folds)
+	default:
 		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (≤ %.2g%% ham rejected in %d-fold cross-validation)\n",
-			th.Reject, o.maxHamRejected*100, folds)
-	} else {
-		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: too little spam or ham to cross-validate\n", th.Reject)
+			th.Reject, o.maxHamRejected*100, rep.Folds)
+		if rep.Fallback != "" {
+			fmt.Fprintf(stdout, "note: %s\n", rep.Fallback)
+		}
+	}
+	if th.Review != 0 {
+		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g\n", th.Review)
 	}
 	if o.review > 0 && th.Review == 0 {
 		fmt.Fprintf(stdout, "no review band: -review %v is not below the reject threshold\n", o.review)

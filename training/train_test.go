@@ -178,7 +178,7 @@ func TestTrainSaysHowTheThresholdWasPicked(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"one of each", []string{tiny}, []string{"uncalibrated: too little spam or ham to cross-validate"}},
+		{"one of each", []string{tiny}, []string{"too few to cross-validate, so the model is uncalibrated"}},
 		{"three of each", []string{three}, []string{"in 3-fold cross-validation"}},
 		{"corpus", []string{"-folds", "4", corpus}, []string{"in 4-fold cross-validation"}},
 		{"review above reject", []string{"-review", "0.9999999", tiny}, []string{"no review band: -review 0.9999999"}},
