@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -46,21 +45,4 @@ func readData(paths []string, progress func(n int64)) (*dataset, error) {
 // of eval's per-source table, not one row per file.
 func (d *dataset) sourcePerPath() {
 	copy(d.source, d.path)
-}
-
-// sizeOf returns the total size in bytes of the data files under paths, for
-// the progress bar.
-func sizeOf(paths []string) int64 {
-	var n int64
-	for _, p := range paths {
-		filepath.WalkDir(p, func(path string, e os.DirEntry, err error) error {
-			if err == nil && !e.IsDir() {
-				if info, err := e.Info(); err == nil {
-					n += info.Size()
-				}
-			}
-			return nil
-		})
-	}
-	return n
 }

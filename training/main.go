@@ -37,7 +37,7 @@
 // of it and writes the model to -o atomically (a temporary file renamed into
 // place, so an interrupted run never leaves a half-written model). Set
 // -trained-at (or SOURCE_DATE_EPOCH) to make the output reproducible byte
-// for byte. A progress bar is shown on a terminal for large inputs.
+// for byte. On a terminal, one line on stderr shows what training is doing and how far it is.
 //
 // # eval
 //

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -78,6 +77,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	d, err := load(fs.Args(), stderr, *quiet)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		o.progress = progressLine(stderr, time.Now())
+		defer fmt.Fprint(stderr, "\r\033[K")
+	}
 	if err != nil {
 		return err
 	}
@@ -144,15 +147,7 @@ const maxSkipsListed = 50
 // load reads labeled data and reports what was read and skipped on
 // stderr.
 func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
-	var progress func(int64)
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if total := sizeOf(paths); total > 4<<20 {
-			bar := progressbar.DefaultBytes(total, "reading")
-			progress = func(n int64) { bar.Add64(n) }
-			defer bar.Finish()
-		}
-	}
-	d, err := readData(paths, progress)
+	d, err := readData(paths, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -235,4 +230,24 @@ func writeAtomic(name string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(f.Name(), name)
+}
+
+// progressLine returns a model.Fit progress function that keeps one line
+// on a terminal up to date with what training is doing and how far it is:
+// tokenizing (with comments per second), fold k of n, source k of n held
+// out, writing. Reading the files is fast; these are the slow parts.
+func progressLine(w io.Writer, start time.Time) func(stage string, done, total int) {
+	return func(stage string, done, total int) {
+		switch stage {
+		case "tokenizing":
+			rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
+			fmt.Fprintf(w, "\r\033[Ktokenizing and counting: %d of %d comments (%.0f comments/s)", done, total, rate)
+		case "fold":
+			fmt.Fprintf(w, "\r\033[Kcross-validation: fold %d of %d", done+1, total)
+		case "source":
+			fmt.Fprintf(w, "\r\033[Kholding out source %d of %d to pick the threshold", done+1, total)
+		default:
+			fmt.Fprintf(w, "\r\033[K%s", stage)
+		}
+	}
 }
