@@ -107,6 +107,9 @@ func ratio(c *model.Classifier, text, base string, bar float64, runs int) (float
 // score as 64 KiB of prose. Before spelledDots remembered the chains it
 // had walked, the four spelled-dot inputs cost 230–530× as much.
 func TestTokenizerLinear(t *testing.T) {
+	if raceEnabled {
+		t.Skip("cost ratios are measured without the race detector (CI runs this test in its e2e suite)")
+	}
 	const bar = 10
 	c := mustDefault(t)
 	base := fill(prose, linearSize)
