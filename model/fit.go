@@ -24,6 +24,9 @@ type FitOptions struct {
 	// the model is sure of within its own sources but not across them.
 	// A negative Review means no review band.
 	Review float64
+	// SourceWeights multiplies the evidence of the named sources (see
+	// Source.Weight); sources not named weigh 1.
+	SourceWeights map[string]float64
 	// KFoldThreshold picks the reject threshold from the k-fold scores
 	// even when there are several sources.
 	KFoldThreshold bool
@@ -98,6 +101,14 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		src[i] = t.source(ex.Source)
 		labels[i] = ex.Label == Spam
 		t.add(src[i], labelIndex(ex.Label), toks[i], 1)
+	}
+	for name, w := range o.SourceWeights {
+		if !(w > 0 && w <= 1e6) {
+			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, 1e6]", name, w)
+		}
+		if j, ok := t.index[name]; ok {
+			t.sources[j].Weight = w
+		}
 	}
 	stats := statsOf(examples, o.TrainedAt)
 	uncal := Thresholds{Reject: 0.5}

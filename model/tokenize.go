@@ -159,6 +159,9 @@ func (t *tokenizer) emit(tok string) {
 func (t *tokenizer) text(s string) (words, bigrams span) {
 	s, hrefs, hid := plainText(clip(s), t.cfg.Deobfuscate)
 	t.obfuscated = hid
+	if t.cfg.Style {
+		t.acts(s)
+	}
 	// ASCII text stays ASCII (its defences write ASCII); other text may
 	// become ASCII, and then takes the general path.
 	ascii := isASCII(s)

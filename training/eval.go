@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -50,6 +52,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	k := fs.Int("k", 10, "`folds` of the outer cross-validation (the default protocol)")
 	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
 	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")
+	group := fs.String("group", "", "with -holdout: split whole groups named by this CSV `column` (e.g. video_id), never rows of one group apart")
 	var tests listFlag
 	fs.Var(&tests, "test", "train on DATA and test on this `file` or directory (repeatable; each is one source)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -87,7 +90,10 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	// eval's models are never saved: a fixed date keeps runs identical.
 	o.trainedAt = time.Unix(0, 0)
-	d, err := load(fs.Args(), stderr, *quiet)
+	if *group != "" && *holdout == 0 {
+		return usagef("eval: -group %s needs -holdout", *group)
+	}
+	d, err := loadGrouped(fs.Args(), *group, stderr, *quiet)
 	if err != nil {
 		return err
 	}
@@ -108,6 +114,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		}
 	case *bySource:
 		r, err = evalBySource(d, o)
+	case *holdout > 0 && *group != "":
+		r, err = evalGroupHoldout(d, *holdout, *group, o)
 	case *holdout > 0:
 		r, err = evalHoldout(d, *holdout, o)
 	default:
@@ -240,6 +248,37 @@ func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed))
 	test := holdoutSplit(d.examples, frac, o.seed)
 	trainEx, testEx, src := d.split(func(i int) bool { return test[i] })
+	if err := e.test(trainEx, testEx, src, o); err != nil {
+		return nil, err
+	}
+	return e.finish(), nil
+}
+
+// evalGroupHoldout tests on a random fraction of the groups of d (by the
+// CSV column named column), the same for a given seed, training on the
+// others: comments under one video or post share words and spammers, so
+// a split of rows would test on what training saw.
+func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (*report, error) {
+	var names []string
+	seen := map[string]bool{}
+	for _, g := range d.Groups {
+		if !seen[g] {
+			seen[g] = true
+			names = append(names, g)
+		}
+	}
+	slices.Sort(names)
+	if len(names) < 2 {
+		return nil, usagef("eval -group %s: need at least two groups, found %d", column, len(names))
+	}
+	rng := rand.New(rand.NewPCG(o.seed, 0x6709))
+	rng.Shuffle(len(names), func(a, b int) { names[a], names[b] = names[b], names[a] })
+	held := map[string]bool{}
+	for _, g := range names[:max(1, int(math.Round(frac*float64(len(names)))))] {
+		held[g] = true
+	}
+	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, len(names), column, o.seed))
+	trainEx, testEx, src := d.split(func(i int) bool { return held[d.Groups[i]] })
 	if err := e.test(trainEx, testEx, src, o); err != nil {
 		return nil, err
 	}

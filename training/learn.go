@@ -22,6 +22,8 @@ type learnOptions struct {
 	trainedAt time.Time
 	params    *model.Params
 	tokenizer *model.TokenizerConfig
+	// sourceWeights multiplies the evidence of the named sources.
+	sourceWeights map[string]float64
 	// kfoldThreshold picks the threshold on k-fold scores even with
 	// several sources.
 	kfoldThreshold bool
@@ -33,7 +35,7 @@ type learnOptions struct {
 func learn(examples []model.Example, o learnOptions) (*model.Classifier, model.FitReport, error) {
 	return model.Fit(examples, model.FitOptions{Tokenizer: o.tokenizer, Params: o.params,
 		MaxHamRejected: o.maxHamRejected, Review: o.review, Folds: o.folds, Seed: o.seed,
-		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold})
+		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold, SourceWeights: o.sourceWeights})
 }
 
 func labelsOf(examples []model.Example) []bool {
