@@ -592,10 +592,3 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// sorted returns a sorted copy of s.
-func sorted(s []string) []string {
-	c := slices.Clone(s)
-	sort.Strings(c)
-	return c
-}
