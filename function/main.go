@@ -29,6 +29,12 @@
 //	FEEDBACK_BUCKET       or in this S3 bucket (package s3store)
 //	FEEDBACK_PREFIX       key prefix in the bucket (default feedback/)
 //	FEEDBACK_S3_ENDPOINT  an S3-compatible endpoint instead of AWS's
+//	IAM_AUTH              true: API Gateway's IAM authorization guards /v1/*, so its callers may store feedback
+//	KEY_ID_SALT           the salt of the key ids stored with feedback (default: a public constant)
+//	ALLOW_ANONYMOUS_FEEDBACK_INSECURE  1: store feedback from anyone when no API keys are set
+//
+// With a feedback store, start-up fails unless something authenticates
+// who writes to it: API_KEYS, IAM_AUTH or the explicit insecure opt-in.
 //
 // main only wires: configuration is read once here, the HTTP API lives in
 // package api, the Lambda event adapter in package lambdaevent, the
@@ -87,6 +93,21 @@ func run(getenv func(string) string) error {
 	s := newServer(clf, cfg, store, log)
 	th := clf.Thresholds()
 	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
+	if len(cfg.keys) > 0 {
+		salt := cfg.keyIDSalt
+		if salt == "" {
+			salt = api.DefaultKeyIDSalt
+		}
+		ids := make([]string, len(cfg.keys))
+		for i, k := range cfg.keys {
+			ids[i] = api.KeyID(salt, k)
+		}
+		// Opaque: which key stored a feedback record, in API_KEYS order.
+		log.Info("api keys", "key_ids", ids, "salted", cfg.keyIDSalt != "")
+	}
+	if store != nil && cfg.anonymousFeedback && len(cfg.keys) == 0 {
+		log.Warn("ALLOW_ANONYMOUS_FEEDBACK_INSECURE: anyone can store feedback records, and so poison the next retrain")
+	}
 	if store == nil && len(cfg.keys) > 0 {
 		log.Warn("no feedback store (FEEDBACK_BUCKET or FEEDBACK_DIR): the Akismet submit routes answer with X-Spamcheck-Feedback: not-stored and keep nothing")
 	}
@@ -102,7 +123,8 @@ func run(getenv func(string) string) error {
 // newServer builds the API from the configuration.
 func newServer(clf *model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
 	return api.New(clf, api.Options{Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
-		Discard: cfg.discard, Feedback: store, Log: log})
+		Discard: cfg.discard, Feedback: store, Log: log, AnonymousFeedback: cfg.anonymousFeedback, KeyIDSalt: cfg.keyIDSalt,
+		IAMCaller: func(r *http.Request) string { return lambdaevent.IAMCaller(r.Context()) }})
 }
 
 // newLogger logs JSON to stdout (CloudWatch on Lambda), with Lambda's field

@@ -210,10 +210,14 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			s.log.WarnContext(r.Context(), "akismet submit not stored: "+errNoFeedbackStore.Message, "label", label)
 			w.Header().Set("X-Spamcheck-Feedback", "not-stored")
 		default:
+			keyID, err := s.writer(r, s.akismetKey(r, form))
+			if err != nil {
+				return err
+			}
 			key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 				Text: cm.Text, Label: label, Author: cm.Author, AuthorURL: cm.AuthorURL,
 				AuthorEmail: feedback.EmailDomain(cm.AuthorEmail), Permalink: form.Get("permalink"), Type: form.Get("comment_type"),
-				Source: "akismet", ReceivedAt: time.Now(), Model: s.modelID,
+				Source: "akismet", ReceivedAt: time.Now(), Model: s.modelID, KeyID: keyID,
 			})
 			if err != nil {
 				return err

@@ -60,7 +60,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, n, err := s.answer(body)
+	out, n, err := s.answer(r.Context(), body)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
 	if int64(len(payload)) > s.maxBody {
 		return errorBody{s.classify(ctx, "direct invoke", Errorf(CodeBodyTooLarge, "the payload is %d bytes; the limit is %d", len(payload), s.maxBody))}
 	}
-	out, n, err := s.answer(payload)
+	out, n, err := s.answer(ctx, payload)
 	if err != nil {
 		return errorBody{s.classify(ctx, "direct invoke", err)}
 	}
@@ -92,7 +92,9 @@ func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
 
 // answer decodes a check body (one comment or a batch) and scores it,
 // returning a CheckResult or a BatchResult and the number of comments.
-func (s *Server) answer(body []byte) (any, int, error) {
+// Between the comments of a batch it checks ctx, so that a request its
+// client abandoned, or an invoke past its deadline, stops costing CPU.
+func (s *Server) answer(ctx context.Context, body []byte) (any, int, error) {
 	if !utf8.Valid(body) {
 		return nil, 0, Errorf(CodeInvalidUTF8, "the body is not valid UTF-8")
 	}
@@ -110,6 +112,9 @@ func (s *Server) answer(body []byte) (any, int, error) {
 		}
 		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.modelID}
 		for i, c := range b.Comments {
+			if err := ctx.Err(); err != nil {
+				return nil, 0, fmt.Errorf("batch abandoned after %d of %d comments: %w", i, len(b.Comments), err)
+			}
 			cm, err := decodeComment(c)
 			if err != nil {
 				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)

@@ -45,10 +45,14 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if s.feedback == nil {
 		return errNoFeedbackStore
 	}
+	keyID, err := s.writer(r, requestKey(r))
+	if err != nil {
+		return err
+	}
 	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
 		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,
-		Source: "api", ReceivedAt: time.Now(), Model: s.modelID,
+		Source: "api", ReceivedAt: time.Now(), Model: s.modelID, KeyID: keyID,
 	})
 	if err != nil {
 		return err

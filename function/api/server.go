@@ -41,7 +41,19 @@ type Options struct {
 	// Akismet's "discard" pro-tip (default 0.999).
 	Discard float64
 	// Feedback stores moderator feedback; nil means it is not stored.
+	// Feedback is only stored from a caller with credentials (a key, or
+	// IAMCaller's principal), unless AnonymousFeedback.
 	Feedback feedback.Store
+	// IAMCaller returns the IAM principal (an ARN) that API Gateway
+	// authenticated the request with, or "".
+	IAMCaller func(*http.Request) string
+	// AnonymousFeedback lets /v1/feedback store records without
+	// credentials when no keys are configured. Anyone can then poison the
+	// next retrain.
+	AnonymousFeedback bool
+	// KeyIDSalt is the salt of the key ids stored with feedback (see
+	// KeyID); empty means DefaultKeyIDSalt.
+	KeyIDSalt string
 	// Log receives one line per request; nil discards.
 	Log *slog.Logger
 }
@@ -58,12 +70,21 @@ type Server struct {
 	feedback feedback.Store
 	log      *slog.Logger
 	mux      *http.ServeMux
+	routes   []route
+	// iamCaller, anonymous and keyIDSalt: see Options.
+	iamCaller func(*http.Request) string
+	anonymous bool
+	keyIDSalt string
 }
 
 // New returns a Server scoring with clf.
 func New(clf *model.Classifier, o Options) *Server {
 	s := &Server{clf: clf, modelID: clf.Info().ID, shadow: o.Shadow, maxBody: o.MaxBody,
-		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log}
+		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log,
+		iamCaller: o.IAMCaller, anonymous: o.AnonymousFeedback, keyIDSalt: o.KeyIDSalt}
+	if s.keyIDSalt == "" {
+		s.keyIDSalt = DefaultKeyIDSalt
+	}
 	if s.maxBody <= 0 {
 		s.maxBody = 64 << 10
 	}
@@ -73,15 +94,36 @@ func New(clf *model.Classifier, o Options) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.routes = []route{
+		{"POST /v1/check", s.native(s.requireKey(s.check))},
+		{"POST /v1/feedback", s.native(s.requireKey(s.postFeedback))},
+		{"GET /v1/health", s.native(s.health)},
+		{"POST /1.1/verify-key", s.akismet(s.akismetVerifyKey)},
+		{"POST /1.1/comment-check", s.akismet(s.akismetCommentCheck)},
+		{"POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam))},
+		{"POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham))},
+	}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("POST /v1/check", s.native(s.requireKey(s.check)))
-	s.mux.HandleFunc("POST /v1/feedback", s.native(s.requireKey(s.postFeedback)))
-	s.mux.HandleFunc("GET /v1/health", s.native(s.health))
-	s.mux.HandleFunc("POST /1.1/verify-key", s.akismet(s.akismetVerifyKey))
-	s.mux.HandleFunc("POST /1.1/comment-check", s.akismet(s.akismetCommentCheck))
-	s.mux.HandleFunc("POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam)))
-	s.mux.HandleFunc("POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham)))
+	for _, rt := range s.routes {
+		s.mux.HandleFunc(rt.pattern, rt.h)
+	}
 	return s
+}
+
+// route is one route of the API: a ServeMux pattern and its handler.
+type route struct {
+	pattern string
+	h       http.HandlerFunc
+}
+
+// Routes returns the routes the server answers, as "METHOD /path", so
+// that a deployment (template.yaml) can be checked against them.
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = rt.pattern
+	}
+	return out
 }
 
 // ServeHTTP routes a request, answering unknown routes and wrong methods
@@ -146,11 +188,7 @@ func (s *Server) requireKey(h handlerFunc) handlerFunc {
 		if len(s.keys) == 0 {
 			return h(w, r)
 		}
-		key := r.Header.Get("X-Api-Key")
-		if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			key = strings.TrimSpace(v)
-		}
-		if !s.validKey(key) {
+		if !s.validKey(requestKey(r)) {
 			return Errorf(CodeUnauthorized, "send a valid API key as \"Authorization: Bearer KEY\" or \"X-Api-Key: KEY\"")
 		}
 		return h(w, r)
