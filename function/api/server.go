@@ -81,6 +81,7 @@ func New(clf *model.Classifier, o Options) *Server {
 	s.mux.HandleFunc("POST /1.1/comment-check", s.akismet(s.akismetCommentCheck))
 	s.mux.HandleFunc("POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam)))
 	s.mux.HandleFunc("POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham)))
+	s.routePage()
 	return s
 }
 
