@@ -203,7 +203,7 @@ func TestTemplate(t *testing.T) {
 				t.Errorf("event %s ApiId = %s, want a Ref to the one HttpApi", name, show(ep["ApiId"]))
 			}
 		}
-		want := []string{"ANY /{proxy+}", "GET /v1/health", "POST /1.1/comment-check", "POST /1.1/submit-ham",
+		want := []string{"ANY /{proxy+}", "GET /", "GET /v1/health", "POST /1.1/comment-check", "POST /1.1/submit-ham",
 			"POST /1.1/submit-spam", "POST /1.1/verify-key", "POST /v1/check", "POST /v1/feedback"}
 		if sort.Strings(routes); !slices.Equal(routes, want) {
 			t.Errorf("routes = %q, want %q", routes, want)

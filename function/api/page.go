@@ -7,10 +7,10 @@ import (
 )
 
 // web holds the page that tries the API in a browser: one HTML file, its
-// script and its style sheet, with no other assets, so it works offline
+// script, its style sheet and its icon, with no other assets, so it works offline
 // and asks nothing of any other host.
 //
-//go:embed web/index.html web/app.js web/style.css
+//go:embed web/index.html web/app.js web/style.css web/favicon.svg
 var web embed.FS
 
 // pageCSP allows the page its own script, style sheet and API calls and
@@ -42,9 +42,10 @@ func (s *Server) page(name, contentType string) http.HandlerFunc {
 	}
 }
 
-// routePage registers the page: GET / and its two files.
+// routePage registers the page: GET / and its files.
 func (s *Server) routePage() {
 	s.mux.HandleFunc("GET /{$}", s.page("index.html", "text/html; charset=utf-8"))
 	s.mux.HandleFunc("GET /app.js", s.page("app.js", "text/javascript; charset=utf-8"))
 	s.mux.HandleFunc("GET /style.css", s.page("style.css", "text/css; charset=utf-8"))
+	s.mux.HandleFunc("GET /favicon.svg", s.page("favicon.svg", "image/svg+xml"))
 }
