@@ -253,12 +253,6 @@ func TestPageInBrowser(t *testing.T) {
 		if reasons != len(want.Reasons) {
 			t.Errorf("%d reasons listed, want %d", reasons, len(want.Reasons))
 		}
-		shot := screenshot(t, b)
-		if p := os.Getenv(screenshotEnv); p != "" {
-			if err := os.WriteFile(p, shot, 0o644); err != nil {
-				t.Error(err)
-			}
-		}
 	})
 
 	t.Run("file", func(t *testing.T) {
@@ -345,6 +339,13 @@ func TestPageInBrowser(t *testing.T) {
 			}
 		}
 	})
+	// The screenshot shows the checked comment and the table.
+	shot := screenshot(t, b)
+	if p := os.Getenv(screenshotEnv); p != "" {
+		if err := os.WriteFile(p, shot, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
 	b.checkClean(t, base)
 }
 

@@ -29,8 +29,9 @@ async function health() {
   try {
     const h = await api('v1/health');
     const t = h.thresholds || {};
-    let s = `Model ${h.model}, trained ${String(h.trained_at).slice(0, 10)}; reject at P(spam) ≥ ${t.reject}`;
-    if (t.review) s += `, review ≥ ${t.review}`;
+    const p = (x) => Number(x).toPrecision(4);
+    let s = `Model ${h.model}, trained ${String(h.trained_at).slice(0, 10)}; reject at P(spam) ≥ ${p(t.reject)}`;
+    if (t.review) s += `, review ≥ ${p(t.review)}`;
     $('model').textContent = s + `; mode ${h.mode}.`;
     const sites = h.sites || h.site_models;
     if (sites && typeof sites === 'object') {
