@@ -29,6 +29,8 @@ type CheckRequest struct {
 	AuthorURL   string  `json:"author_url"`
 	Permalink   string  `json:"permalink"`
 	Type        string  `json:"type"`
+	// Explain asks for the answer's Spans.
+	Explain bool `json:"explain"`
 }
 
 // batchRequest carries up to MaxBatch comments.
@@ -46,6 +48,9 @@ type CheckResult struct {
 	// WouldBe is set in shadow mode: the verdict enforcement would have
 	// given.
 	WouldBe model.Verdict `json:"shadow_verdict,omitempty"`
+	// Spans, when the request asked to explain, mark the words of the
+	// comment's content that decided, in code points (model.Explain).
+	Spans []model.Span `json:"spans,omitzero"`
 }
 
 // BatchResult is the answer for a batch, in the order of its comments.
@@ -115,32 +120,45 @@ func (s *Server) answer(ctx context.Context, body []byte) (any, int, error) {
 			if err := ctx.Err(); err != nil {
 				return nil, 0, fmt.Errorf("batch abandoned after %d of %d comments: %w", i, len(b.Comments), err)
 			}
-			cm, err := decodeComment(c)
+			cm, explain, err := decodeComment(c)
 			if err != nil {
 				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)
 				return nil, 0, err
 			}
-			res.Results[i] = s.score(cm)
+			res.Results[i] = s.explain(s.score(cm), cm, explain)
 		}
 		return res, len(res.Results), nil
 	}
-	cm, err := decodeComment(body)
+	cm, explain, err := decodeComment(body)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.score(cm), 1, nil
+	return s.explain(s.score(cm), cm, explain), 1, nil
 }
 
-// decodeComment decodes one comment object, requiring a string content.
-func decodeComment(raw json.RawMessage) (model.Comment, *Error) {
+// decodeComment decodes one comment object, requiring a string content,
+// and reports whether it asks to explain.
+func decodeComment(raw json.RawMessage) (model.Comment, bool, *Error) {
 	var c CheckRequest
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return model.Comment{}, decodeError(err, "a comment")
+		return model.Comment{}, false, decodeError(err, "a comment")
 	}
 	if err := checkContent(c.Content); err != nil {
-		return model.Comment{}, err
+		return model.Comment{}, false, err
 	}
-	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, nil
+	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, c.Explain, nil
+}
+
+// explain adds the spans of c to res when asked (an empty list when no
+// word decided).
+func (s *Server) explain(res CheckResult, c model.Comment, asked bool) CheckResult {
+	if asked {
+		res.Spans = s.clf.Explain(c)
+		if res.Spans == nil {
+			res.Spans = []model.Span{}
+		}
+	}
+	return res
 }
 
 // checkContent requires a comment text with something besides white

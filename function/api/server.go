@@ -102,11 +102,15 @@ func New(clf *model.Classifier, o Options) *Server {
 		{"POST /1.1/comment-check", s.akismet(s.akismetCommentCheck)},
 		{"POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam))},
 		{"POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham))},
+		// The page; its assets are routed by routePage, and reach the
+		// function on Lambda through the catch-all route.
+		{"GET /{$}", s.page("index.html", "text/html; charset=utf-8")},
 	}
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.HandleFunc(rt.pattern, rt.h)
 	}
+	s.routePage()
 	return s
 }
 
