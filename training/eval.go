@@ -51,6 +51,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", "[flags] DATA...", stderr)
 	k := fs.Int("k", 10, "`folds` of the outer cross-validation (the default protocol)")
 	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
+	byPlatform := fs.Bool("by-platform", false, "leave-one-platform-out: test on each DATA path (a platform) that has both classes, with a model trained on all the others")
 	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")
 	group := fs.String("group", "", "with -holdout: split whole groups named by this CSV `column` (e.g. video_id), never rows of one group apart")
 	var tests listFlag
@@ -67,13 +68,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usagef("eval: no data given")
 	}
 	protocols := 0
-	for _, on := range []bool{*bySource, len(tests) > 0, *holdout != 0} {
+	for _, on := range []bool{*bySource, *byPlatform, len(tests) > 0, *holdout != 0} {
 		if on {
 			protocols++
 		}
 	}
 	if protocols > 1 {
-		return usagef("eval: choose one of -by-source, -test and -holdout")
+		return usagef("eval: choose one of -by-source, -by-platform, -test and -holdout")
 	}
 	if *holdout < 0 || *holdout >= 1 {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
@@ -112,6 +113,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+	case *byPlatform:
+		r, err = evalByPlatform(d, o)
 	case *bySource:
 		r, err = evalBySource(d, o)
 	case *holdout > 0 && *group != "":
@@ -305,6 +308,53 @@ func evalBySource(d *dataset, o learnOptions) (*report, error) {
 		}
 	}
 	return e.finish(), nil
+}
+
+// evalByPlatform holds out each DATA path given (a platform: its
+// Example.Source) that has both spam and ham, trains on all the other
+// paths exactly as train would, and tests on it at the test model's own
+// threshold: how the model does on a platform it has never seen. A path
+// with one class only (a spam queue) is always training data.
+func evalByPlatform(d *dataset, o learnOptions) (*report, error) {
+	var names []string
+	classes := map[string][2]int{}
+	for _, ex := range d.examples {
+		c := classes[ex.Source]
+		if c[0]+c[1] == 0 {
+			names = append(names, ex.Source)
+		}
+		c[labelIndex(ex.Label)]++
+		classes[ex.Source] = c
+	}
+	var held []string
+	for _, n := range names {
+		if c := classes[n]; c[0] > 0 && c[1] > 0 {
+			held = append(held, n)
+		}
+	}
+	if len(names) < 2 || len(held) == 0 {
+		return nil, usagef("eval -by-platform needs at least two DATA paths, one of them with both spam and ham")
+	}
+	e := newEvaluator(fmt.Sprintf("leave-one-platform-out over %d of %d DATA paths", len(held), len(names)))
+	for _, h := range held {
+		train, test, _ := d.split(func(i int) bool { return d.examples[i].Source == h })
+		src := make([]string, len(test))
+		for i := range src {
+			src[i] = h
+		}
+		if err := e.test(train, test, src, o); err != nil {
+			return nil, fmt.Errorf("holding out %s: %w", h, err)
+		}
+	}
+	return e.finish(), nil
+}
+
+// labelIndex is 1 for spam, 0 for ham.
+func labelIndex(l model.Label) int {
+	if l == model.Spam {
+		return 1
+	}
+	return 0
 }
 
 // split divides d's examples into those isTest picks, with their sources,

@@ -42,12 +42,18 @@
 // # eval
 //
 // eval measures how well the training procedure generalises, with one of
-// four protocols:
+// five protocols:
 //
 //   - stratified k-fold cross-validation (the default; -k folds, 10),
 //   - leave-one-source-out (-by-source): each file in turn is the test set
 //     and a model trained on the others is tested on it,
-//   - a stratified train/test split (-holdout FRACTION, e.g. 0.3),
+//   - leave-one-platform-out (-by-platform): each DATA path with both
+//     classes in turn is the test set, a model trained on all the other
+//     paths is tested on it, and the per-source table has one row per
+//     platform: how a model does on a platform it has never seen, which is
+//     how a deployed model meets a new site,
+//   - a stratified train/test split (-holdout FRACTION, e.g. 0.3), or of
+//     whole groups (-holdout FRACTION -group COLUMN, e.g. video_id),
 //   - train on DATA, test on -test FILE or DIR (repeatable).
 //
 // Every test model is trained exactly as train would train it, threshold
