@@ -56,7 +56,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	plotFile := fs.String("plot", "", "also draw the ROC curve and the score histograms to this SVG `file`")
+	scoreWith := fs.String("m", "", "judge this `model` file (\"default\": the built-in model) on all of DATA instead of training one")
+	curve := fs.Bool("learning-curve", false, "with -base: the figures after -labels site labels on top of the base (see the package doc)")
+	labelCounts := fs.String("labels", "50,100,300,1000", "the learning curve's `counts` of site labels")
+	draws := fs.Int("draws", 5, "the learning curve's random `draws`")
+	split := fs.String("write-split", "", "write the learning curve's draw 0 to `dir`: test.jsonl and labels-K.jsonl")
 	opts := learnFlags(fs)
+	site := siteFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -64,13 +70,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usagef("eval: no data given")
 	}
 	protocols := 0
-	for _, on := range []bool{*bySource, len(tests) > 0, *holdout != 0} {
+	for _, on := range []bool{*bySource, len(tests) > 0, *holdout != 0, *curve, *scoreWith != ""} {
 		if on {
 			protocols++
 		}
 	}
 	if protocols > 1 {
-		return usagef("eval: choose one of -by-source, -test and -holdout")
+		return usagef("eval: choose one of -by-source, -test, -holdout, -learning-curve and -m")
 	}
 	if *holdout < 0 || *holdout >= 1 {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
@@ -85,17 +91,28 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := site.apply(fs, &o); err != nil {
+		return err
+	}
 	// eval's models are never saved: a fixed date keeps runs identical.
 	o.trainedAt = time.Unix(0, 0)
 	d, err := load(fs.Args(), stderr, *quiet)
+	if err == nil {
+		err = site.selectData(d, stderr)
+	}
 	if err != nil {
 		return err
 	}
 	if err := requireBothClasses(d); err != nil {
 		return err
 	}
+	if *curve || *split != "" {
+		return runCurve(d, o, curveFlags{labels: *labelCounts, draws: *draws, split: *split, plot: *plotFile, json: *asJSON}, stdout, stderr)
+	}
 	var r *report
 	switch {
+	case *scoreWith != "":
+		r, err = evalModel(d, *scoreWith)
 	case len(tests) > 0:
 		t, err := load(tests, stderr, *quiet)
 		if err != nil {
@@ -187,6 +204,12 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 	if err != nil {
 		return err
 	}
+	e.score(c, test, src)
+	return nil
+}
+
+// score scores test with c at its own threshold.
+func (e *evaluator) score(c *model.Classifier, test []model.Example, src []string) {
 	e.r.Thresholds = append(e.r.Thresholds, c.Thresholds().Reject)
 	for i, ex := range test {
 		s := c.Score(ex.Comment)
@@ -196,7 +219,6 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 		e.r.texts = append(e.r.texts, ex.Text)
 		e.r.sources = append(e.r.sources, src[i])
 	}
-	return nil
 }
 
 func (e *evaluator) finish() *report {

@@ -118,6 +118,7 @@ const usage = `usage:
   training train -o MODEL [flags] DATA...
   training eval [flags] DATA...
   training classify [-m MODEL] [FILE|-]
+  training merge -o MODEL A.model B.model...
 Run "training COMMAND -h" for a command's flags.`
 
 // run executes the command line args (without the program name). Asking
@@ -142,6 +143,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runEval(args[1:], stdout, stderr)
 	case "classify":
 		return runClassify(args[1:], stdin, stdout, stderr)
+	case "merge":
+		return runMerge(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
