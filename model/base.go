@@ -36,8 +36,9 @@ const pseudoSource = "base"
 // cross-validation, on the out-of-fold scores of the site's labels.
 type WeightTrial struct {
 	Weight float64 `json:"weight"`
-	// Recall is the share of the site's spam rejected at the threshold
-	// that rejects at most FitOptions.MaxHamRejected of the site's ham.
+	// Recall is the mean share of the site's spam rejected at the
+	// thresholds that reject 0, 1, … k of the site's ham, k being what
+	// FitOptions.MaxHamRejected allows but at least minRejectedHam.
 	Recall float64 `json:"recall"`
 	// AUC is the ROC AUC of the scores, which breaks ties.
 	AUC float64 `json:"roc_auc"`
@@ -93,8 +94,8 @@ func (t *table) tally() *tally {
 // site's labels only, the base always on the training side: for each
 // candidate in siteWeights, the site's labels are scored by models that
 // did not see them, and the weight whose scores reject the most site spam
-// while rejecting at most MaxHamRejected of the site's ham wins (ties: the
-// higher ROC AUC, then the smaller weight). The calibration and the
+// at the thresholds that reject the fewest site ham wins (see
+// lowRejectRecall; ties: the higher ROC AUC, then the smaller weight). The calibration and the
 // reject threshold are then fitted on those same out-of-fold scores. With
 // fewer than minSiteLabels labels of a class there is nothing to measure:
 // the site gets defaultSiteWeight (or o.SiteWeight) and the model keeps
@@ -184,7 +185,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 					return nil, rep, fmt.Errorf("site weight %g, fold %d: %w", w, f+1, err)
 				}
 			}
-			trial := WeightTrial{Weight: w, Recall: recallAt(raw, h.labels, maxHam), AUC: rocAUC(raw, h.labels)}
+			trial := WeightTrial{Weight: w, Recall: lowRejectRecall(raw, h.labels, maxHam), AUC: rocAUC(raw, h.labels)}
 			rep.WeightTrials = append(rep.WeightTrials, trial)
 			if bestTrial(rep.WeightTrials) == j {
 				best = raw
@@ -230,24 +231,37 @@ func bestTrial(trials []WeightTrial) int {
 	return best
 }
 
-// recallAt returns the share of spam at or above the threshold
-// PickThreshold picks for maxHam: what a model with that threshold would
-// reject.
-func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
-	thr := PickThreshold(scores, spam, maxHam)
-	n, hit := 0, 0
+// minRejectedHam is the fewest ham rejections the weight's criterion
+// averages over: with 200 site ham, 1% is 2 comments, and which weight
+// wins would depend on the one or two highest-scored ham.
+const minRejectedHam = 5
+
+// lowRejectRecall is fitOnBase's criterion: the mean recall over the
+// thresholds that reject 0, 1, …, k of the ham (each just above the
+// (j+1)-th highest ham score), k being the ham maxHam allows but at
+// least minRejectedHam — the held-out recall at the shares of ham
+// rejected that matter, measured on enough ham to mean something.
+func lowRejectRecall(scores []float64, spam []bool, maxHam float64) float64 {
+	var hams, spams []float64
 	for i, s := range scores {
 		if spam[i] {
-			n++
-			if s >= thr {
-				hit++
-			}
+			spams = append(spams, s)
+		} else {
+			hams = append(hams, s)
 		}
 	}
-	if n == 0 {
+	if len(spams) == 0 || len(hams) == 0 {
 		return 0
 	}
-	return float64(hit) / float64(n)
+	slices.Sort(spams)
+	slices.SortFunc(hams, func(a, b float64) int { return cmp.Compare(b, a) })
+	k := min(max(int(math.Floor(maxHam*float64(len(hams))+1e-9)), minRejectedHam), len(hams)-1)
+	sum := 0.0
+	for j := 0; j <= k; j++ {
+		above, _ := slices.BinarySearch(spams, math.Nextafter(hams[j], math.Inf(1))) // spam ≤ hams[j]
+		sum += float64(len(spams)-above) / float64(len(spams))
+	}
+	return sum / float64(k+1)
 }
 
 // rocAUC returns the probability that a random spam scores above a random

@@ -397,3 +397,34 @@ func v3File(t *testing.T, c *Classifier, entries []byte, n int) string {
 	}
 	return string(raw)
 }
+
+func TestLowRejectRecall(t *testing.T) {
+	// Ten ham scored 10..1, ten spam scored 0.5..9.5 in steps of 1.
+	var scores []float64
+	var spam []bool
+	for i := range 10 {
+		scores = append(scores, float64(10-i), float64(i)+0.5)
+		spam = append(spam, false, true)
+	}
+	// k = 5 (1% of 10 ham is 0, raised to minRejectedHam): the mean
+	// over the thresholds just above the ham scored 10, 9, …, 5 of the
+	// share of spam scored above them.
+	want := 0.0
+	for j := 0; j <= minRejectedHam; j++ {
+		h := float64(10 - j)
+		n := 0
+		for i := range 10 {
+			if float64(i)+0.5 > h {
+				n++
+			}
+		}
+		want += float64(n) / 10
+	}
+	want /= minRejectedHam + 1
+	if got := lowRejectRecall(scores, spam, 0.01); got != want {
+		t.Fatalf("lowRejectRecall = %v, want %v", got, want)
+	}
+	if got := lowRejectRecall(scores[:1], spam[:1], 0.01); got != 0 {
+		t.Fatalf("without spam: %v, want 0", got)
+	}
+}

@@ -110,15 +110,15 @@ func (d *dataset) filter(keep func(i int) bool) {
 }
 
 // printSiteReport says how a model was trained on top of a base.
-func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport, maxHam float64) {
+func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport) {
 	fmt.Fprintf(w, "base: %s\n", base.Info().ID)
 	for _, t := range rep.WeightTrials {
 		mark := ""
 		if t.Weight == rep.SiteWeight {
 			mark = "  ← chosen"
 		}
-		fmt.Fprintf(w, "  site weight %-4g held-out site spam rejected at ≤ %.2g%% site ham rejected: %.3f (ROC AUC %.4f)%s\n",
-			t.Weight, maxHam*100, t.Recall, t.AUC, mark)
+		fmt.Fprintf(w, "  site weight %-4g held-out site spam rejected, mean over the thresholds that reject the fewest site ham: %.3f (ROC AUC %.4f)%s\n",
+			t.Weight, t.Recall, t.AUC, mark)
 	}
 	if rep.Folds > 0 {
 		fmt.Fprintf(w, "site weight %g; calibration and reject threshold from the %d-fold out-of-fold scores of the site's labels (the base always trained on)\n", rep.SiteWeight, rep.Folds)
