@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -60,7 +61,25 @@ func (r *curveReport) writePlot(w io.Writer) error {
 func (r *curveReport) curvePanel(title, axis string, get func(p curvePoint) curveStat, guide float64) (*plot.Plot, error) {
 	p := newPanel(title, "site labels (log scale)", axis)
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	var xticks plot.ConstantTicks
+	for _, pt := range r.Points {
+		if pt.Labels > 0 {
+			xticks = append(xticks, plot.Tick{Value: float64(pt.Labels), Label: fmt.Sprint(pt.Labels)})
+		}
+	}
+	p.X.Tick.Marker = xticks
+	if axis != "F1" {
+		p.Y.Tick.Marker = plot.TickerFunc(func(lo, hi float64) []plot.Tick {
+			ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+			for i := range ticks {
+				if ticks[i].Label != "" {
+					ticks[i].Label = strconv.FormatFloat(100*ticks[i].Value, 'f', -1, 64) + "%"
+				}
+			}
+			return ticks
+		})
+		p.Y.Min = 0
+	}
 	var pts plotter.XYs
 	var bars plotter.XYs
 	var lo, hi []float64
@@ -122,8 +141,12 @@ func (r *curveReport) curvePanel(title, axis string, get func(p curvePoint) curv
 		return nil, err
 	}
 	p.Add(g)
-	p.Legend.Add(fmt.Sprintf("%g", guide), g)
-	p.Legend.Top = axis == "F1"
+	if axis == "F1" {
+		p.Legend.Add(fmt.Sprintf("F1 %.2f", guide), g)
+	} else {
+		p.Legend.Add(fmt.Sprintf("%g%% of ham", 100*guide), g)
+	}
+	p.Legend.Top = axis != "F1"
 	p.Legend.Left = false
 	p.X.Min, p.X.Max = xmin/1.3, xmax*1.3
 	return p, nil
