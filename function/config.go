@@ -14,6 +14,8 @@ type config struct {
 	addr string
 	// modelPath is a model file to load instead of the built-in model.
 	modelPath string
+	// modelsDir holds one model per site, <site>.model.
+	modelsDir string
 	// reject and review override the model's thresholds when set (> 0).
 	reject, review float64
 	shadow         bool
@@ -53,6 +55,7 @@ func parseConfig(getenv func(string) string) (config, error) {
 		c.addr = v
 	}
 	c.modelPath = getenv("MODEL_PATH")
+	c.modelsDir = getenv("MODELS_DIR")
 	c.lambda = getenv("AWS_LAMBDA_RUNTIME_API") != ""
 	prob := func(name string) float64 {
 		v := strings.TrimSpace(getenv(name))

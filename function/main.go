@@ -17,6 +17,7 @@
 // Environment:
 //
 //	MODEL_PATH            a model file to use instead of the built-in model
+//	MODELS_DIR            a directory of <site>.model files: one model per site, the default model for the rest
 //	REJECT_THRESHOLD      spam probability at or above which to reject (default: the model's)
 //	REVIEW_THRESHOLD      spam probability at or above which to ask for review (default: the model's)
 //	MODE                  enforce (default) or shadow: always answer keep, report what would have happened
@@ -53,6 +54,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,6 +68,7 @@ import (
 	"github.com/spamcheck/spamcheck/function/lambdaevent"
 	"github.com/spamcheck/spamcheck/function/s3store"
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 func main() {
@@ -86,13 +90,17 @@ func run(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	sites, err := loadSiteModels(cfg.modelsDir)
+	if err != nil {
+		return err
+	}
 	store, err := openFeedback(cfg, getenv)
 	if err != nil {
 		return err
 	}
-	s := newServer(clf, cfg, store, log)
+	s := newServer(clf, sites, cfg, store, log)
 	th := clf.Thresholds()
-	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
+	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow, "site_models", len(sites))
 	if len(cfg.keys) > 0 {
 		salt := cfg.keyIDSalt
 		if salt == "" {
@@ -121,8 +129,8 @@ func run(getenv func(string) string) error {
 }
 
 // newServer builds the API from the configuration.
-func newServer(clf *model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
-	return api.New(clf, api.Options{Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
+func newServer(clf *model.Classifier, sites map[string]*model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
+	return api.New(clf, api.Options{Sites: sites, Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
 		Discard: cfg.discard, Feedback: store, Log: log, AnonymousFeedback: cfg.anonymousFeedback, KeyIDSalt: cfg.keyIDSalt,
 		IAMCaller: func(r *http.Request) string { return lambdaevent.IAMCaller(r.Context()) }})
 }
@@ -170,24 +178,7 @@ func loadModel(cfg config) (*model.Classifier, error) {
 	if cfg.modelPath == "" {
 		clf, err = model.Default()
 	} else {
-		// Stat first: opening a FIFO would block start-up for ever.
-		fi, err := os.Stat(cfg.modelPath)
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("MODEL_PATH: %w", err)
-		case !fi.Mode().IsRegular():
-			return nil, fmt.Errorf("MODEL_PATH=%s: not a regular file (%s)", cfg.modelPath, fi.Mode().Type())
-		case fi.Size() > maxModelFileBytes:
-			return nil, fmt.Errorf("MODEL_PATH=%s: %d bytes, over the limit of %d", cfg.modelPath, fi.Size(), maxModelFileBytes)
-		}
-		f, err := os.Open(cfg.modelPath)
-		if err != nil {
-			return nil, fmt.Errorf("MODEL_PATH: %w", err)
-		}
-		defer f.Close()
-		if clf, err = model.Load(io.LimitReader(f, maxModelFileBytes)); err != nil {
-			return nil, fmt.Errorf("MODEL_PATH=%s: %w", cfg.modelPath, err)
-		}
+		clf, err = loadFile("MODEL_PATH", cfg.modelPath)
 	}
 	if err != nil {
 		return nil, err
@@ -206,6 +197,67 @@ func loadModel(cfg config) (*model.Classifier, error) {
 		return nil, fmt.Errorf("REJECT_THRESHOLD/REVIEW_THRESHOLD: %w", err)
 	}
 	return clf, nil
+}
+
+// loadFile loads the model file at path, named by the setting env in
+// errors.
+func loadFile(env, path string) (*model.Classifier, error) {
+	// Stat first: opening a FIFO would block start-up for ever.
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", env, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s=%s: not a regular file (%s)", env, path, fi.Mode().Type())
+	case fi.Size() > maxModelFileBytes:
+		return nil, fmt.Errorf("%s=%s: %d bytes, over the limit of %d", env, path, fi.Size(), maxModelFileBytes)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", env, err)
+	}
+	defer f.Close()
+	clf, err := model.Load(io.LimitReader(f, maxModelFileBytes))
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: %w", env, path, err)
+	}
+	return clf, nil
+}
+
+// siteModelExt ends the name of a site's model file in MODELS_DIR.
+const siteModelExt = ".model"
+
+// loadSiteModels loads every <site>.model file of dir, keyed by site; ""
+// loads none. A file whose name is not a host name, or that does not
+// load, stops start-up with its name: a model that is wrong must never
+// surface as a failed request. Other files are left alone, so a layer
+// may carry a README.
+func loadSiteModels(dir string) (map[string]*model.Classifier, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("MODELS_DIR: %w", err)
+	}
+	sites := map[string]*model.Classifier{}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), siteModelExt)
+		if !ok {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		site := labeled.SiteName(name)
+		if site == "" || site != name {
+			return nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case (such as example.org%s)", path, siteModelExt, siteModelExt)
+		}
+		clf, err := loadFile("MODELS_DIR", path)
+		if err != nil {
+			return nil, err
+		}
+		sites[site] = clf
+	}
+	return sites, nil
 }
 
 // openFeedback returns the configured feedback store, or nil. The AWS SDK

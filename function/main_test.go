@@ -86,12 +86,16 @@ func testServer(t testing.TB, env map[string]string) (*api.Server, lambdaevent.H
 	if err != nil {
 		t.Fatal(err)
 	}
+	sites, err := loadSiteModels(cfg.modelsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	store, err := openFeedback(cfg, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	s := newServer(clf, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := newServer(clf, sites, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil)))
 	return s, lambdaevent.Handler{HTTP: s, Direct: s.Direct}, &logs
 }
 

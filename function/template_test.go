@@ -25,6 +25,7 @@ const repoRoot = ".."
 var notDeployed = map[string]string{
 	"ADDR":                              "the local server's address; Lambda has no listener",
 	"MODEL_PATH":                        "set by hand when a model ships in a layer",
+	"MODELS_DIR":                        "set by hand when per-site models ship in a layer (/opt/models)",
 	"FEEDBACK_DIR":                      "a local directory; on Lambda feedback goes to the bucket",
 	"FEEDBACK_S3_ENDPOINT":              "an S3-compatible server for tests; Lambda uses AWS's",
 	"AWS_LAMBDA_RUNTIME_API":            "set by Lambda itself",

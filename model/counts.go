@@ -110,14 +110,9 @@ func (t *table) estimate(p Params) ([]float64, error) {
 	nb := bayesian.NewClassifier(classHam, classSpam)
 	var total [2]float64
 	for i, tok := range t.vocab {
-		var n [2]float64
-		for _, c := range t.counts[i] {
-			for k := range 2 {
-				n[k] += cw[c.src][k] * float64(c.n[k])
-			}
-		}
+		n, vs := observed(cw, pseudo, t.counts[i])
 		for k, class := range []bayesian.Class{classHam, classSpam} {
-			v := math.Round(n[k]*countUnit) + pseudo
+			v := vs[k]
 			if v > math.MaxInt32 {
 				return nil, fmt.Errorf("model: count %v for %q out of range", v, tok)
 			}
@@ -151,6 +146,22 @@ func (t *table) estimate(p Params) ([]float64, error) {
 		weights[i] = w
 	}
 	return weights, nil
+}
+
+// observed returns a token's weighted comment counts per class (ham,
+// spam) and what estimate observes for it in the library: the counts in
+// units of 1/countUnit, plus the pseudo-counts that make the library's
+// add-one smoothing add-α.
+func observed(cw [][2]float64, pseudo float64, cs []count) (n, v [2]float64) {
+	for _, c := range cs {
+		for k := range 2 {
+			n[k] += cw[c.src][k] * float64(c.n[k])
+		}
+	}
+	for k := range 2 {
+		v[k] = math.Round(n[k]*countUnit) + pseudo
+	}
+	return n, v
 }
 
 // prune keeps the p.MaxTokens tokens that carry the most evidence, by
@@ -191,33 +202,46 @@ func (t *table) prune(p Params, weights []float64) (*table, []float64) {
 // tokens seen in fewer sources than that: a token only one platform uses
 // is that platform's topic, not evidence that carries to the next one.
 func (t *table) minCount(p Params) *table {
-	minSources := 0
-	if p.MinSources > 1 {
-		live := 0
-		for _, s := range t.sources {
-			if s.Ham+s.Spam > 0 {
-				live++
-			}
-		}
-		if live >= p.MinSources {
-			minSources = p.MinSources
-		}
-	}
+	minSources := p.minSources(t.sources)
 	if p.MinCount <= 1 && minSources == 0 {
 		return t
 	}
 	out := &table{sources: t.sources}
 	for i, tok := range t.vocab {
-		var n uint64
-		for _, c := range t.counts[i] {
-			n += c.n[0] + c.n[1]
-		}
-		if n >= uint64(p.MinCount) && len(t.counts[i]) >= minSources {
+		if kept(p, minSources, t.counts[i]) {
 			out.vocab = append(out.vocab, tok)
 			out.counts = append(out.counts, t.counts[i])
 		}
 	}
 	return out
+}
+
+// minSources is the number of sources a token must be seen in to be
+// kept: p.MinSources when that many sources have comments, else 0.
+func (p Params) minSources(sources []Source) int {
+	if p.MinSources <= 1 {
+		return 0
+	}
+	live := 0
+	for _, s := range sources {
+		if s.Ham+s.Spam > 0 {
+			live++
+		}
+	}
+	if live >= p.MinSources {
+		return p.MinSources
+	}
+	return 0
+}
+
+// kept reports whether minCount keeps a token with counts cs (without
+// zero entries).
+func kept(p Params, minSources int, cs []count) bool {
+	var n uint64
+	for _, c := range cs {
+		n += c.n[0] + c.n[1]
+	}
+	return n >= uint64(p.MinCount) && len(cs) >= minSources
 }
 
 // tally accumulates a table from tokenized comments.

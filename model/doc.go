@@ -123,8 +123,13 @@ that fails on the day the quirk goes away):
 
 # The API
 
-Train learns a Classifier from labeled Examples; Load reads one that Save
-wrote, and Default returns the model built into the program. A Classifier
+Train learns a Classifier from labeled Examples, and Fit is the whole
+training procedure that also picks its calibration and thresholds; Load
+reads one that Save wrote, and Default returns the model built into the
+program. A model file keeps its counts per source, which add up exactly:
+Fit with FitOptions.Base trains a site's model on top of a base from the
+base's file alone (the site's labels a source of their own, weighted by
+cross-validation), and Merge sums models trained with the same settings. A Classifier
 is immutable, and Score is safe for concurrent use and never panics,
 whatever the comment. Tokenize is exported for tools that show what the
 model sees. The tokenizer's stages (HTML, Unicode normalisation, links,

@@ -41,6 +41,14 @@ type FitOptions struct {
 	// far it is (done of total, in comments for tokenizing, folds or
 	// sources otherwise).
 	Progress func(stage string, done, total int)
+	// Base, when set, is a model to train on top of (see fitOnBase):
+	// its counts per source stay on the training side of every fold,
+	// its tokenizer and params are the new model's, and the examples
+	// are the site's own labels.
+	Base *Classifier
+	// SiteWeight is the weight of the examples' sources on top of Base;
+	// 0 chooses it by cross-validation from SiteWeights.
+	SiteWeight float64
 }
 
 // FitReport says how Fit picked the thresholds.
@@ -53,6 +61,10 @@ type FitReport struct {
 	HeldOutSources int
 	// Fallback says, in words, what Fit fell back to, or is empty.
 	Fallback string
+	// SiteWeight is the weight the examples' sources were given on top
+	// of a base model, and WeightTrials how each candidate did.
+	SiteWeight   float64
+	WeightTrials []WeightTrial
 }
 
 // Fit is the whole training procedure. It learns the counts once, then
@@ -67,6 +79,9 @@ type FitReport struct {
 // model has never seen, else on the k-fold scores — and the review
 // threshold from the k-fold scores (see FitOptions.Review).
 func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
+	if o.Base != nil {
+		return fitOnBase(examples, o)
+	}
 	var rep FitReport
 	topts := TrainOptions{Tokenizer: o.Tokenizer, Params: o.Params, TrainedAt: o.TrainedAt}
 	cfg, params := topts.settings()
@@ -95,12 +110,12 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 	}
 	progress("tokenizing", len(examples), len(examples))
 	t := newTally()
-	src := make([]int, len(examples))
-	labels := make([]bool, len(examples))
+	h := &holdOut{examples: examples, toks: toks, t: t, cfg: cfg, params: params, stats: statsOf(examples, o.TrainedAt),
+		src: make([]int, len(examples)), labels: make([]bool, len(examples))}
 	for i, ex := range examples {
-		src[i] = t.source(ex.Source)
-		labels[i] = ex.Label == Spam
-		t.add(src[i], labelIndex(ex.Label), toks[i], 1)
+		h.src[i] = t.source(ex.Source)
+		h.labels[i] = ex.Label == Spam
+		t.add(h.src[i], labelIndex(ex.Label), toks[i], 1)
 	}
 	for name, w := range o.SourceWeights {
 		if !(w > 0 && w <= 1e6) {
@@ -110,32 +125,7 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 			t.sources[j].Weight = w
 		}
 	}
-	stats := statsOf(examples, o.TrainedAt)
-	uncal := Thresholds{Reject: 0.5}
-	// heldOut scores the examples for which in(i) holds with the model
-	// of all the others, into raw.
-	heldOut := func(in func(i int) bool, raw []float64) error {
-		for i, ex := range examples {
-			if in(i) {
-				t.add(src[i], labelIndex(ex.Label), toks[i], -1)
-			}
-		}
-		c, err := build(cfg, params, uncal, Calibration{A: 1}, stats, t.table())
-		for i, ex := range examples {
-			if in(i) {
-				t.add(src[i], labelIndex(ex.Label), toks[i], 1)
-			}
-		}
-		if err != nil {
-			return err
-		}
-		for i, ex := range examples {
-			if in(i) {
-				raw[i] = c.Score(ex.Comment).LogOdds
-			}
-		}
-		return nil
-	}
+	src, labels, stats, heldOut := h.src, h.labels, h.stats, h.heldOut
 
 	spam, ham := countLabels(labels)
 	calib := Calibration{A: 1}
@@ -199,6 +189,45 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		return nil, rep, err
 	}
 	return c, rep, nil
+}
+
+// holdOut holds what scoring examples with models that did not see them
+// needs: the examples, their tokens, and the tally of all the counts,
+// from which a fold's model is the total less the fold.
+type holdOut struct {
+	examples []Example
+	toks     [][]string
+	t        *tally
+	cfg      TokenizerConfig
+	params   Params
+	stats    Stats
+	src      []int  // src[i] is examples[i]'s source in t
+	labels   []bool // labels[i]: examples[i] is spam
+}
+
+// heldOut scores the examples for which in(i) holds with the model of
+// everything else in the tally, into raw (uncalibrated log-odds).
+func (f *holdOut) heldOut(in func(i int) bool, raw []float64) error {
+	for i, ex := range f.examples {
+		if in(i) {
+			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], -1)
+		}
+	}
+	c, err := build(f.cfg, f.params, Thresholds{Reject: 0.5}, Calibration{A: 1}, f.stats, f.t.table())
+	for i, ex := range f.examples {
+		if in(i) {
+			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], 1)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for i, ex := range f.examples {
+		if in(i) {
+			raw[i] = c.Score(ex.Comment).LogOdds
+		}
+	}
+	return nil
 }
 
 // calibrate maps raw log-odds through k.

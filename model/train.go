@@ -171,7 +171,7 @@ func tokenizeAll(examples []Example, cfg TokenizerConfig, params Params, progres
 		}
 	}
 	if docs[0] == 0 || docs[1] == 0 {
-		return nil, ErrNoData
+		return out, ErrNoData // out for a caller that has the other class elsewhere
 	}
 	return out, nil
 }

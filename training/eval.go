@@ -60,7 +60,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	plotFile := fs.String("plot", "", "also draw the ROC curve and the score histograms to this SVG `file`")
+	scoreWith := fs.String("m", "", "judge this `model` file (\"default\": the built-in model) on all of DATA instead of training one")
+	curve := fs.Bool("learning-curve", false, "with -base: the figures after -labels site labels on top of the base (see the package doc)")
+	labelCounts := fs.String("labels", "50,100,300,1000", "the learning curve's `counts` of site labels")
+	draws := fs.Int("draws", 5, "the learning curve's random `draws`")
+	split := fs.String("write-split", "", "write the learning curve's draw 0 to `dir`: test.jsonl and labels-K.jsonl")
 	opts := learnFlags(fs)
+	site := siteFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -68,13 +74,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usagef("eval: no data given")
 	}
 	protocols := 0
-	for _, on := range []bool{*bySource, *byPlatform, len(tests) > 0, *holdout != 0} {
+	for _, on := range []bool{*bySource, *byPlatform, len(tests) > 0, *holdout != 0, *curve, *scoreWith != ""} {
 		if on {
 			protocols++
 		}
 	}
 	if protocols > 1 {
-		return usagef("eval: choose one of -by-source, -by-platform, -test and -holdout")
+		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve and -m")
 	}
 	if *holdout < 0 || *holdout >= 1 {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
@@ -89,20 +95,31 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := site.apply(fs, &o); err != nil {
+		return err
+	}
 	// eval's models are never saved: a fixed date keeps runs identical.
 	o.trainedAt = time.Unix(0, 0)
 	if *group != "" && *holdout == 0 {
 		return usagef("eval: -group %s needs -holdout", *group)
 	}
 	d, err := loadGrouped(fs.Args(), *group, stderr, *quiet)
+	if err == nil {
+		err = site.selectData(d, stderr)
+	}
 	if err != nil {
 		return err
 	}
 	if err := requireBothClasses(d); err != nil {
 		return err
 	}
+	if *curve || *split != "" {
+		return runCurve(d, o, curveFlags{labels: *labelCounts, draws: *draws, split: *split, plot: *plotFile, json: *asJSON}, stdout, stderr)
+	}
 	var r *report
 	switch {
+	case *scoreWith != "":
+		r, err = evalModel(d, *scoreWith)
 	case len(tests) > 0:
 		t, err := load(tests, stderr, *quiet)
 		if err != nil {
@@ -198,6 +215,12 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 	if err != nil {
 		return err
 	}
+	e.score(c, test, src)
+	return nil
+}
+
+// score scores test with c at its own threshold.
+func (e *evaluator) score(c *model.Classifier, test []model.Example, src []string) {
 	e.r.Thresholds = append(e.r.Thresholds, c.Thresholds().Reject)
 	for i, ex := range test {
 		s := c.Score(ex.Comment)
@@ -207,7 +230,6 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 		e.r.texts = append(e.r.texts, ex.Text)
 		e.r.sources = append(e.r.sources, src[i])
 	}
-	return nil
 }
 
 func (e *evaluator) finish() *report {

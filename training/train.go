@@ -66,6 +66,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	at := fs.String("trained-at", "", "record this RFC 3339 `time` as the training date (default: $SOURCE_DATE_EPOCH, else now)")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	opts := learnFlags(fs)
+	site := siteFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -79,10 +80,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := site.apply(fs, &o); err != nil {
+		return err
+	}
 	if o.trainedAt, err = trainedAt(*at); err != nil {
 		return err
 	}
 	d, err := load(fs.Args(), stderr, *quiet)
+	if err == nil {
+		err = site.selectData(d, stderr)
+	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		o.progress = progressLine(stderr, time.Now())
 		defer fmt.Fprint(stderr, "\r\033[K")
@@ -90,7 +97,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := requireBothClasses(d); err != nil {
+	if err := requireClasses(d, o.base != nil); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -105,6 +112,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	th := c.Info().Thresholds
 	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
 	switch {
+	case o.base != nil:
+		printSiteReport(stdout, o.base, rep)
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g\n", th.Reject)
 	case rep.Folds == 0:
 		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: %s\n", th.Reject, rep.Fallback)
 	case rep.HeldOutSources > 0:
@@ -181,11 +191,16 @@ func loadGrouped(paths []string, groupColumn string, stderr io.Writer, quiet boo
 
 // requireBothClasses fails unless d, to be trained on, holds spam and ham,
 // so that a run stops before any work.
-func requireBothClasses(d *dataset) error {
-	if spam, ham := countClasses(labelsOf(d.examples)); spam == 0 || ham == 0 {
-		return fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
+func requireBothClasses(d *dataset) error { return requireClasses(d, false) }
+
+// requireClasses is requireBothClasses, or on top of a base (which has
+// both classes) requires some data.
+func requireClasses(d *dataset, onBase bool) error {
+	spam, ham := countClasses(labelsOf(d.examples))
+	if onBase && spam+ham > 0 || spam > 0 && ham > 0 {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
 }
 
 // writeModel saves c to name atomically (see writeAtomic).

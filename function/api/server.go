@@ -17,18 +17,25 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // Options are the settings of a Server, all optional.
 type Options struct {
+	// Sites holds one model per site, by host name (see
+	// labeled.SiteName): a request for a site not in it is scored by
+	// the default model.
+	Sites map[string]*model.Classifier
 	// Shadow answers every comment keep and reports the verdict
 	// enforcement would have given.
 	Shadow bool
@@ -63,6 +70,7 @@ type Options struct {
 type Server struct {
 	clf      *model.Classifier
 	modelID  string
+	sites    map[string]siteModel
 	shadow   bool
 	maxBody  int64
 	keys     []string
@@ -80,8 +88,11 @@ type Server struct {
 // New returns a Server scoring with clf.
 func New(clf *model.Classifier, o Options) *Server {
 	s := &Server{clf: clf, modelID: clf.Info().ID, shadow: o.Shadow, maxBody: o.MaxBody,
-		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log,
+		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log, sites: map[string]siteModel{},
 		iamCaller: o.IAMCaller, anonymous: o.AnonymousFeedback, keyIDSalt: o.KeyIDSalt}
+	for site, c := range o.Sites {
+		s.sites[site] = siteModel{c, c.Info().ID}
+	}
 	if s.keyIDSalt == "" {
 		s.keyIDSalt = DefaultKeyIDSalt
 	}
@@ -211,7 +222,22 @@ func (s *Server) validKey(key string) bool {
 	return key != "" && ok
 }
 
-// healthResponse describes the running model.
+// siteModel is a model and its ID.
+type siteModel struct {
+	clf *model.Classifier
+	id  string
+}
+
+// model returns the model for site (a host name or a URL, see
+// labeled.SiteName): the site's own, else the default.
+func (s *Server) model(site string) siteModel {
+	if m, ok := s.sites[labeled.SiteName(site)]; ok && site != "" {
+		return m
+	}
+	return siteModel{s.clf, s.modelID}
+}
+
+// healthResponse describes the running model and the models per site.
 type healthResponse struct {
 	Status     string           `json:"status"`
 	Model      string           `json:"model"`
@@ -219,6 +245,16 @@ type healthResponse struct {
 	Thresholds model.Thresholds `json:"thresholds"`
 	Mode       string           `json:"mode"`
 	Documents  map[string]int   `json:"training_documents"`
+	// Models lists every model: the default (site "") first, then one
+	// per site in name order.
+	Models []healthModel `json:"models"`
+}
+
+// healthModel describes one model of /v1/health's list.
+type healthModel struct {
+	Site       string           `json:"site"`
+	Model      string           `json:"model"`
+	Thresholds model.Thresholds `json:"thresholds"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
@@ -231,6 +267,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	for l, n := range info.Stats.Documents {
 		docs[string(l)] = n
 	}
+	models := []healthModel{{Site: "", Model: info.ID, Thresholds: info.Thresholds}}
+	for _, site := range slices.Sorted(maps.Keys(s.sites)) {
+		m := s.sites[site]
+		models = append(models, healthModel{Site: site, Model: m.id, Thresholds: m.clf.Thresholds()})
+	}
 	return writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Model: info.ID, TrainedAt: info.Stats.TrainedAt,
-		Thresholds: info.Thresholds, Mode: mode, Documents: docs})
+		Thresholds: info.Thresholds, Mode: mode, Documents: docs, Models: models})
 }
