@@ -201,9 +201,9 @@ func TestExplainDecidingWords(t *testing.T) {
 		}
 	}
 	// A word the tokenizer reads differently in the whole comment than
-	// on its own may go unmarked; at most one comment in a thousand.
-	if unmarked*1000 > len(corpus) {
-		t.Errorf("%d of %d corpus comments have a deciding word unmarked, want at most 0.1%%", unmarked, len(corpus))
+	// on its own may go unmarked; at most two comments in a thousand.
+	if unmarked*500 > len(corpus) {
+		t.Errorf("%d of %d corpus comments have a deciding word unmarked, want at most 0.2%%", unmarked, len(corpus))
 	}
 	for _, fam := range []string{"zero-width", "homoglyph", "spaced", "leet", "html", "url", "padding", "mixed"} {
 		vs := readVariants(t, fam)
