@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -147,43 +146,6 @@ func TestSeed(t *testing.T) {
 		if s.Verdict != model.Keep {
 			t.Errorf("article paragraph %d: verdict %s (P(spam) %.4f), want keep: %.80q", i, s.Verdict, s.SpamProbability, paragraphs[i-1])
 		}
-	}
-}
-
-// defaultModelRecipe is how the default model is trained, besides the
-// output file and the date: the corpus, weighed five times a platform, and
-// every platform beside the checkout; the 20,000 most informative tokens.
-// The README gives the same command.
-var defaultModelRecipe = []string{"train", "-q", "-weight", "comments=5", "-max-tokens", "20000"}
-
-// defaultModelSources are the folders of ../shared/data the default model
-// is trained on, besides the project's own corpus, in the README's order.
-var defaultModelSources = []string{"instagram-scamspot", "judol-youtube-id", "sms-spam-collection",
-	"wordpress-spam", "x-janitr", "youtube-spam-collection"}
-
-// TestDefaultModelUpToDate: the committed default model is exactly what the
-// documented command builds.
-func TestDefaultModelUpToDate(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "default.model")
-	args := append(slices.Clone(defaultModelRecipe), "-o", out, "-trained-at", defaultModelDate, corpus)
-	for _, s := range defaultModelSources {
-		args = append(args, sharedPath(t, "data/"+s))
-	}
-	mustRun(t, "", args...)
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile("../model/default.model")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		at := 0
-		for at < min(len(got), len(want)) && got[at] == want[at] {
-			at++
-		}
-		t.Errorf("model/default.model is stale: rebuilding it gives %d bytes that differ from the committed %d at byte %d; run the command in the README", len(got), len(want), at)
 	}
 }
 
