@@ -148,7 +148,3 @@ func TestSeed(t *testing.T) {
 		}
 	}
 }
-
-// defaultModelDate is the training date recorded in the default model, so
-// that it rebuilds byte for byte.
-const defaultModelDate = "2026-11-29T00:00:00Z"
