@@ -1,10 +1,8 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/jbrukh/bayesian"
 )
@@ -163,21 +161,13 @@ func (t *table) prune(p Params, weights []float64) (*table, []float64) {
 		return t, weights
 	}
 	cw := p.classWeights(t.sources)
-	gain := make([]float64, len(t.vocab))
+	df := make([]float64, len(t.vocab))
 	for i := range t.vocab {
-		df := 0.0
 		for _, c := range t.counts[i] {
-			df += cw[c.src][0]*float64(c.n[0]) + cw[c.src][1]*float64(c.n[1])
+			df[i] += cw[c.src][0]*float64(c.n[0]) + cw[c.src][1]*float64(c.n[1])
 		}
-		gain[i] = math.Abs(weights[i]) * df
 	}
-	order := make([]int, len(t.vocab))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(gain[b], gain[a]) })
-	keep := order[:p.MaxTokens]
-	slices.Sort(keep)
+	keep := mostInformative(weights, df, p.MaxTokens)
 	out := &table{sources: t.sources, vocab: make([]string, len(keep)), counts: make([][]count, len(keep))}
 	w := make([]float64, len(keep))
 	for j, i := range keep {
@@ -186,23 +176,31 @@ func (t *table) prune(p Params, weights []float64) (*table, []float64) {
 	return out, w
 }
 
+// minSources returns the number of sources a token must be seen in to be
+// kept (see minCount): Params.MinSources when at least that many of
+// sources have comments, else 0.
+func (p Params) minSources(sources []Source) int {
+	if p.MinSources <= 1 {
+		return 0
+	}
+	live := 0
+	for _, s := range sources {
+		if s.Ham+s.Spam > 0 {
+			live++
+		}
+	}
+	if live >= p.MinSources {
+		return p.MinSources
+	}
+	return 0
+}
+
 // minCount drops tokens held by fewer than p.MinCount comments in all,
 // and, when the table has at least p.MinSources sources with comments,
 // tokens seen in fewer sources than that: a token only one platform uses
 // is that platform's topic, not evidence that carries to the next one.
 func (t *table) minCount(p Params) *table {
-	minSources := 0
-	if p.MinSources > 1 {
-		live := 0
-		for _, s := range t.sources {
-			if s.Ham+s.Spam > 0 {
-				live++
-			}
-		}
-		if live >= p.MinSources {
-			minSources = p.MinSources
-		}
-	}
+	minSources := p.minSources(t.sources)
 	if p.MinCount <= 1 && minSources == 0 {
 		return t
 	}
@@ -217,74 +215,5 @@ func (t *table) minCount(p Params) *table {
 			out.counts = append(out.counts, t.counts[i])
 		}
 	}
-	return out
-}
-
-// tally accumulates a table from tokenized comments.
-type tally struct {
-	sources []Source
-	index   map[string]int // source name → position in sources
-	counts  map[string][]count
-}
-
-func newTally() *tally {
-	return &tally{index: map[string]int{}, counts: map[string][]count{}}
-}
-
-// source returns the position of the named source, adding it if new.
-func (t *tally) source(name string) int {
-	i, ok := t.index[name]
-	if !ok {
-		i = len(t.sources)
-		t.index[name] = i
-		t.sources = append(t.sources, Source{Name: name})
-	}
-	return i
-}
-
-// add counts one comment of class k (0 ham, 1 spam) from source src
-// holding toks, each once, or subtracts it when sign is -1.
-func (t *tally) add(src, k int, toks []string, sign int) {
-	if k == 1 {
-		t.sources[src].Spam += sign
-	} else {
-		t.sources[src].Ham += sign
-	}
-	for _, tok := range toks {
-		cs := t.counts[tok]
-		j := slices.IndexFunc(cs, func(c count) bool { return c.src == src })
-		if j < 0 {
-			cs = append(cs, count{src: src})
-			j = len(cs) - 1
-		}
-		cs[j].n[k] = uint64(int64(cs[j].n[k]) + int64(sign))
-		t.counts[tok] = cs
-	}
-}
-
-// table freezes the tally into a sorted table; zero entries are dropped.
-func (t *tally) table() *table {
-	out := &table{sources: slices.Clone(t.sources), vocab: make([]string, 0, len(t.counts))}
-	for tok := range t.counts {
-		out.vocab = append(out.vocab, tok)
-	}
-	slices.Sort(out.vocab)
-	out.counts = make([][]count, 0, len(out.vocab))
-	kept := out.vocab[:0]
-	for _, tok := range out.vocab {
-		var cs []count
-		for _, c := range t.counts[tok] {
-			if c.n[0] != 0 || c.n[1] != 0 {
-				cs = append(cs, c)
-			}
-		}
-		if len(cs) == 0 {
-			continue
-		}
-		slices.SortFunc(cs, func(a, b count) int { return cmp.Compare(a.src, b.src) })
-		kept = append(kept, tok)
-		out.counts = append(out.counts, cs)
-	}
-	out.vocab = kept
 	return out
 }

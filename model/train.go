@@ -113,15 +113,11 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	if calib == (Calibration{}) {
 		calib = Calibration{A: 1}
 	}
-	toks, err := tokenizeAll(examples, cfg, params, nil)
+	c, err := newCorpus(examples, cfg, params, nil)
 	if err != nil {
 		return nil, err
 	}
-	t := newTally()
-	for i, ex := range examples {
-		t.add(t.source(ex.Source), labelIndex(ex.Label), toks[i], 1)
-	}
-	return build(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), t.table())
+	return build(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), c.table())
 }
 
 // settings returns the tokenizer and learning settings of opts, with the
@@ -144,32 +140,6 @@ func labelIndex(l Label) int {
 		return 1
 	}
 	return 0
-}
-
-// tokenizeAll checks every label and tokenizes every example, each token
-// once per comment when counts are binary. progress, when set, is told
-// how many examples are done.
-func tokenizeAll(examples []Example, cfg TokenizerConfig, params Params, progress func(done int)) ([][]string, error) {
-	var docs [2]int
-	out := make([][]string, len(examples))
-	for i, ex := range examples {
-		if ex.Label != Ham && ex.Label != Spam {
-			return nil, fmt.Errorf("example %d: %w: %q", i, ErrBadLabel, ex.Label)
-		}
-		docs[labelIndex(ex.Label)]++
-		toks := Tokenize(ex.Comment, cfg)
-		if params.Binary {
-			toks = dedupe(toks)
-		}
-		out[i] = toks
-		if progress != nil && i%1024 == 1023 {
-			progress(i + 1)
-		}
-	}
-	if docs[0] == 0 || docs[1] == 0 {
-		return nil, ErrNoData
-	}
-	return out, nil
 }
 
 // statsOf describes the training examples: per-label counts, the training
@@ -200,36 +170,6 @@ func (p Params) Validate() error {
 	return nil
 }
 
-func dedupe(toks []string) []string {
-	if len(toks) < 2 {
-		return toks
-	}
-	// Up to 64 tokens (most comments), comparing with every kept token
-	// costs less than building a map.
-	if len(toks) <= 64 {
-		out := make([]string, 0, len(toks))
-	next:
-		for _, t := range toks {
-			for _, o := range out {
-				if o == t {
-					continue next
-				}
-			}
-			out = append(out, t)
-		}
-		return out
-	}
-	seen := make(map[string]struct{}, len(toks))
-	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if _, ok := seen[t]; !ok {
-			seen[t] = struct{}{}
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // build learns a classifier from a table of counts: it drops rare tokens,
 // has the library estimate the weights, keeps the most informative tokens
 // and encodes the model file, which it then parses, so that Train and
@@ -245,6 +185,12 @@ func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration,
 		return nil, err
 	}
 	t, weights = t.prune(params, weights)
+	return assemble(cfg, params, th, calib, stats, t, weights)
+}
+
+// assemble encodes a model file from a table and its tokens' weights and
+// parses it.
+func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, t *table, weights []float64) (*Classifier, error) {
 	stats.Sources = t.sources
 	stats.Documents = map[Label]int{}
 	for _, s := range t.sources {

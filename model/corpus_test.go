@@ -1,0 +1,95 @@
+package model
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// readComments reads testdata/comments, each file a source. (The readers
+// of package labeled import this package, so this test reads the JSON
+// itself.)
+func readComments(tb testing.TB) []Example {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "comments", "*.jsonl"))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no comment files: %v", err)
+	}
+	var out []Example
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var r struct{ Text, Label, Author, Author_URL string }
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				tb.Fatalf("%s: %v", f, err)
+			}
+			out = append(out, Example{Comment: Comment{Text: r.Text, Author: r.Author, AuthorURL: r.Author_URL},
+				Label: Label(r.Label), Source: filepath.Base(f)})
+		}
+	}
+	return out
+}
+
+// TestHeldOutWeightsAreTheLibrarys checks that the weights a fold's model
+// is scored with, computed without the library, are bit for bit those the
+// library gives the final model on the same counts, whatever tokens the
+// settings keep — with every source, and with one source held out as Fit
+// holds it out.
+func TestHeldOutWeightsAreTheLibrarys(t *testing.T) {
+	examples := readComments(t)
+	for _, tc := range []struct {
+		name   string
+		change func(p *Params)
+	}{
+		{"default", func(p *Params) {}},
+		{"balance", func(p *Params) { p.Balance = true }},
+		{"min-count", func(p *Params) { p.MinCount = 3 }},
+		{"min-sources", func(p *Params) { p.MinSources = 2 }},
+		{"max-tokens", func(p *Params) { p.MaxTokens = 500 }},
+		{"counts", func(p *Params) { p.Binary = false; p.Smoothing = 1; p.MaxWeight = 0 }},
+		{"weighted", func(p *Params) { p.Balance = true; p.MaxTokens = 2000; p.MinCount = 2 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := DefaultParams()
+			tc.change(&p)
+			c, err := newCorpus(examples, DefaultTokenizer(), p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compare := func(t *testing.T) {
+				keep, got, err := c.estimate(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tb := c.table().minCount(p)
+				w, err := tb.estimate(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tb, want := tb.prune(p, w)
+				if len(keep) != len(tb.vocab) || len(keep) == 0 {
+					t.Fatalf("kept %d tokens, the library's path %d", len(keep), len(tb.vocab))
+				}
+				for j, id := range keep {
+					if c.vocab[id] != tb.vocab[j] || math.Float64bits(got[j]) != math.Float64bits(want[j]) {
+						t.Fatalf("token %d: got %q %v, want %q %v", j, c.vocab[id], got[j], tb.vocab[j], want[j])
+					}
+				}
+			}
+			t.Run("all", compare)
+			held := c.src[0]
+			for i := range c.end {
+				if c.src[i] == held {
+					c.add(i, -1)
+				}
+			}
+			t.Run("held-out", compare)
+		})
+	}
+}
