@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -36,7 +37,7 @@ type corpus struct {
 // its tokens. progress, when set, is told how many examples are done.
 func newCorpus(examples []Example, cfg TokenizerConfig, params Params, progress func(done int)) (*corpus, error) {
 	c := &corpus{end: make([]int, len(examples)), src: make([]int32, len(examples)), class: make([]uint8, len(examples))}
-	ids := map[string]uint32{}
+	var ids interner
 	sources := map[string]int32{}
 	// seen[id] is 1 + the last comment that held id, to count a token
 	// once per comment without a set per comment.
@@ -57,17 +58,16 @@ func newCorpus(examples []Example, cfg TokenizerConfig, params Params, progress 
 		}
 		c.src[i], c.class[i] = s, uint8(k)
 		for _, tok := range tk.run(ex.Comment, cfg).all {
-			id, ok := ids[tok]
+			id, ok := ids.find(c.vocab, tok)
 			if !ok {
-				if len(c.vocab) == math.MaxUint32 {
-					return nil, fmt.Errorf("model: more than %d distinct tokens", math.MaxUint32)
+				if len(c.vocab) == math.MaxUint32-1 {
+					return nil, fmt.Errorf("model: more than %d distinct tokens", math.MaxUint32-1)
 				}
 				id = uint32(len(c.vocab))
 				// The token may point into the comment's text: keep
 				// only its own bytes.
-				tok = strings.Clone(tok)
-				ids[tok] = id
-				c.vocab = append(c.vocab, tok)
+				c.vocab = append(c.vocab, strings.Clone(tok))
+				ids.add(c.vocab, id)
 				seen = append(seen, 0)
 			}
 			if params.Binary {
@@ -90,6 +90,56 @@ func newCorpus(examples []Example, cfg TokenizerConfig, params Params, progress 
 	return c, nil
 }
 
+// interner finds a token's id: an open-addressing hash set of ids (plus
+// one; 0 is an empty slot) keyed by the tokens they number, at 4 to 8
+// bytes per token where a map from token to id takes about 40.
+type interner struct {
+	slots []uint32
+	n     int
+}
+
+// find returns the id of tok among vocab.
+func (in *interner) find(vocab []string, tok string) (uint32, bool) {
+	if len(in.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(in.slots) - 1)
+	for s := fnv1a(tok) & mask; ; s = (s + 1) & mask {
+		v := in.slots[s]
+		if v == 0 {
+			return 0, false
+		}
+		if vocab[v-1] == tok {
+			return v - 1, true
+		}
+	}
+}
+
+// add enters id, the number of vocab[id], keeping the table at most half
+// full.
+func (in *interner) add(vocab []string, id uint32) {
+	if 2*(in.n+1) > len(in.slots) {
+		old := in.slots
+		in.slots = make([]uint32, max(1024, 2*len(old)))
+		for _, v := range old {
+			if v != 0 {
+				in.put(vocab[v-1], v)
+			}
+		}
+	}
+	in.put(vocab[id], id+1)
+	in.n++
+}
+
+func (in *interner) put(tok string, v uint32) {
+	mask := uint64(len(in.slots) - 1)
+	s := fnv1a(tok) & mask
+	for in.slots[s] != 0 {
+		s = (s + 1) & mask
+	}
+	in.slots[s] = v
+}
+
 // ids returns the token ids of comment i.
 func (c *corpus) ids(i int) []uint32 {
 	start := 0
@@ -101,11 +151,29 @@ func (c *corpus) ids(i int) []uint32 {
 
 // freeze renumbers the tokens in sorted order and counts every comment.
 func (c *corpus) freeze() {
-	order := make([]uint32, len(c.vocab))
-	for i := range order {
-		order[i] = uint32(i)
+	// Sorting by the first 8 bytes, held beside the id, compares most
+	// pairs without reaching into the strings: with ten million tokens,
+	// chasing pointers for every comparison is most of the sort.
+	type keyed struct {
+		prefix uint64
+		id     uint32
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(c.vocab[a], c.vocab[b]) })
+	keys := make([]keyed, len(c.vocab))
+	for i, tok := range c.vocab {
+		var b [8]byte
+		copy(b[:], tok)
+		keys[i] = keyed{binary.BigEndian.Uint64(b[:]), uint32(i)}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		return strings.Compare(c.vocab[a.id], c.vocab[b.id])
+	})
+	order := make([]uint32, len(keys))
+	for i, k := range keys {
+		order[i] = k.id
+	}
 	rank := make([]uint32, len(order))
 	sorted := make([]string, len(order))
 	for r, id := range order {
@@ -139,152 +207,39 @@ func (c *corpus) add(i int, sign int) {
 	}
 }
 
-// table returns the current counts as a table: the tokens some comment
-// holds, each with its non-zero counts by source.
-func (c *corpus) table() *table {
-	held := 0
-	entries := 0
-	for id := range c.vocab {
-		k := 0
-		for s := range c.counts {
-			if c.counts[s][id] != [2]uint32{} {
-				k++
-			}
-		}
-		if k > 0 {
-			held++
-			entries += k
-		}
-	}
-	t := &table{sources: slices.Clone(c.sources), vocab: make([]string, 0, held), counts: make([][]count, 0, held)}
-	// One backing array for all tokens' counts.
-	all := make([]count, 0, entries)
-	for id, tok := range c.vocab {
-		from := len(all)
-		for s := range c.counts {
-			if n := c.counts[s][id]; n != [2]uint32{} {
-				all = append(all, count{src: s, n: [2]uint64{uint64(n[0]), uint64(n[1])}})
-			}
-		}
-		if len(all) > from {
-			t.vocab = append(t.vocab, tok)
-			t.counts = append(t.counts, all[from:len(all):len(all)])
-		}
-	}
-	return t
-}
+// forgetComments drops what the folds needed, the tokens of each comment,
+// once only the counts are needed.
+func (c *corpus) forgetComments() { c.arena, c.end = nil, nil }
 
-// estimate is what build computes before it encodes, on the current
-// counts: the tokens that table.minCount keeps, their weights as
-// table.estimate gets them from the library, and, when Params.MaxTokens
-// bounds the model, only the tokens table.prune keeps. It computes the
-// library's estimate itself — (count+1)/(total+vocabulary) per class, on
-// the same integers in the same order — so that a fold's model costs a
-// pass over arrays rather than a library classifier of every token; a
-// test checks the two agree bit for bit, and the final model's weights
-// still come from the library.
-func (c *corpus) estimate(p Params) (keep []uint32, weights []float64, err error) {
-	cw := p.classWeights(c.sources)
-	minSources := p.minSources(c.sources)
-	pseudo := math.Round(p.Smoothing*countUnit) - 1
-	// scaled returns the token's weighted counts, scaled as the library
-	// is given them, and whether minCount keeps it.
-	scaled := func(id int) (v [2]float64, n [2]float64, ok bool) {
-		var total uint64
-		live := 0
-		for s := range c.counts {
-			cnt := c.counts[s][id]
-			if cnt == [2]uint32{} {
-				continue
-			}
-			live++
-			for k := range 2 {
-				n[k] += cw[s][k] * float64(cnt[k])
-				total += uint64(cnt[k])
-			}
-		}
-		if live == 0 || (p.MinCount > 1 || minSources > 0) && (total < uint64(p.MinCount) || live < minSources) {
-			return v, n, false
-		}
-		for k := range 2 {
-			v[k] = math.Round(n[k]*countUnit) + pseudo
-		}
-		return v, n, true
-	}
-	var total [2]float64
-	var libTotal [2]int
-	for id := range c.vocab {
-		v, n, ok := scaled(id)
-		if !ok {
-			continue
-		}
-		for k := range 2 {
-			if v[k] > math.MaxInt32 {
-				return nil, nil, fmt.Errorf("model: count %v for %q out of range", v[k], c.vocab[id])
-			}
-			total[k] += n[k]
-			libTotal[k] += int(v[k])
-		}
-		keep = append(keep, uint32(id))
-	}
-	if total[0] == 0 || total[1] == 0 {
-		empty := Spam
-		if total[0] == 0 {
-			empty = Ham
-		}
-		return nil, nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, empty)
-	}
-	weights = make([]float64, len(keep))
-	var df []float64
-	if p.MaxTokens > 0 && len(keep) > p.MaxTokens {
-		df = make([]float64, len(keep))
-	}
-	for j, id := range keep {
-		v, _, _ := scaled(int(id))
-		var prob [2]float64
-		for k := range 2 {
-			// The library's classData.getWordProb.
-			prob[k] = (v[k] + 1) / (float64(libTotal[k]) + float64(len(keep)))
-			if libTotal[k] == 0 {
-				prob[k] = 1e-11
-			}
-		}
-		w := math.Log(prob[1]) - math.Log(prob[0])
-		if p.MaxWeight > 0 {
-			w = math.Max(-p.MaxWeight, math.Min(p.MaxWeight, w))
-		}
-		weights[j] = w
-		if df != nil {
-			for s := range c.counts {
-				if cnt := c.counts[s][id]; cnt != [2]uint32{} {
-					df[j] += cw[s][0]*float64(cnt[0]) + cw[s][1]*float64(cnt[1])
-				}
-			}
+func (c *corpus) numTokens() int     { return len(c.vocab) }
+func (c *corpus) token(i int) string { return c.vocab[i] }
+
+// appendCounts appends token i's current non-zero counts by source.
+func (c *corpus) appendCounts(buf []count, i int) []count {
+	for s := range c.counts {
+		if n := c.counts[s][i]; n != [2]uint32{} {
+			buf = append(buf, count{src: s, n: [2]uint64{uint64(n[0]), uint64(n[1])}})
 		}
 	}
-	if df == nil {
-		return keep, weights, nil
-	}
-	top := mostInformative(weights, df, p.MaxTokens)
-	for j, i := range top {
-		keep[j], weights[j] = keep[i], weights[i]
-	}
-	return keep[:len(top)], weights[:len(top)], nil
+	return buf
 }
 
 // heldOutModel returns the model of the current counts, uncalibrated,
 // restricted to the tokens of the comments for which in holds: it scores
 // them exactly as the model of every token would, since a token a comment
 // does not hold adds nothing to its score, whereas encoding every token
-// for every fold would cost more than the rest of the fold.
+// for every fold would cost more than the rest of the fold. Its weights
+// are the library's, computed without it (see estimate).
 func (c *corpus) heldOutModel(in func(i int) bool, cfg TokenizerConfig, params Params, stats Stats) (*Classifier, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	keep, weights, err := c.estimate(params)
+	kept := minCount(c, c.sources, params)
+	weights, err := estimate(kept, c.sources, params, false)
 	if err != nil {
 		return nil, err
 	}
+	kept, weights = prune(kept, c.sources, params, weights)
 	scored := make([]bool, len(c.vocab))
 	for i := range c.end {
 		if in(i) {
@@ -293,54 +248,17 @@ func (c *corpus) heldOutModel(in func(i int) bool, cfg TokenizerConfig, params P
 			}
 		}
 	}
-	var ids []uint32
+	sub := subset{all: c}
 	var w []float64
-	for j, id := range keep {
+	for j := range kept.numTokens() {
+		id := j // kept is c or, flattened by pick, a subset of it
+		if s, ok := kept.(subset); ok {
+			id = int(s.idx[j])
+		}
 		if scored[id] {
-			ids = append(ids, id)
+			sub.idx = append(sub.idx, uint32(id))
 			w = append(w, weights[j])
 		}
 	}
-	t := &table{sources: slices.Clone(c.sources), vocab: make([]string, len(ids)), counts: make([][]count, len(ids))}
-	for j, id := range ids {
-		t.vocab[j] = c.vocab[id]
-		for s := range c.counts {
-			if n := c.counts[s][id]; n != [2]uint32{} {
-				t.counts[j] = append(t.counts[j], count{src: s, n: [2]uint64{uint64(n[0]), uint64(n[1])}})
-			}
-		}
-	}
-	return assemble(cfg, params, Thresholds{Reject: 0.5}, Calibration{A: 1}, stats, t, w)
-}
-
-// mostInformative returns, in increasing order, the indexes of the n
-// tokens with the largest gain |weight| × df (see table.prune); among
-// equal gains the lower index wins.
-func mostInformative(weights, df []float64, n int) []int {
-	gain := make([]float64, len(weights))
-	for i := range gain {
-		gain[i] = math.Abs(weights[i]) * df[i]
-	}
-	// The n-th largest gain; every token above it is kept, and as many
-	// of those equal to it as fit, first ones first.
-	sorted := slices.Clone(gain)
-	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
-	cut := sorted[n-1]
-	above := 0
-	for _, g := range sorted[:n] {
-		if g > cut {
-			above++
-		}
-	}
-	ties := n - above
-	keep := make([]int, 0, n)
-	for i, g := range gain {
-		if g > cut || g == cut && ties > 0 {
-			if g == cut {
-				ties--
-			}
-			keep = append(keep, i)
-		}
-	}
-	return keep
+	return assemble(cfg, params, Thresholds{Reject: 0.5}, Calibration{A: 1}, stats, c.sources, sub, w)
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -117,11 +119,20 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		if err != nil {
 			return err
 		}
-		for i, ex := range examples {
-			if in(i) {
-				raw[i] = c.Score(ex.Comment).LogOdds
-			}
+		// Score is safe for concurrent use: one share of the examples
+		// per core.
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(examples); i += workers {
+					if in(i) {
+						raw[i] = c.Score(examples[i].Comment).LogOdds
+					}
+				}
+			})
 		}
+		wg.Wait()
 		return nil
 	}
 
@@ -182,9 +193,8 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		th.Review = o.Review
 	}
 	progress("writing", 0, 1)
-	t := corp.table()
-	corp = nil // the table holds what the final model needs
-	c, err := build(cfg, params, th, calib, stats, t)
+	corp.forgetComments()
+	c, err := build(cfg, params, th, calib, stats, corp.sources, corp)
 	if err != nil {
 		return nil, rep, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jbrukh/bayesian"
@@ -117,7 +118,7 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), c.table())
+	return build(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), c.sources, c)
 }
 
 // settings returns the tokenizer and learning settings of opts, with the
@@ -170,37 +171,37 @@ func (p Params) Validate() error {
 	return nil
 }
 
-// build learns a classifier from a table of counts: it drops rare tokens,
-// has the library estimate the weights, keeps the most informative tokens
-// and encodes the model file, which it then parses, so that Train and
-// Load end in the same place and a loaded model scores exactly like the
-// one that was saved.
-func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, t *table) (*Classifier, error) {
+// build learns a classifier from the counts of sources' comments: it
+// drops rare tokens, has the library estimate the weights, keeps the most
+// informative tokens and encodes the model file, which it then parses, so
+// that Train and Load end in the same place and a loaded model scores
+// exactly like the one that was saved.
+func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, sources []Source, tc tokenCounts) (*Classifier, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	t = t.minCount(params)
-	weights, err := t.estimate(params)
+	tc = minCount(tc, sources, params)
+	weights, err := estimate(tc, sources, params, true)
 	if err != nil {
 		return nil, err
 	}
-	t, weights = t.prune(params, weights)
-	return assemble(cfg, params, th, calib, stats, t, weights)
+	tc, weights = prune(tc, sources, params, weights)
+	return assemble(cfg, params, th, calib, stats, sources, tc, weights)
 }
 
-// assemble encodes a model file from a table and its tokens' weights and
-// parses it.
-func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, t *table, weights []float64) (*Classifier, error) {
-	stats.Sources = t.sources
+// assemble encodes a model file from the counts of its tokens and their
+// weights, and parses it.
+func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, sources []Source, tc tokenCounts, weights []float64) (*Classifier, error) {
+	stats.Sources = slices.Clone(sources)
 	stats.Documents = map[Label]int{}
-	for _, s := range t.sources {
+	for _, s := range sources {
 		stats.Documents[Ham] += s.Ham
 		stats.Documents[Spam] += s.Spam
 	}
-	raw, err := encode(formatVersion, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats},
-		encodeBody(t, weights))
+	size, body := encodeBody(tc, weights)
+	raw, err := encode(formatVersion, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats}, size, body)
 	if err != nil {
 		return nil, err
 	}
-	return parse(string(raw))
+	return parse(raw)
 }

@@ -87,6 +87,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := requireBothClasses(d); err != nil {
 		return err
 	}
+	// Training needs the examples only; the records they were made from
+	// weigh as much again on a large corpus.
+	d.Data = nil
 	start := time.Now()
 	c, rep, err := learn(d.examples, o)
 	if err != nil {
