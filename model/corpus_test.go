@@ -91,3 +91,38 @@ func TestHeldOutWeightsAreTheLibrarys(t *testing.T) {
 		})
 	}
 }
+
+// TestPruneKeepsTheBudget checks that -max-tokens keeps exactly that many
+// tokens whichever criterion ranks them, that the criterion is stored with
+// the model, and that an unknown one is refused.
+func TestPruneKeepsTheBudget(t *testing.T) {
+	examples := readComments(t)
+	for _, by := range []string{"", "df", "mi"} {
+		p := DefaultParams()
+		p.MaxTokens, p.PruneBy = 700, by
+		c, err := Train(examples, TrainOptions{Params: &p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info := c.Info(); info.Stats.Vocabulary != 700 || info.Params.PruneBy != by {
+			t.Errorf("prune by %q: %d tokens, criterion %q stored", by, info.Stats.Vocabulary, info.Params.PruneBy)
+		}
+	}
+	p := DefaultParams()
+	p.PruneBy = "chi2"
+	if _, err := Train(examples, TrainOptions{Params: &p}); err == nil {
+		t.Error("prune by chi2: no error")
+	}
+}
+
+// TestMutualInformation checks the criterion at its extremes: a token
+// every spam comment and no ham holds tells the class (log 2 nats for
+// even classes); a token held evenly tells nothing.
+func TestMutualInformation(t *testing.T) {
+	if got := mutualInformation([2]float64{0, 50}, [2]float64{50, 50}); math.Abs(got-math.Log(2)) > 1e-12 {
+		t.Errorf("decisive token: %v nats, want log 2", got)
+	}
+	if got := mutualInformation([2]float64{10, 10}, [2]float64{50, 50}); math.Abs(got) > 1e-12 {
+		t.Errorf("even token: %v nats, want 0", got)
+	}
+}

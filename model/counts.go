@@ -245,31 +245,71 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 	return weights, nil
 }
 
-// prune keeps the p.MaxTokens tokens of tc that carry the most evidence,
-// by |weight| × the number of (weighted) comments holding the token: the
-// expected contribution of the token to the scores of the training
-// comments. Rare tokens and tokens that say little both go; ties keep
-// the token that sorts first, so pruning is deterministic.
+// prune keeps the p.MaxTokens tokens of tc that carry the most evidence.
+// By default it ranks them by |weight| × the number of (weighted)
+// comments holding the token: the expected contribution of the token to
+// the scores of the training comments, so rare tokens and tokens that say
+// little both go. Params.PruneBy can rank by that number alone ("df") or
+// by the mutual information between holding the token and the class
+// ("mi"). Ties keep the token that sorts first, so pruning is
+// deterministic.
 func prune(tc tokenCounts, sources []Source, p Params, weights []float64) (tokenCounts, []float64) {
 	if p.MaxTokens <= 0 || tc.numTokens() <= p.MaxTokens {
 		return tc, weights
 	}
 	cw := p.classWeights(sources)
-	df := make([]float64, tc.numTokens())
-	var buf []count
-	for i := range df {
-		buf = tc.appendCounts(buf[:0], i)
-		for _, c := range buf {
-			df[i] += cw[c.src][0]*float64(c.n[0]) + cw[c.src][1]*float64(c.n[1])
+	// docs[k] is the weighted number of comments of class k.
+	var docs [2]float64
+	for s, so := range sources {
+		for k := range 2 {
+			docs[k] += cw[s][k] * float64(so.docs(k))
 		}
 	}
-	keep := mostInformative(weights, df, p.MaxTokens)
+	gain := make([]float64, tc.numTokens())
+	var buf []count
+	for i := range gain {
+		buf = tc.appendCounts(buf[:0], i)
+		df, held := 0.0, [2]float64{}
+		for _, c := range buf {
+			df += cw[c.src][0]*float64(c.n[0]) + cw[c.src][1]*float64(c.n[1])
+			for k := range 2 {
+				held[k] += cw[c.src][k] * float64(c.n[k])
+			}
+		}
+		switch p.PruneBy {
+		case "df":
+			gain[i] = df
+		case "mi":
+			gain[i] = mutualInformation(held, docs)
+		default:
+			gain[i] = math.Abs(weights[i]) * df
+		}
+	}
+	keep := mostInformative(gain, p.MaxTokens)
 	idx := make([]uint32, len(keep))
 	w := make([]float64, len(keep))
 	for j, i := range keep {
 		idx[j], w[j] = uint32(i), weights[i]
 	}
 	return pick(tc, idx), w
+}
+
+// mutualInformation returns the mutual information, in nats, between
+// holding a token and the class, from the (weighted) comments of each
+// class that hold it and of each class in all.
+func mutualInformation(held, docs [2]float64) float64 {
+	total := docs[0] + docs[1]
+	in := held[0] + held[1]
+	mi := 0.0
+	for k := range 2 {
+		for _, cell := range [2][2]float64{{held[k], in}, {docs[k] - held[k], total - in}} {
+			n, marginal := cell[0], cell[1]
+			if n > 0 {
+				mi += n / total * math.Log(n*total/(marginal*docs[k]))
+			}
+		}
+	}
+	return mi
 }
 
 // minSources returns the number of sources a token must be seen in to be
@@ -317,13 +357,8 @@ func minCount(tc tokenCounts, sources []Source, p Params) tokenCounts {
 }
 
 // mostInformative returns, in increasing order, the indexes of the n
-// tokens with the largest gain |weight| × df (see table.prune); among
-// equal gains the lower index wins.
-func mostInformative(weights, df []float64, n int) []int {
-	gain := make([]float64, len(weights))
-	for i := range gain {
-		gain[i] = math.Abs(weights[i]) * df[i]
-	}
+// largest gains; among equal gains the lower index wins.
+func mostInformative(gain []float64, n int) []int {
 	// The n-th largest gain; every token above it is kept, and as many
 	// of those equal to it as fit, first ones first.
 	sorted := slices.Clone(gain)

@@ -32,11 +32,17 @@ type Params struct {
 	Balance bool `json:"balance,omitempty"`
 	// MinSources, when above 1 and the training data has at least that
 	// many sources, drops tokens seen in fewer sources (see
-	// table.minCount).
+	// minCount).
 	MinSources int `json:"min_sources,omitempty"`
 	// MaxTokens, when not 0, keeps only the tokens that carry the most
-	// evidence (see table.prune), bounding the model's size.
+	// evidence (see prune), bounding the model's size.
 	MaxTokens int `json:"max_tokens,omitempty"`
+	// PruneBy is how MaxTokens ranks tokens: "" (|weight| × weighted
+	// document frequency, the default), "df" (weighted document
+	// frequency) or "mi" (mutual information between holding the token
+	// and the class). See prune and the README's Performance
+	// section for how they compare.
+	PruneBy string `json:"prune_by,omitempty"`
 	// Binary counts a token once per comment however often it repeats, so
 	// "$$$ !!! $$$" is not ten times the evidence of "$$$".
 	Binary bool `json:"binary"`
@@ -165,7 +171,8 @@ func (p Params) Validate() error {
 	}
 	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
 		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
-		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 {
+		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 ||
+		p.PruneBy != "" && p.PruneBy != "df" && p.PruneBy != "mi" {
 		return fmt.Errorf("model: bad params %+v", p)
 	}
 	return nil

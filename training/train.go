@@ -29,6 +29,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	fs.IntVar(&p.Window, "window", p.Window, "also score comments of more than 2·`n` words by n-word windows (0 = off)")
 	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "with at least `n` sources, drop tokens seen in fewer (0 = off)")
 	fs.IntVar(&p.MaxTokens, "max-tokens", p.MaxTokens, "keep only the `n` most informative tokens (0 = all)")
+	fs.StringVar(&p.PruneBy, "prune-by", p.PruneBy, "rank tokens for -max-tokens by `criterion`: |weight|×df (empty), df or mi (mutual information)")
 	fs.BoolVar(&p.Binary, "binary", p.Binary, "count a token once per comment")
 	fs.IntVar(&p.MinCount, "min-count", p.MinCount, "drop tokens seen fewer than `n` times")
 	fs.Float64Var(&p.MaxWeight, "max-weight", p.MaxWeight, "cap on each token's log-likelihood ratio (0 = none)")
