@@ -248,9 +248,11 @@ func parse(raw string) (*Classifier, error) {
 	// One pass checks every entry: order, UTF-8, counts and weights,
 	// and totals the counts for the statistics.
 	var tokens [2]uint64
+	var buf []count // one entry's counts, reused: a model of a million tokens loads without a million allocations
 	prev := ""
 	for i := 0; i < c.n; i++ {
-		t, w, counts := c.entry(&d)
+		t, w, counts := c.entry(&d, buf[:0])
+		buf = counts
 		switch {
 		case d.err != nil || d.pos > end:
 			return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, cmp.Or(d.err, errors.New("truncated")))
@@ -346,9 +348,10 @@ func (c *Classifier) weightAfterToken(d *decoder) float64 {
 }
 
 // entry decodes the whole entry at d: token, weight and counts per source
-// (version 3: one pseudo-source holding the scaled counts divided back).
+// (version 3: one pseudo-source holding the scaled counts divided back),
+// the counts appended to buf.
 // It checks the counts; d.err says what is wrong.
-func (c *Classifier) entry(d *decoder) (string, float64, []count) {
+func (c *Classifier) entry(d *decoder, buf []count) (string, float64, []count) {
 	t := d.chunk()
 	if c.version == oldVersion {
 		ham, spam := d.uvarint(), d.uvarint()
@@ -360,14 +363,14 @@ func (c *Classifier) entry(d *decoder) (string, float64, []count) {
 		if k == 0 {
 			return t, w, nil
 		}
-		return t, w, []count{{src: 0, n: [2]uint64{ham / k, spam / k}}}
+		return t, w, append(buf, count{src: 0, n: [2]uint64{ham / k, spam / k}})
 	}
 	w := d.weight()
 	k := d.uvarint()
 	if d.err == nil && (k == 0 || k > uint64(len(c.stats.Sources))) {
 		d.err = fmt.Errorf("%d sources", k)
 	}
-	var out []count
+	out := buf
 	for j := uint64(0); j < k && d.err == nil; j++ {
 		src, ham, spam := d.uvarint(), d.uvarint(), d.uvarint()
 		switch {
