@@ -185,8 +185,9 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 	}
 	// logProb[k][i] is log P(token i | class k); weights doubles as the
 	// ham row.
-	logProb := [2][]float64{weights, make([]float64, size)}
+	logProb := [2][]float64{weights, nil}
 	if viaLibrary {
+		logProb[1] = make([]float64, size)
 		// The library's estimate of each class depends on that class's
 		// counts only, so each class has a library classifier of its
 		// own, filled on a core of its own: the same calls per class
@@ -223,20 +224,26 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 		}
 		wg.Wait()
 	} else {
+		// The difference goes into weights at once: no second row.
 		for i := range size {
 			_, v := scaled(&buf, i)
+			var lp [2]float64
 			for k := range 2 {
 				// The library's classData.getWordProb.
 				prob := (v[k] + 1) / (float64(libTotal[k]) + float64(size))
 				if libTotal[k] == 0 {
 					prob = 1e-11
 				}
-				logProb[k][i] = math.Log(prob)
+				lp[k] = math.Log(prob)
 			}
+			weights[i] = lp[1] - lp[0]
 		}
 	}
 	for i := range weights {
-		w := logProb[1][i] - logProb[0][i]
+		w := weights[i]
+		if viaLibrary {
+			w = logProb[1][i] - logProb[0][i]
+		}
 		if p.MaxWeight > 0 {
 			w = math.Max(-p.MaxWeight, math.Min(p.MaxWeight, w))
 		}
