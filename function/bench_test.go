@@ -31,8 +31,8 @@ func BenchmarkColdStart(b *testing.B) {
 	fn := mustBuildBootstrap(b, "..", "./function", "")
 	hello := mustBuildBootstrap(b, toolsDir, "./hello", "")
 	payload := readEvent(b, "httpapi-spam.json")
-	measure := func(bootstrap string, body []byte) time.Duration {
-		p, err := startRIE(rie, bootstrap, nil)
+	measure := func(bootstrap string, body []byte, env ...string) time.Duration {
+		p, err := startRIE(rie, bootstrap, env)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,12 +45,18 @@ func BenchmarkColdStart(b *testing.B) {
 	// SPAMCHECK_BASELINE_BOOTSTRAP names another build of the function
 	// (say, of an earlier commit) to measure in the same run.
 	baseline := os.Getenv("SPAMCHECK_BASELINE_BOOTSTRAP")
-	var fnTimes, helloTimes, baseTimes []time.Duration
+	// SPAMCHECK_MODELS_DIR names a MODELS_DIR to measure the function
+	// with too: what its site models add to a cold start.
+	modelsDir := os.Getenv("SPAMCHECK_MODELS_DIR")
+	var fnTimes, helloTimes, baseTimes, dirTimes []time.Duration
 	for b.Loop() {
 		helloTimes = append(helloTimes, measure(hello, payload))
 		fnTimes = append(fnTimes, measure(fn, payload))
 		if baseline != "" {
 			baseTimes = append(baseTimes, measure(baseline, payload))
+		}
+		if modelsDir != "" {
+			dirTimes = append(dirTimes, measure(fn, payload, "MODELS_DIR="+modelsDir))
 		}
 	}
 	mf, mh := median(fnTimes), median(helloTimes)
@@ -60,6 +66,9 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(len(fnTimes)), "runs")
 	if baseline != "" {
 		b.ReportMetric(float64(median(baseTimes).Microseconds())/1000, "baseline-ms")
+	}
+	if modelsDir != "" {
+		b.ReportMetric(float64(median(dirTimes).Microseconds())/1000, "models-dir-ms")
 	}
 }
 

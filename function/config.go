@@ -14,6 +14,8 @@ type config struct {
 	addr string
 	// modelPath is a model file to load instead of the built-in model.
 	modelPath string
+	// modelsDir holds one model per site, <site>.model.
+	modelsDir string
 	// reject and review override the model's thresholds when set (> 0).
 	reject, review float64
 	shadow         bool
@@ -29,6 +31,16 @@ type config struct {
 	// S3-compatible servers, feedbackEndpoint) say where moderator
 	// feedback is stored.
 	feedbackDir, feedbackBucket, feedbackPrefix, feedbackEndpoint string
+	// iamAuth says that API Gateway's IAM authorization guards the
+	// native routes (the template's EnableIamAuth), so callers it
+	// authenticated may store feedback without a key.
+	iamAuth bool
+	// anonymousFeedback lets anyone store feedback when no keys are
+	// configured: the operator's explicit choice, never a default.
+	anonymousFeedback bool
+	// keyIDSalt salts the key ids stored with feedback; empty means
+	// api.DefaultKeyIDSalt.
+	keyIDSalt string
 	// lambda is true when running under a Lambda runtime API.
 	lambda bool
 }
@@ -43,6 +55,7 @@ func parseConfig(getenv func(string) string) (config, error) {
 		c.addr = v
 	}
 	c.modelPath = getenv("MODEL_PATH")
+	c.modelsDir = getenv("MODELS_DIR")
 	c.lambda = getenv("AWS_LAMBDA_RUNTIME_API") != ""
 	prob := func(name string) float64 {
 		v := strings.TrimSpace(getenv(name))
@@ -89,6 +102,24 @@ func parseConfig(getenv func(string) string) (config, error) {
 	c.feedbackEndpoint = getenv("FEEDBACK_S3_ENDPOINT")
 	if c.feedbackDir != "" && c.feedbackBucket != "" {
 		bad("FEEDBACK_DIR and FEEDBACK_BUCKET are both set: choose one")
+	}
+	flag := func(name string) bool {
+		switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
+		case "", "0", "false":
+			return false
+		case "1", "true":
+			return true
+		default:
+			bad("%s=%q: want true or false", name, v)
+			return false
+		}
+	}
+	c.iamAuth = flag("IAM_AUTH")
+	c.anonymousFeedback = flag("ALLOW_ANONYMOUS_FEEDBACK_INSECURE")
+	c.keyIDSalt = getenv("KEY_ID_SALT")
+	if store := c.feedbackDir + c.feedbackBucket; store != "" && len(c.keys) == 0 && !c.iamAuth && !c.anonymousFeedback {
+		bad("a feedback store is configured (FEEDBACK_DIR or FEEDBACK_BUCKET) but nothing authenticates the callers who write to it: " +
+			"set API_KEYS, or IAM_AUTH=true behind API Gateway's IAM authorization; ALLOW_ANONYMOUS_FEEDBACK_INSECURE=1 lets anyone store training data")
 	}
 	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
 		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {

@@ -17,6 +17,7 @@
 // Environment:
 //
 //	MODEL_PATH            a model file to use instead of the built-in model
+//	MODELS_DIR            a directory of <site>.model files: one model per site, the default model for the rest
 //	REJECT_THRESHOLD      spam probability at or above which to reject (default: the model's)
 //	REVIEW_THRESHOLD      spam probability at or above which to ask for review (default: the model's)
 //	MODE                  enforce (default) or shadow: always answer keep, report what would have happened
@@ -29,6 +30,12 @@
 //	FEEDBACK_BUCKET       or in this S3 bucket (package s3store)
 //	FEEDBACK_PREFIX       key prefix in the bucket (default feedback/)
 //	FEEDBACK_S3_ENDPOINT  an S3-compatible endpoint instead of AWS's
+//	IAM_AUTH              true: API Gateway's IAM authorization guards /v1/*, so its callers may store feedback
+//	KEY_ID_SALT           the salt of the key ids stored with feedback (default: a public constant)
+//	ALLOW_ANONYMOUS_FEEDBACK_INSECURE  1: store feedback from anyone when no API keys are set
+//
+// With a feedback store, start-up fails unless something authenticates
+// who writes to it: API_KEYS, IAM_AUTH or the explicit insecure opt-in.
 //
 // main only wires: configuration is read once here, the HTTP API lives in
 // package api, the Lambda event adapter in package lambdaevent, the
@@ -47,6 +54,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -59,6 +68,7 @@ import (
 	"github.com/spamcheck/spamcheck/function/lambdaevent"
 	"github.com/spamcheck/spamcheck/function/s3store"
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 func main() {
@@ -80,13 +90,32 @@ func run(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	sites, err := loadSiteModels(cfg.modelsDir)
+	if err != nil {
+		return err
+	}
 	store, err := openFeedback(cfg, getenv)
 	if err != nil {
 		return err
 	}
-	s := newServer(clf, cfg, store, log)
+	s := newServer(clf, sites, cfg, store, log)
 	th := clf.Thresholds()
-	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow)
+	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow, "site_models", len(sites))
+	if len(cfg.keys) > 0 {
+		salt := cfg.keyIDSalt
+		if salt == "" {
+			salt = api.DefaultKeyIDSalt
+		}
+		ids := make([]string, len(cfg.keys))
+		for i, k := range cfg.keys {
+			ids[i] = api.KeyID(salt, k)
+		}
+		// Opaque: which key stored a feedback record, in API_KEYS order.
+		log.Info("api keys", "key_ids", ids, "salted", cfg.keyIDSalt != "")
+	}
+	if store != nil && cfg.anonymousFeedback && len(cfg.keys) == 0 {
+		log.Warn("ALLOW_ANONYMOUS_FEEDBACK_INSECURE: anyone can store feedback records, and so poison the next retrain")
+	}
 	if store == nil && len(cfg.keys) > 0 {
 		log.Warn("no feedback store (FEEDBACK_BUCKET or FEEDBACK_DIR): the Akismet submit routes answer with X-Spamcheck-Feedback: not-stored and keep nothing")
 	}
@@ -100,9 +129,10 @@ func run(getenv func(string) string) error {
 }
 
 // newServer builds the API from the configuration.
-func newServer(clf *model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
-	return api.New(clf, api.Options{Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
-		Discard: cfg.discard, Feedback: store, Log: log})
+func newServer(clf *model.Classifier, sites map[string]*model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
+	return api.New(clf, api.Options{Sites: sites, Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
+		Discard: cfg.discard, Feedback: store, Log: log, AnonymousFeedback: cfg.anonymousFeedback, KeyIDSalt: cfg.keyIDSalt,
+		IAMCaller: func(r *http.Request) string { return lambdaevent.IAMCaller(r.Context()) }})
 }
 
 // newLogger logs JSON to stdout (CloudWatch on Lambda), with Lambda's field
@@ -148,24 +178,7 @@ func loadModel(cfg config) (*model.Classifier, error) {
 	if cfg.modelPath == "" {
 		clf, err = model.Default()
 	} else {
-		// Stat first: opening a FIFO would block start-up for ever.
-		fi, err := os.Stat(cfg.modelPath)
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("MODEL_PATH: %w", err)
-		case !fi.Mode().IsRegular():
-			return nil, fmt.Errorf("MODEL_PATH=%s: not a regular file (%s)", cfg.modelPath, fi.Mode().Type())
-		case fi.Size() > maxModelFileBytes:
-			return nil, fmt.Errorf("MODEL_PATH=%s: %d bytes, over the limit of %d", cfg.modelPath, fi.Size(), maxModelFileBytes)
-		}
-		f, err := os.Open(cfg.modelPath)
-		if err != nil {
-			return nil, fmt.Errorf("MODEL_PATH: %w", err)
-		}
-		defer f.Close()
-		if clf, err = model.Load(io.LimitReader(f, maxModelFileBytes)); err != nil {
-			return nil, fmt.Errorf("MODEL_PATH=%s: %w", cfg.modelPath, err)
-		}
+		clf, err = loadFile("MODEL_PATH", cfg.modelPath)
 	}
 	if err != nil {
 		return nil, err
@@ -184,6 +197,67 @@ func loadModel(cfg config) (*model.Classifier, error) {
 		return nil, fmt.Errorf("REJECT_THRESHOLD/REVIEW_THRESHOLD: %w", err)
 	}
 	return clf, nil
+}
+
+// loadFile loads the model file at path, named by the setting env in
+// errors.
+func loadFile(env, path string) (*model.Classifier, error) {
+	// Stat first: opening a FIFO would block start-up for ever.
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", env, err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s=%s: not a regular file (%s)", env, path, fi.Mode().Type())
+	case fi.Size() > maxModelFileBytes:
+		return nil, fmt.Errorf("%s=%s: %d bytes, over the limit of %d", env, path, fi.Size(), maxModelFileBytes)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", env, err)
+	}
+	defer f.Close()
+	clf, err := model.Load(io.LimitReader(f, maxModelFileBytes))
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: %w", env, path, err)
+	}
+	return clf, nil
+}
+
+// siteModelExt ends the name of a site's model file in MODELS_DIR.
+const siteModelExt = ".model"
+
+// loadSiteModels loads every <site>.model file of dir, keyed by site; ""
+// loads none. A file whose name is not a host name, or that does not
+// load, stops start-up with its name: a model that is wrong must never
+// surface as a failed request. Other files are left alone, so a layer
+// may carry a README.
+func loadSiteModels(dir string) (map[string]*model.Classifier, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("MODELS_DIR: %w", err)
+	}
+	sites := map[string]*model.Classifier{}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), siteModelExt)
+		if !ok {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		site := labeled.SiteName(name)
+		if site == "" || site != name {
+			return nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case (such as example.org%s)", path, siteModelExt, siteModelExt)
+		}
+		clf, err := loadFile("MODELS_DIR", path)
+		if err != nil {
+			return nil, err
+		}
+		sites[site] = clf
+	}
+	return sites, nil
 }
 
 // openFeedback returns the configured feedback store, or nil. The AWS SDK

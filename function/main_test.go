@@ -86,12 +86,16 @@ func testServer(t testing.TB, env map[string]string) (*api.Server, lambdaevent.H
 	if err != nil {
 		t.Fatal(err)
 	}
+	sites, err := loadSiteModels(cfg.modelsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	store, err := openFeedback(cfg, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	s := newServer(clf, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := newServer(clf, sites, cfg, store, slog.New(slog.NewJSONHandler(&logs, nil)))
 	return s, lambdaevent.Handler{HTTP: s, Direct: s.Direct}, &logs
 }
 
@@ -299,7 +303,13 @@ func TestConfig(t *testing.T) {
 			want: config{addr: "127.0.0.1:8080", modelPath: "/opt/m.bin", reject: 0.9, review: 0.5, shadow: true, maxBody: 1024,
 				logLevel: slog.LevelDebug, keys: []string{"k1", "k2"}, discard: 0.99, feedbackBucket: "b", feedbackPrefix: "fb/",
 				feedbackEndpoint: "http://127.0.0.1:5000", lambda: true}},
-		{name: "feedback dir", env: map[string]string{"FEEDBACK_DIR": "fb"}, want: func() config { c := defaults; c.feedbackDir = "fb"; return c }()},
+		{name: "feedback dir", env: map[string]string{"FEEDBACK_DIR": "fb", "API_KEYS": "k"},
+			want: func() config { c := defaults; c.feedbackDir, c.keys = "fb", []string{"k"}; return c }()},
+		{name: "feedback with IAM authorization", env: map[string]string{"FEEDBACK_DIR": "fb", "IAM_AUTH": "TRUE", "KEY_ID_SALT": " s "},
+			want: func() config { c := defaults; c.feedbackDir, c.iamAuth, c.keyIDSalt = "fb", true, " s "; return c }()},
+		{name: "anonymous feedback", env: map[string]string{"FEEDBACK_DIR": "fb", "ALLOW_ANONYMOUS_FEEDBACK_INSECURE": "1"},
+			want: func() config { c := defaults; c.feedbackDir, c.anonymousFeedback = "fb", true; return c }()},
+		{name: "bad IAM_AUTH", env: map[string]string{"IAM_AUTH": "maybe"}, err: "IAM_AUTH"},
 		{name: "bad mode", env: map[string]string{"MODE": "loud"}, err: "MODE"},
 		{name: "bad threshold", env: map[string]string{"REJECT_THRESHOLD": "1.5"}, err: "REJECT_THRESHOLD"},
 		{name: "threshold not a number", env: map[string]string{"REVIEW_THRESHOLD": "high"}, err: "REVIEW_THRESHOLD"},

@@ -80,7 +80,7 @@ func TestStartupRefuses(t *testing.T) {
 		{"model is a FIFO", map[string]string{"MODEL_PATH": fifo}, "not a regular file"},
 		{"model is a directory", map[string]string{"MODEL_PATH": dir}, "not a regular file"},
 		{"model too large", map[string]string{"MODEL_PATH": big}, fmt.Sprintf("over the limit of %d", maxModelFileBytes)},
-		{"unwritable FEEDBACK_DIR", map[string]string{"FEEDBACK_DIR": unwritable}, "FEEDBACK_DIR"},
+		{"unwritable FEEDBACK_DIR", map[string]string{"FEEDBACK_DIR": unwritable, "API_KEYS": "k"}, "cannot write in"},
 		{"bad ADDR", map[string]string{"ADDR": "nonsense"}, "ADDR=nonsense"},
 	}
 	for _, tt := range tests {

@@ -11,16 +11,53 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/spamcheck/spamcheck/function/api"
+	"github.com/spamcheck/spamcheck/model"
 )
 
 // repoRoot is the repository root relative to this package's directory,
 // where template.yaml, samconfig.toml and the SAM Makefile live.
 const repoRoot = ".."
 
-// functionEnv lists the environment variables the function reads its
-// configuration from; template.yaml must pass exactly these.
-var functionEnv = []string{"REJECT_THRESHOLD", "REVIEW_THRESHOLD", "MODE", "MAX_BODY_BYTES", "LOG_LEVEL",
-	"API_KEYS", "DISCARD_THRESHOLD", "FEEDBACK_BUCKET", "FEEDBACK_PREFIX"}
+// notDeployed lists the variables the function reads that template.yaml
+// deliberately does not pass, and why; the template passes every other.
+var notDeployed = map[string]string{
+	"ADDR":                              "the local server's address; Lambda has no listener",
+	"MODEL_PATH":                        "set by hand when a model ships in a layer",
+	"MODELS_DIR":                        "set by hand when per-site models ship in a layer (/opt/models)",
+	"FEEDBACK_DIR":                      "a local directory; on Lambda feedback goes to the bucket",
+	"FEEDBACK_S3_ENDPOINT":              "an S3-compatible server for tests; Lambda uses AWS's",
+	"AWS_LAMBDA_RUNTIME_API":            "set by Lambda itself",
+	"ALLOW_ANONYMOUS_FEEDBACK_INSECURE": "a deployment never accepts anonymous training data",
+}
+
+// functionEnv returns the environment variables the function reads its
+// configuration from, by watching parseConfig read them.
+func functionEnv(t *testing.T) []string {
+	t.Helper()
+	seen := map[string]any{}
+	parseConfig(func(k string) string { seen[k] = nil; return "" })
+	if len(seen) < 10 {
+		t.Fatalf("parseConfig read only %q", sortedKeys(seen))
+	}
+	return sortedKeys(seen)
+}
+
+// functionRoutes returns the routes the function's API answers.
+func functionRoutes(t *testing.T) []string {
+	t.Helper()
+	clf, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range api.New(clf, api.Options{}).Routes() {
+		// API Gateway spells the root route "/", net/http "/{$}".
+		out = append(out, strings.Replace(r, "/{$}", "/", 1))
+	}
+	return out
+}
 
 // TestTemplate checks the properties of template.yaml that the function and
 // its deployment depend on.
@@ -77,8 +114,19 @@ func TestTemplate(t *testing.T) {
 
 	t.Run("environment", func(t *testing.T) {
 		vars := asMap(t, dig(props, "Environment", "Variables"), fnID+".Environment.Variables")
-		if got, want := sortedKeys(vars), sorted(functionEnv); !slices.Equal(got, want) {
-			t.Errorf("environment variables = %q, want %q", got, want)
+		var want []string
+		for _, name := range functionEnv(t) {
+			if _, ok := notDeployed[name]; !ok {
+				want = append(want, name)
+			}
+		}
+		if got := sortedKeys(vars); !slices.Equal(got, want) {
+			t.Errorf("environment variables = %q, want those the function reads less the ones not deployed, %q", got, want)
+		}
+		for name := range notDeployed {
+			if !slices.Contains(functionEnv(t), name) {
+				t.Errorf("notDeployed lists %s, which the function does not read", name)
+			}
 		}
 		tests := []struct {
 			name string
@@ -91,6 +139,9 @@ func TestTemplate(t *testing.T) {
 			{"MODE", ref("Mode")},
 			{"MAX_BODY_BYTES", ref("MaxBodyBytes")},
 			{"LOG_LEVEL", ref("LogLevel")},
+			// The function accepts IAM-authenticated feedback writers
+			// exactly when the API asks for SigV4.
+			{"IAM_AUTH", ref("EnableIamAuth")},
 		}
 		for _, tt := range tests {
 			if got := vars[tt.name]; !equal(got, tt.want) {
@@ -102,6 +153,20 @@ func TestTemplate(t *testing.T) {
 			want := map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref(param), ""}}}}
 			if got := conds[cond]; !equal(got, want) {
 				t.Errorf("condition %s = %s, want %s", cond, show(got), show(want))
+			}
+		}
+	})
+
+	// Every variable the function reads is in the README's
+	// configuration table.
+	t.Run("documented", func(t *testing.T) {
+		readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range functionEnv(t) {
+			if name != "AWS_LAMBDA_RUNTIME_API" && !strings.Contains(string(readme), "| `"+name+"` |") {
+				t.Errorf("README's configuration table has no row for %s", name)
 			}
 		}
 	})
@@ -203,8 +268,8 @@ func TestTemplate(t *testing.T) {
 				t.Errorf("event %s ApiId = %s, want a Ref to the one HttpApi", name, show(ep["ApiId"]))
 			}
 		}
-		want := []string{"ANY /{proxy+}", "GET /v1/health", "POST /1.1/comment-check", "POST /1.1/submit-ham",
-			"POST /1.1/submit-spam", "POST /1.1/verify-key", "POST /v1/check", "POST /v1/feedback"}
+		want := append(functionRoutes(t), "ANY /{proxy+}")
+		sort.Strings(want)
 		if sort.Strings(routes); !slices.Equal(routes, want) {
 			t.Errorf("routes = %q, want %q", routes, want)
 		}
@@ -532,11 +597,4 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// sorted returns a sorted copy of s.
-func sorted(s []string) []string {
-	c := slices.Clone(s)
-	sort.Strings(c)
-	return c
 }

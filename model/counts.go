@@ -49,10 +49,23 @@ type count struct {
 	n   [2]uint64
 }
 
+// table is counts held token by token: for each token, in sorted order,
+// its counts per source. A model file decodes to one (Classifier.counts),
+// and tables add up exactly.
+type table struct {
+	sources []Source
+	vocab   []string
+	counts  [][]count // counts[i] is sorted by source, without zero entries
+}
+
+func (t *table) numTokens() int                          { return len(t.vocab) }
+func (t *table) token(i int) string                      { return t.vocab[i] }
+func (t *table) appendCounts(buf []count, i int) []count { return append(buf, t.counts[i]...) }
+
 // tokenCounts is what a model is built from: tokens in increasing order,
-// each with its counts by source: the counts of the comments training has
-// seen (see corpus), read in place so that a million comments' counts are
-// not copied to be estimated, or a subset of them.
+// each with its counts by source: a table, or the counts of the comments
+// training has seen (see corpus), read in place so that a million
+// comments' counts are not copied to be estimated, or a subset of them.
 type tokenCounts interface {
 	numTokens() int
 	token(i int) string
@@ -146,15 +159,7 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 	// counts, v; buf is scratch space.
 	scaled := func(buf *[]count, i int) (n, v [2]float64) {
 		*buf = tc.appendCounts((*buf)[:0], i)
-		for _, c := range *buf {
-			for k := range 2 {
-				n[k] += cw[c.src][k] * float64(c.n[k])
-			}
-		}
-		for k := range 2 {
-			v[k] = math.Round(n[k]*countUnit) + pseudo
-		}
-		return n, v
+		return observed(cw, pseudo, *buf)
 	}
 	var buf []count
 	var total [2]float64
@@ -250,6 +255,22 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 		weights[i] = w
 	}
 	return weights, nil
+}
+
+// observed returns a token's weighted comment counts per class (ham,
+// spam) and what estimate observes for it in the library: the counts in
+// units of 1/countUnit, plus the pseudo-counts that make the library's
+// add-one smoothing add-α.
+func observed(cw [][2]float64, pseudo float64, cs []count) (n, v [2]float64) {
+	for _, c := range cs {
+		for k := range 2 {
+			n[k] += cw[c.src][k] * float64(c.n[k])
+		}
+	}
+	for k := range 2 {
+		v[k] = math.Round(n[k]*countUnit) + pseudo
+	}
+	return n, v
 }
 
 // prune keeps the p.MaxTokens tokens of tc that carry the most evidence.
@@ -349,11 +370,7 @@ func minCount(tc tokenCounts, sources []Source, p Params) tokenCounts {
 	var buf []count
 	for i := range tc.numTokens() {
 		buf = tc.appendCounts(buf[:0], i)
-		var n uint64
-		for _, c := range buf {
-			n += c.n[0] + c.n[1]
-		}
-		if n > 0 && n >= uint64(p.MinCount) && len(buf) >= minSources {
+		if len(buf) > 0 && kept(p, minSources, buf) {
 			idx = append(idx, uint32(i))
 		}
 	}
@@ -361,6 +378,16 @@ func minCount(tc tokenCounts, sources []Source, p Params) tokenCounts {
 		return tc
 	}
 	return pick(tc, idx)
+}
+
+// kept reports whether minCount keeps a token with counts cs (without
+// zero entries).
+func kept(p Params, minSources int, cs []count) bool {
+	var n uint64
+	for _, c := range cs {
+		n += c.n[0] + c.n[1]
+	}
+	return n >= uint64(p.MinCount) && len(cs) >= minSources
 }
 
 // mostInformative returns, in increasing order, the indexes of the n
@@ -388,4 +415,73 @@ func mostInformative(gain []float64, n int) []int {
 		}
 	}
 	return keep
+}
+
+// tally accumulates a table from tokenized comments.
+type tally struct {
+	sources []Source
+	index   map[string]int // source name → position in sources
+	counts  map[string][]count
+}
+
+func newTally() *tally {
+	return &tally{index: map[string]int{}, counts: map[string][]count{}}
+}
+
+// source returns the position of the named source, adding it if new.
+func (t *tally) source(name string) int {
+	i, ok := t.index[name]
+	if !ok {
+		i = len(t.sources)
+		t.index[name] = i
+		t.sources = append(t.sources, Source{Name: name})
+	}
+	return i
+}
+
+// add counts one comment of class k (0 ham, 1 spam) from source src
+// holding toks, each once, or subtracts it when sign is -1.
+func (t *tally) add(src, k int, toks []string, sign int) {
+	if k == 1 {
+		t.sources[src].Spam += sign
+	} else {
+		t.sources[src].Ham += sign
+	}
+	for _, tok := range toks {
+		cs := t.counts[tok]
+		j := slices.IndexFunc(cs, func(c count) bool { return c.src == src })
+		if j < 0 {
+			cs = append(cs, count{src: src})
+			j = len(cs) - 1
+		}
+		cs[j].n[k] = uint64(int64(cs[j].n[k]) + int64(sign))
+		t.counts[tok] = cs
+	}
+}
+
+// table freezes the tally into a sorted table; zero entries are dropped.
+func (t *tally) table() *table {
+	out := &table{sources: slices.Clone(t.sources), vocab: make([]string, 0, len(t.counts))}
+	for tok := range t.counts {
+		out.vocab = append(out.vocab, tok)
+	}
+	slices.Sort(out.vocab)
+	out.counts = make([][]count, 0, len(out.vocab))
+	kept := out.vocab[:0]
+	for _, tok := range out.vocab {
+		var cs []count
+		for _, c := range t.counts[tok] {
+			if c.n[0] != 0 || c.n[1] != 0 {
+				cs = append(cs, c)
+			}
+		}
+		if len(cs) == 0 {
+			continue
+		}
+		slices.SortFunc(cs, func(a, b count) int { return cmp.Compare(a.src, b.src) })
+		kept = append(kept, tok)
+		out.counts = append(out.counts, cs)
+	}
+	out.vocab = kept
+	return out
 }

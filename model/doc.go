@@ -21,24 +21,38 @@ The sum is computed in log space, where a long comment cannot underflow to
 computed once at training time and stored in the model file, so that scoring
 is a lookup and an addition per token. Tokens the model never saw weigh 0.
 The prior log(P(spam)/P(ham)) is the log of the ratio of spam to ham
-comments in the training data.
+comments in the training data, weighted as the counts are (below).
+
+Sources and their weights (Params.Balance, Source.Weight). The counts are
+kept per source: for every token, how many comments of each class of each
+source (a platform, a site, a file given to the CLI) held it. Naive Bayes
+needs nothing else, and counts add up: a cross-validation fold's model is
+the total less the fold's counts, two models trained on two halves sum to
+the model of the whole, and a site's labels can be added to a base model.
+With Balance, each class of each source counts as the same number of
+comments (1,000; a class with fewer than 100 proportionally less), so that
+one large platform cannot define the vocabulary and a token that is
+spammy on one platform and ordinary on the others stays weak; a source's
+Weight multiplies its share on top.
 
 Binary counts (Params.Binary). A token counts once per comment, however
 often it repeats, both in training and in scoring: "$$$ !!! $$$" is not
 three times the evidence of "$$$".
 
-Add-α smoothing (Params.Smoothing). A token seen n(t,c) times in class c,
-of N(c) token occurrences in c and a vocabulary of |V| tokens, gets
+Add-α smoothing (Params.Smoothing). A token held by n(t,c) (weighted)
+comments of class c, of N(c) token occurrences in c and a vocabulary of |V|
+tokens, gets
 
 	P(t|c) = (n(t,c) + α) / (N(c) + α|V|)
 
 so that a token never seen in one class does not make it impossible. The
-library smooths with α = 1 only; multiplying every count by k = 1/α before
-handing it over gives (k·n + 1)/(k·N + |V|), which is the formula above.
-Hence α must be 1/k for a whole number k; the default is 0.2.
+library smooths with add-one only: the weighted counts are handed over in
+units of 1/100 of a comment, with α·100 − 1 pseudo-counts added to every
+token of both classes, which gives (100·n + α·100)/(100·N + α·100·|V|), the
+formula above. Hence α must be at least 0.01; the default is 1.
 
 The log-likelihood cap (Params.MaxWeight). Each weight is clipped to
-[−5, 5] nats, so that no single token decides a comment and a few spammy
+[−2, 2] nats by default, so that no single token decides a comment and a few spammy
 tokens cannot be drowned by any number of innocuous ones.
 
 Length normalisation (Params.LengthNorm). The words of a comment are far
@@ -53,7 +67,7 @@ Windows (Params.Window, Params.WindowPenalty). A comment of more than
 2·20 words is also scored in windows of 20 words, one starting every 10
 words and the last ending with the comment. A window holds its words, the
 bigrams inside it and the comment's other tokens (links, style, metadata).
-The spammiest window, less a penalty of 2 nats (the best of many windows
+The spammiest window, less a penalty of 1 nat (the best of many windows
 beats a typical one by chance), replaces the whole comment's score when it
 is higher: padding a pitch with ordinary words (a good-word attack)
 dilutes the whole comment but not the windows of the pitch.
@@ -61,10 +75,19 @@ dilutes the whole comment but not the windows of the pitch.
 Platt calibration (Calibration). Naive Bayes counts correlated tokens as
 independent evidence, so its odds are far too confident. The calibrated
 log-odds are A·x + B, with A and B fitted by logistic regression on
-cross-validated scores of the training data (the training command does
-this), so that SpamProbability = 1/(1 + e^−(A·x + B)) means what it says.
-Thresholds are compared with the log-odds, not the probability, so a
-threshold such as 0.999999 keeps its meaning.
+cross-validated scores of the training data (Fit does this), so that
+SpamProbability = 1/(1 + e^−(A·x + B)) means what it says. Thresholds are
+compared with the log-odds, not the probability, so a threshold such as
+0.999999 keeps its meaning.
+
+Thresholds (Fit). The reject threshold is the one that would have rejected
+at most 0.5% of the held-out ham. When the training data has two or more
+sources with ham, the held-out scores are those of each source scored by
+the model of the others: a platform the model has never seen shifts the
+scores of its ham upwards, and a threshold picked on it prices the shift
+in, so that reject means sure there too. The k-fold threshold, lower, then
+bounds a review band: what the model is sure of within its own sources
+but not across them goes to a person.
 
 Reasons. Score names the tokens whose share of the log-odds (weight,
 length normalisation and calibration applied) is largest in magnitude. With
@@ -95,12 +118,18 @@ that fails on the day the quirk goes away):
   - It panics on unknown classes (and on misuse generally), and falls back
     to a fixed 1e-11 for a class without tokens: labels are validated, and
     a class without tokens is refused, before the library sees them.
-  - Smoothing is fixed at add-one: counts are scaled by 1/α, as above.
+  - Smoothing is fixed at add-one: counts are scaled and pseudo-counts
+    added, as above.
 
 # The API
 
-Train learns a Classifier from labeled Examples; Load reads one that Save
-wrote, and Default returns the model built into the program. A Classifier
+Train learns a Classifier from labeled Examples, and Fit is the whole
+training procedure that also picks its calibration and thresholds; Load
+reads one that Save wrote, and Default returns the model built into the
+program. A model file keeps its counts per source, which add up exactly:
+Fit with FitOptions.Base trains a site's model on top of a base from the
+base's file alone (the site's labels a source of their own, weighted by
+cross-validation), and Merge sums models trained with the same settings. A Classifier
 is immutable, and Score is safe for concurrent use and never panics,
 whatever the comment. Tokenize is exported for tools that show what the
 model sees. The tokenizer's stages (HTML, Unicode normalisation, links,

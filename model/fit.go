@@ -26,6 +26,9 @@ type FitOptions struct {
 	// the model is sure of within its own sources but not across them.
 	// A negative Review means no review band.
 	Review float64
+	// SourceWeights multiplies the evidence of the named sources (see
+	// Source.Weight); sources not named weigh 1.
+	SourceWeights map[string]float64
 	// KFoldThreshold picks the reject threshold from the k-fold scores
 	// even when there are several sources.
 	KFoldThreshold bool
@@ -40,6 +43,14 @@ type FitOptions struct {
 	// far it is (done of total, in comments for tokenizing, folds or
 	// sources otherwise).
 	Progress func(stage string, done, total int)
+	// Base, when set, is a model to train on top of (see fitOnBase):
+	// its counts per source stay on the training side of every fold,
+	// its tokenizer and params are the new model's, and the examples
+	// are the site's own labels.
+	Base *Classifier
+	// SiteWeight is the weight of the examples' sources on top of Base;
+	// 0 chooses it by cross-validation from SiteWeights.
+	SiteWeight float64
 }
 
 // FitReport says how Fit picked the thresholds.
@@ -52,6 +63,10 @@ type FitReport struct {
 	HeldOutSources int
 	// Fallback says, in words, what Fit fell back to, or is empty.
 	Fallback string
+	// SiteWeight is the weight the examples' sources were given on top
+	// of a base model, and WeightTrials how each candidate did.
+	SiteWeight   float64
+	WeightTrials []WeightTrial
 }
 
 // Fit is the whole training procedure. It learns the counts once, then
@@ -66,6 +81,9 @@ type FitReport struct {
 // model has never seen, else on the k-fold scores — and the review
 // threshold from the k-fold scores (see FitOptions.Review).
 func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
+	if o.Base != nil {
+		return fitOnBase(examples, o)
+	}
 	var rep FitReport
 	topts := TrainOptions{Tokenizer: o.Tokenizer, Params: o.Params, TrainedAt: o.TrainedAt}
 	cfg, params := topts.settings()
@@ -135,6 +153,16 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		wg.Wait()
 		return nil
 	}
+	for name, w := range o.SourceWeights {
+		if !(w > 0 && w <= 1e6) {
+			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, 1e6]", name, w)
+		}
+		for j := range corp.sources {
+			if corp.sources[j].Name == name {
+				corp.sources[j].Weight = w
+			}
+		}
+	}
 
 	spam, ham := countLabels(labels)
 	calib := Calibration{A: 1}
@@ -194,11 +222,50 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 	}
 	progress("writing", 0, 1)
 	corp.forgetComments()
-	c, err := build(cfg, params, th, calib, stats, corp.sources, corp)
+	c, err := buildFrom(cfg, params, th, calib, stats, corp.sources, corp)
 	if err != nil {
 		return nil, rep, err
 	}
 	return c, rep, nil
+}
+
+// holdOut holds what scoring examples with models that did not see them
+// needs: the examples, their tokens, and the tally of all the counts,
+// from which a fold's model is the total less the fold.
+type holdOut struct {
+	examples []Example
+	toks     [][]string
+	t        *tally
+	cfg      TokenizerConfig
+	params   Params
+	stats    Stats
+	src      []int  // src[i] is examples[i]'s source in t
+	labels   []bool // labels[i]: examples[i] is spam
+}
+
+// heldOut scores the examples for which in(i) holds with the model of
+// everything else in the tally, into raw (uncalibrated log-odds).
+func (f *holdOut) heldOut(in func(i int) bool, raw []float64) error {
+	for i, ex := range f.examples {
+		if in(i) {
+			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], -1)
+		}
+	}
+	c, err := build(f.cfg, f.params, Thresholds{Reject: 0.5}, Calibration{A: 1}, f.stats, f.t.table())
+	for i, ex := range f.examples {
+		if in(i) {
+			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], 1)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for i, ex := range f.examples {
+		if in(i) {
+			raw[i] = c.Score(ex.Comment).LogOdds
+		}
+	}
+	return nil
 }
 
 // calibrate maps raw log-odds through k.

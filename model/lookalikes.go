@@ -76,8 +76,28 @@ func isPicture(r rune) bool {
 // Russian or Greek words (which may consist of look-alikes, like "ее" or
 // "Α") stay as they are. It is only called for text that is not ASCII.
 func (t *tokenizer) unconfuse(s string) string {
+	latin, looks, pictures := scanScripts(s)
+	if t.latin != 0 {
+		latin = t.latin > 0
+	}
+	cut, folded := false, false
+	if pictures {
+		s, cut = dropInWordPictures(s)
+	}
+	if looks {
+		s, folded = foldLookalikes(s, latin)
+	}
+	if cut || folded {
+		t.obfuscated = true
+	}
+	return s
+}
+
+// scanScripts reports whether s has more Latin letters than Cyrillic and
+// Greek ones, and whether it holds look-alike letters and pictures or
+// ignorable characters: the work unconfuse has to do.
+func scanScripts(s string) (latinText, looks, pictures bool) {
 	latin, foreign := 0, 0
-	looks, pictures := false, false // work for foldLookalikes, dropInWordPictures
 	for _, r := range s {
 		switch {
 		case r < utf8.RuneSelf:
@@ -98,17 +118,7 @@ func (t *tokenizer) unconfuse(s string) string {
 			}
 		}
 	}
-	cut, folded := false, false
-	if pictures {
-		s, cut = dropInWordPictures(s)
-	}
-	if looks {
-		s, folded = foldLookalikes(s, latin > foreign)
-	}
-	if cut || folded {
-		t.obfuscated = true
-	}
-	return s
+	return latin > foreign, looks, pictures
 }
 
 // dropInWordPictures removes ignorable characters everywhere and runs of

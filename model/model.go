@@ -147,6 +147,8 @@ type Stats struct {
 	// Sources lists the sources the counts came from, in the order the
 	// model file refers to them.
 	Sources []Source `json:"sources,omitempty"`
+	// Base is the ID of the model this one was trained on top of, if any.
+	Base string `json:"base,omitempty"`
 }
 
 // Errors returned by this package.

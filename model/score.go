@@ -21,6 +21,13 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 // Score classifies a comment. It never panics, whatever the input, and is
 // safe for concurrent use.
 func (c *Classifier) Score(cm Comment) Score {
+	s, _ := c.score(cm)
+	return s
+}
+
+// score is Score, also returning the factor that turned the deciding
+// tokens' weights into their shares of the log-odds (Explain uses it).
+func (c *Classifier) score(cm Comment) (Score, float64) {
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)
 	toks := sc.tk.run(cm, c.cfg)
@@ -66,7 +73,7 @@ func (c *Classifier) Score(cm Comment) Score {
 			top[i].Token = tokAuthorName
 		}
 	}
-	return Score{SpamProbability: Sigmoid(lo), LogOdds: lo, Verdict: c.thresholds.verdict(lo), Reasons: top}
+	return Score{SpamProbability: Sigmoid(lo), LogOdds: lo, Verdict: c.thresholds.verdict(lo), Reasons: top}, scale
 }
 
 // evidence sums the weights of the tokens at the sorted entry offsets

@@ -124,7 +124,7 @@ func (s span) len() int { return s.end - s.start }
 // run tokenizes c, reusing t's buffers; the tokens are valid until t is
 // run again.
 func (t *tokenizer) run(c Comment, cfg TokenizerConfig) tokens {
-	*t = tokenizer{cfg: cfg, max: cfg.maxTokens(), out: t.out[:0], stream: t.stream[:0]}
+	*t = tokenizer{cfg: cfg, max: cfg.maxTokens(), out: t.out[:0], stream: t.stream[:0], latin: t.latin}
 	words, bigrams := t.text(c.Text)
 	if cfg.Metadata {
 		t.metadata(c)
@@ -146,6 +146,10 @@ type tokenizer struct {
 	// obfuscated is set when a defence of TokenizerConfig.Deobfuscate
 	// had something to undo.
 	obfuscated bool
+	// latin, when not 0, says whether the text is mostly Latin (1) or not
+	// (-1) instead of the text itself: Explain tokenizes a comment one
+	// word at a time, each as the whole comment would have it.
+	latin int8
 }
 
 func (t *tokenizer) emit(tok string) {
@@ -159,6 +163,9 @@ func (t *tokenizer) emit(tok string) {
 func (t *tokenizer) text(s string) (words, bigrams span) {
 	s, hrefs, hid := plainText(clip(s), t.cfg.Deobfuscate)
 	t.obfuscated = hid
+	if t.cfg.Style {
+		t.acts(s)
+	}
 	// ASCII text stays ASCII (its defences write ASCII); other text may
 	// become ASCII, and then takes the general path.
 	ascii := isASCII(s)

@@ -16,7 +16,7 @@ func youtube(b *testing.B) []model.Example {
 	if _, err := os.Stat(dir); err != nil {
 		b.Skipf("skipping: %s not found", dir)
 	}
-	d, err := readData([]string{dir}, nil)
+	d, err := readData([]string{dir}, "")
 	if err != nil {
 		b.Fatal(err)
 	}

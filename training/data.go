@@ -21,10 +21,10 @@ type dataset struct {
 }
 
 // readData reads every path (see labeled.Read) into one dataset.
-func readData(paths []string, progress func(n int64)) (*dataset, error) {
-	d := &dataset{Data: &labeled.Data{}}
+func readData(paths []string, groupColumn string) (*dataset, error) {
+	d := &dataset{Data: &labeled.Data{GroupColumn: groupColumn}}
 	for _, p := range paths {
-		if err := d.ReadPath(p, progress); err != nil {
+		if err := d.ReadPath(p, nil); err != nil {
 			return nil, err
 		}
 		for i := len(d.examples); i < len(d.Records); i++ {

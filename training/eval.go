@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,14 +51,22 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", "[flags] DATA...", stderr)
 	k := fs.Int("k", 10, "`folds` of the outer cross-validation (the default protocol)")
 	bySource := fs.Bool("by-source", false, "leave-one-source-out: test on each file with a model trained on the others")
+	byPlatform := fs.Bool("by-platform", false, "leave-one-platform-out: test on each DATA path (a platform) that has both classes, with a model trained on all the others")
 	holdout := fs.Float64("holdout", 0, "stratified split: test on this `fraction` of DATA (e.g. 0.3), train on the rest")
+	group := fs.String("group", "", "with -holdout: split whole groups named by this CSV `column` (e.g. video_id), never rows of one group apart")
 	var tests listFlag
 	fs.Var(&tests, "test", "train on DATA and test on this `file` or directory (repeatable; each is one source)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	showErrors := fs.Int("errors", 0, "also list up to `n` misjudged comments of each kind, worst first")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	plotFile := fs.String("plot", "", "also draw the ROC curve and the score histograms to this SVG `file`")
+	scoreWith := fs.String("m", "", "judge this `model` file (\"default\": the built-in model) on all of DATA instead of training one")
+	curve := fs.Bool("learning-curve", false, "with -base: the figures after -labels site labels on top of the base (see the package doc)")
+	labelCounts := fs.String("labels", "50,100,300,1000", "the learning curve's `counts` of site labels")
+	draws := fs.Int("draws", 5, "the learning curve's random `draws`")
+	split := fs.String("write-split", "", "write the learning curve's draw 0 to `dir`: test.jsonl and labels-K.jsonl")
 	opts := learnFlags(fs)
+	site := siteFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -64,13 +74,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usagef("eval: no data given")
 	}
 	protocols := 0
-	for _, on := range []bool{*bySource, len(tests) > 0, *holdout != 0} {
+	for _, on := range []bool{*bySource, *byPlatform, len(tests) > 0, *holdout != 0, *curve, *scoreWith != ""} {
 		if on {
 			protocols++
 		}
 	}
 	if protocols > 1 {
-		return usagef("eval: choose one of -by-source, -test and -holdout")
+		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve and -m")
 	}
 	if *holdout < 0 || *holdout >= 1 {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
@@ -85,17 +95,31 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := site.apply(fs, &o); err != nil {
+		return err
+	}
 	// eval's models are never saved: a fixed date keeps runs identical.
 	o.trainedAt = time.Unix(0, 0)
-	d, err := load(fs.Args(), stderr, *quiet)
+	if *group != "" && *holdout == 0 {
+		return usagef("eval: -group %s needs -holdout", *group)
+	}
+	d, err := loadGrouped(fs.Args(), *group, stderr, *quiet)
+	if err == nil {
+		err = site.selectData(d, stderr)
+	}
 	if err != nil {
 		return err
 	}
 	if err := requireBothClasses(d); err != nil {
 		return err
 	}
+	if *curve || *split != "" {
+		return runCurve(d, o, curveFlags{labels: *labelCounts, draws: *draws, split: *split, plot: *plotFile, json: *asJSON}, stdout, stderr)
+	}
 	var r *report
 	switch {
+	case *scoreWith != "":
+		r, err = evalModel(d, *scoreWith)
 	case len(tests) > 0:
 		t, err := load(tests, stderr, *quiet)
 		if err != nil {
@@ -106,8 +130,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+	case *byPlatform:
+		r, err = evalByPlatform(d, o)
 	case *bySource:
 		r, err = evalBySource(d, o)
+	case *holdout > 0 && *group != "":
+		r, err = evalGroupHoldout(d, *holdout, *group, o)
 	case *holdout > 0:
 		r, err = evalHoldout(d, *holdout, o)
 	default:
@@ -187,6 +215,12 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 	if err != nil {
 		return err
 	}
+	e.score(c, test, src)
+	return nil
+}
+
+// score scores test with c at its own threshold.
+func (e *evaluator) score(c *model.Classifier, test []model.Example, src []string) {
 	e.r.Thresholds = append(e.r.Thresholds, c.Thresholds().Reject)
 	for i, ex := range test {
 		s := c.Score(ex.Comment)
@@ -196,7 +230,6 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 		e.r.texts = append(e.r.texts, ex.Text)
 		e.r.sources = append(e.r.sources, src[i])
 	}
-	return nil
 }
 
 func (e *evaluator) finish() *report {
@@ -246,6 +279,37 @@ func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 	return e.finish(), nil
 }
 
+// evalGroupHoldout tests on a random fraction of the groups of d (by the
+// CSV column named column), the same for a given seed, training on the
+// others: comments under one video or post share words and spammers, so
+// a split of rows would test on what training saw.
+func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (*report, error) {
+	var names []string
+	seen := map[string]bool{}
+	for _, g := range d.Groups {
+		if !seen[g] {
+			seen[g] = true
+			names = append(names, g)
+		}
+	}
+	slices.Sort(names)
+	if len(names) < 2 {
+		return nil, usagef("eval -group %s: need at least two groups, found %d", column, len(names))
+	}
+	rng := rand.New(rand.NewPCG(o.seed, 0x6709))
+	rng.Shuffle(len(names), func(a, b int) { names[a], names[b] = names[b], names[a] })
+	held := map[string]bool{}
+	for _, g := range names[:max(1, int(math.Round(frac*float64(len(names)))))] {
+		held[g] = true
+	}
+	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, len(names), column, o.seed))
+	trainEx, testEx, src := d.split(func(i int) bool { return held[d.Groups[i]] })
+	if err := e.test(trainEx, testEx, src, o); err != nil {
+		return nil, err
+	}
+	return e.finish(), nil
+}
+
 func evalBySource(d *dataset, o learnOptions) (*report, error) {
 	var names []string
 	seen := map[string]bool{}
@@ -266,6 +330,53 @@ func evalBySource(d *dataset, o learnOptions) (*report, error) {
 		}
 	}
 	return e.finish(), nil
+}
+
+// evalByPlatform holds out each DATA path given (a platform: its
+// Example.Source) that has both spam and ham, trains on all the other
+// paths exactly as train would, and tests on it at the test model's own
+// threshold: how the model does on a platform it has never seen. A path
+// with one class only (a spam queue) is always training data.
+func evalByPlatform(d *dataset, o learnOptions) (*report, error) {
+	var names []string
+	classes := map[string][2]int{}
+	for _, ex := range d.examples {
+		c := classes[ex.Source]
+		if c[0]+c[1] == 0 {
+			names = append(names, ex.Source)
+		}
+		c[labelIndex(ex.Label)]++
+		classes[ex.Source] = c
+	}
+	var held []string
+	for _, n := range names {
+		if c := classes[n]; c[0] > 0 && c[1] > 0 {
+			held = append(held, n)
+		}
+	}
+	if len(names) < 2 || len(held) == 0 {
+		return nil, usagef("eval -by-platform needs at least two DATA paths, one of them with both spam and ham")
+	}
+	e := newEvaluator(fmt.Sprintf("leave-one-platform-out over %d of %d DATA paths", len(held), len(names)))
+	for _, h := range held {
+		train, test, _ := d.split(func(i int) bool { return d.examples[i].Source == h })
+		src := make([]string, len(test))
+		for i := range src {
+			src[i] = h
+		}
+		if err := e.test(train, test, src, o); err != nil {
+			return nil, fmt.Errorf("holding out %s: %w", h, err)
+		}
+	}
+	return e.finish(), nil
+}
+
+// labelIndex is 1 for spam, 0 for ham.
+func labelIndex(l model.Label) int {
+	if l == model.Spam {
+		return 1
+	}
+	return 0
 }
 
 // split divides d's examples into those isTest picks, with their sources,

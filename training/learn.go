@@ -22,18 +22,25 @@ type learnOptions struct {
 	trainedAt time.Time
 	params    *model.Params
 	tokenizer *model.TokenizerConfig
+	// sourceWeights multiplies the evidence of the named sources.
+	sourceWeights map[string]float64
 	// kfoldThreshold picks the threshold on k-fold scores even with
 	// several sources.
 	kfoldThreshold bool
 	// progress, when set, shows what model.Fit is doing.
 	progress func(stage string, done, total int)
+	// base, when set, is the model to train on top of (-base), with
+	// siteWeight the site's weight (0: chosen by cross-validation).
+	base       *model.Classifier
+	siteWeight float64
 }
 
 // learn trains a model the way `train` does (model.Fit).
 func learn(examples []model.Example, o learnOptions) (*model.Classifier, model.FitReport, error) {
 	return model.Fit(examples, model.FitOptions{Tokenizer: o.tokenizer, Params: o.params,
 		MaxHamRejected: o.maxHamRejected, Review: o.review, Folds: o.folds, Seed: o.seed,
-		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold})
+		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold, SourceWeights: o.sourceWeights,
+		Base: o.base, SiteWeight: o.siteWeight})
 }
 
 func labelsOf(examples []model.Example) []bool {

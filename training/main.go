@@ -6,6 +6,7 @@
 //	training train -o MODEL [flags] DATA...
 //	training eval [flags] DATA...
 //	training classify [-m MODEL] [FILE|-]
+//	training merge -o MODEL A.model B.model...
 //	training synth -n N [-seed S] [-o FILE]
 //
 // DATA is a file or a directory (every data file in it and in its
@@ -40,15 +41,44 @@
 // -trained-at (or SOURCE_DATE_EPOCH) to make the output reproducible byte
 // for byte. On a terminal, one line on stderr shows what training is doing and how far it is.
 //
+// train -base MODEL (a file, or "default" for the built-in model) trains a
+// site's model on top of a base: the counts per source stored in MODEL,
+// with DATA added as a source of its own, weighted so that a few hundred
+// site labels can outvote the base. The weight is chosen by 5-fold
+// cross-validation over DATA (the base always on the training side): the
+// mean share of held-out site spam rejected at the thresholds that reject
+// the fewest site ham (0 up to -max-ham-rejected of it, at least 5
+// comments) decides, -site-weight fixes it. Calibration and the reject
+// threshold come from the same out-of-fold scores of the site's labels;
+// with fewer than 10 spam or 10 ham, the base's are kept and train says
+// so. The tokenizer and learning settings are the base's; flags that
+// would change them are refused. -site HOST keeps only the records whose
+// "site" field is HOST (feedback as the function stores it) and names the
+// source after it; -source NAME names the source of a file of labels.
+//
+// # merge
+//
+// merge adds up, source by source, the counts of models trained with the
+// same settings, and writes the model of the sum: the model of all their
+// data, count for count. Models that dropped tokens (-max-tokens,
+// -min-count above 1, -min-sources) are refused. The thresholds and
+// calibration are the first model's, or -thresholds-from MODEL's.
+//
 // # eval
 //
 // eval measures how well the training procedure generalises, with one of
-// four protocols:
+// five protocols:
 //
 //   - stratified k-fold cross-validation (the default; -k folds, 10),
 //   - leave-one-source-out (-by-source): each file in turn is the test set
 //     and a model trained on the others is tested on it,
-//   - a stratified train/test split (-holdout FRACTION, e.g. 0.3),
+//   - leave-one-platform-out (-by-platform): each DATA path with both
+//     classes in turn is the test set, a model trained on all the other
+//     paths is tested on it, and the per-source table has one row per
+//     platform: how a model does on a platform it has never seen, which is
+//     how a deployed model meets a new site,
+//   - a stratified train/test split (-holdout FRACTION, e.g. 0.3), or of
+//     whole groups (-holdout FRACTION -group COLUMN, e.g. video_id),
 //   - train on DATA, test on -test FILE or DIR (repeatable).
 //
 // Every test model is trained exactly as train would train it, threshold
@@ -59,6 +89,19 @@
 // records is one row); -json prints the same as JSON. A metric the test
 // comments cannot define (AUC and MCC need both classes, recall needs
 // spam) prints as "–" and is null in JSON.
+//
+// eval -m MODEL judges an existing model on DATA instead ("default": the
+// built-in one), for the figures of a running model on the labels a new
+// one is judged on. -base and -site work as for train.
+//
+// eval -learning-curve -base MODEL SITE_DATA measures a site's model after
+// -labels counts of the site's labels (50, 100, 300, 1000): the site's
+// comments, deduplicated by text, are shuffled (seed -seed + draw) and
+// halved; the first half is the test set, the first k of the other half
+// the labels. It prints, per k, the mean and standard deviation over
+// -draws draws (5) of F1 and ham rejected, and draw 0's figures; -json
+// and -plot FILE.svg too. -write-split DIR writes draw 0's test.jsonl
+// and labels-K.jsonl, which train and classify reproduce.
 //
 // -plot FILE.svg also draws the results as an SVG figure, titled with the
 // protocol, ROC AUC, F1 and the share of ham rejected. On the left, the ROC
@@ -128,6 +171,7 @@ const usage = `usage:
   training train -o MODEL [flags] DATA...
   training eval [flags] DATA...
   training classify [-m MODEL] [FILE|-]
+  training merge -o MODEL A.model B.model...
   training synth -n N [-seed S] [-o FILE]
 Run "training COMMAND -h" for a command's flags.`
 
@@ -153,6 +197,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runEval(args[1:], stdout, stderr)
 	case "classify":
 		return runClassify(args[1:], stdin, stdout, stderr)
+	case "merge":
+		return runMerge(args[1:], stdout, stderr)
 	case "synth":
 		return runSynth(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -4,9 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -22,11 +25,14 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores")
 	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
+	weights := weightFlag{}
+	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path) by W (repeatable)")
 	kfold := fs.Bool("kfold-threshold", false, "pick the reject threshold on k-fold scores even when several sources could be held out")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
 	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
 	fs.BoolVar(&p.Balance, "balance", p.Balance, "weigh every source (each DATA argument) and within it both classes equally")
 	fs.IntVar(&p.Window, "window", p.Window, "also score comments of more than 2·`n` words by n-word windows (0 = off)")
+	fs.Float64Var(&p.WindowPenalty, "window-penalty", p.WindowPenalty, "`nats` a window must beat the whole comment by")
 	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "with at least `n` sources, drop tokens seen in fewer (0 = off)")
 	fs.IntVar(&p.MaxTokens, "max-tokens", p.MaxTokens, "keep only the `n` most informative tokens (0 = all)")
 	fs.StringVar(&p.PruneBy, "prune-by", p.PruneBy, "rank tokens for -max-tokens by `criterion`: |weight|×df (empty), df or mi (mutual information)")
@@ -51,7 +57,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 			return learnOptions{}, usageError{err.Error()}
 		}
 		return learnOptions{maxHamRejected: max(*maxHam/100, 1e-9), review: *review, folds: *folds, seed: *seed,
-			params: &p, tokenizer: &tc, kfoldThreshold: *kfold}, nil
+			params: &p, tokenizer: &tc, kfoldThreshold: *kfold, sourceWeights: weights}, nil
 	}
 }
 
@@ -61,6 +67,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	at := fs.String("trained-at", "", "record this RFC 3339 `time` as the training date (default: $SOURCE_DATE_EPOCH, else now)")
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	opts := learnFlags(fs)
+	site := siteFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,10 +81,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := site.apply(fs, &o); err != nil {
+		return err
+	}
 	if o.trainedAt, err = trainedAt(*at); err != nil {
 		return err
 	}
 	d, err := load(fs.Args(), stderr, *quiet)
+	if err == nil {
+		err = site.selectData(d, stderr)
+	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		o.progress = progressLine(stderr, time.Now())
 		defer fmt.Fprint(stderr, "\r\033[K")
@@ -85,7 +98,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := requireBothClasses(d); err != nil {
+	if err := requireClasses(d, o.base != nil); err != nil {
 		return err
 	}
 	// Training needs the examples only; the records they were made from
@@ -103,6 +116,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	th := c.Info().Thresholds
 	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
 	switch {
+	case o.base != nil:
+		printSiteReport(stdout, o.base, rep)
+		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g\n", th.Reject)
 	case rep.Folds == 0:
 		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: %s\n", th.Reject, rep.Fallback)
 	case rep.HeldOutSources > 0:
@@ -151,7 +167,13 @@ const maxSkipsListed = 50
 // load reads labeled data and reports what was read and skipped on
 // stderr.
 func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
-	d, err := readData(paths, nil)
+	return loadGrouped(paths, "", stderr, quiet)
+}
+
+// loadGrouped is load that also keeps the CSV column groupColumn of every
+// row (see labeled.Data.GroupColumn).
+func loadGrouped(paths []string, groupColumn string, stderr io.Writer, quiet bool) (*dataset, error) {
+	d, err := readData(paths, groupColumn)
 	if err != nil {
 		return nil, err
 	}
@@ -173,11 +195,16 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 
 // requireBothClasses fails unless d, to be trained on, holds spam and ham,
 // so that a run stops before any work.
-func requireBothClasses(d *dataset) error {
-	if spam, ham := countClasses(labelsOf(d.examples)); spam == 0 || ham == 0 {
-		return fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
+func requireBothClasses(d *dataset) error { return requireClasses(d, false) }
+
+// requireClasses is requireBothClasses, or on top of a base (which has
+// both classes) requires some data.
+func requireClasses(d *dataset, onBase bool) error {
+	spam, ham := countClasses(labelsOf(d.examples))
+	if onBase && spam+ham > 0 || spam > 0 && ham > 0 {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%w (have %d spam, %d ham)", model.ErrNoData, spam, ham)
 }
 
 // writeModel saves c to name atomically (see writeAtomic).
@@ -254,4 +281,25 @@ func progressLine(w io.Writer, start time.Time) func(stage string, done, total i
 			fmt.Fprintf(w, "\r\033[K%s", stage)
 		}
 	}
+}
+
+// weightFlag collects -weight NAME=W.
+type weightFlag map[string]float64
+
+func (w weightFlag) String() string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(w)) {
+		parts = append(parts, fmt.Sprintf("%s=%g", k, w[k]))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (w weightFlag) Set(s string) error {
+	name, v, ok := strings.Cut(s, "=")
+	x, err := strconv.ParseFloat(v, 64)
+	if !ok || name == "" || err != nil || !(x > 0 && x <= 1e6) {
+		return fmt.Errorf("want NAME=W with W in (0, 1e6], got %q", s)
+	}
+	w[name] = x
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // Akismet wire compatibility: the routes, parameter names and answers of
@@ -140,7 +141,7 @@ func (s *Server) akismetCommentCheck(w http.ResponseWriter, r *http.Request) err
 	case honeypotFilled(form):
 		verdict, discard, prob, why = model.Reject, true, 1, "honeypot field filled"
 	default:
-		res := s.score(cm)
+		res := s.score(cm, form.Get("blog"))
 		verdict = res.Verdict
 		if s.shadow {
 			verdict = res.WouldBe
@@ -197,6 +198,7 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			return err
 		}
 		cm := commentFromForm(form)
+		site := form.Get("blog")
 		if strings.TrimSpace(cm.Text) == "" {
 			return Errorf(CodeEmptyContent, "comment_content is empty; send the comment's text.")
 		}
@@ -210,10 +212,14 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			s.log.WarnContext(r.Context(), "akismet submit not stored: "+errNoFeedbackStore.Message, "label", label)
 			w.Header().Set("X-Spamcheck-Feedback", "not-stored")
 		default:
+			keyID, err := s.writer(r, s.akismetKey(r, form))
+			if err != nil {
+				return err
+			}
 			key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 				Text: cm.Text, Label: label, Author: cm.Author, AuthorURL: cm.AuthorURL,
 				AuthorEmail: feedback.EmailDomain(cm.AuthorEmail), Permalink: form.Get("permalink"), Type: form.Get("comment_type"),
-				Source: "akismet", ReceivedAt: time.Now(), Model: s.modelID,
+				Site: labeled.SiteName(site), Source: "akismet", ReceivedAt: time.Now(), Model: s.model(site).id, KeyID: keyID,
 			})
 			if err != nil {
 				return err

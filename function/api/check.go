@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,11 +30,18 @@ type CheckRequest struct {
 	AuthorURL   string  `json:"author_url"`
 	Permalink   string  `json:"permalink"`
 	Type        string  `json:"type"`
+	// Explain asks for the answer's Spans.
+	Explain bool `json:"explain"`
+	// Site is the host name of the site the comment was posted on: its
+	// own model scores it, if there is one (else the default model).
+	Site string `json:"site"`
 }
 
-// batchRequest carries up to MaxBatch comments.
+// batchRequest carries up to MaxBatch comments, of Site unless a comment
+// names its own.
 type batchRequest struct {
 	Comments []json.RawMessage `json:"comments"`
+	Site     string            `json:"site"`
 }
 
 // CheckResult is the answer for one comment.
@@ -46,6 +54,9 @@ type CheckResult struct {
 	// WouldBe is set in shadow mode: the verdict enforcement would have
 	// given.
 	WouldBe model.Verdict `json:"shadow_verdict,omitempty"`
+	// Spans, when the request asked to explain, mark the words of the
+	// comment's content that decided, in code points (model.Explain).
+	Spans []model.Span `json:"spans,omitzero"`
 }
 
 // BatchResult is the answer for a batch, in the order of its comments.
@@ -60,7 +71,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, n, err := s.answer(body)
+	out, n, err := s.answer(r.Context(), body, r.URL.Query().Get("site"))
 	if err != nil {
 		return err
 	}
@@ -82,7 +93,7 @@ func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
 	if int64(len(payload)) > s.maxBody {
 		return errorBody{s.classify(ctx, "direct invoke", Errorf(CodeBodyTooLarge, "the payload is %d bytes; the limit is %d", len(payload), s.maxBody))}
 	}
-	out, n, err := s.answer(payload)
+	out, n, err := s.answer(ctx, payload, "")
 	if err != nil {
 		return errorBody{s.classify(ctx, "direct invoke", err)}
 	}
@@ -92,7 +103,10 @@ func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
 
 // answer decodes a check body (one comment or a batch) and scores it,
 // returning a CheckResult or a BatchResult and the number of comments.
-func (s *Server) answer(body []byte) (any, int, error) {
+// site (the ?site= parameter) applies unless the body names a site.
+// Between the comments of a batch it checks ctx, so that a request its
+// client abandoned, or an invoke past its deadline, stops costing CPU.
+func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int, error) {
 	if !utf8.Valid(body) {
 		return nil, 0, Errorf(CodeInvalidUTF8, "the body is not valid UTF-8")
 	}
@@ -108,34 +122,52 @@ func (s *Server) answer(body []byte) (any, int, error) {
 		if len(b.Comments) == 0 || len(b.Comments) > MaxBatch {
 			return nil, 0, Errorf(CodeInvalidBatch, "a batch holds 1 to %d comments, got %d", MaxBatch, len(b.Comments))
 		}
-		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.modelID}
+		site = cmp.Or(b.Site, site)
+		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.model(site).id}
 		for i, c := range b.Comments {
-			cm, err := decodeComment(c)
+			if err := ctx.Err(); err != nil {
+				return nil, 0, fmt.Errorf("batch abandoned after %d of %d comments: %w", i, len(b.Comments), err)
+			}
+			cm, own, explain, err := decodeComment(c)
 			if err != nil {
 				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)
 				return nil, 0, err
 			}
-			res.Results[i] = s.score(cm)
+			res.Results[i] = s.explain(cm, cmp.Or(own, site), explain)
 		}
 		return res, len(res.Results), nil
 	}
-	cm, err := decodeComment(body)
+	cm, own, explain, err := decodeComment(body)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.score(cm), 1, nil
+	return s.explain(cm, cmp.Or(own, site), explain), 1, nil
 }
 
-// decodeComment decodes one comment object, requiring a string content.
-func decodeComment(raw json.RawMessage) (model.Comment, *Error) {
+// decodeComment decodes one comment object, requiring a string content,
+// and returns it with the site it names and whether it asks to explain.
+func decodeComment(raw json.RawMessage) (model.Comment, string, bool, *Error) {
 	var c CheckRequest
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return model.Comment{}, decodeError(err, "a comment")
+		return model.Comment{}, "", false, decodeError(err, "a comment")
 	}
 	if err := checkContent(c.Content); err != nil {
-		return model.Comment{}, err
+		return model.Comment{}, "", false, err
 	}
-	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, nil
+	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, c.Site, c.Explain, nil
+}
+
+// explain scores c with site's model and adds the spans of c to the
+// answer when asked (an empty list when no word decided).
+func (s *Server) explain(c model.Comment, site string, asked bool) CheckResult {
+	res := s.score(c, site)
+	if asked {
+		res.Spans = s.model(site).clf.Explain(c)
+		if res.Spans == nil {
+			res.Spans = []model.Span{}
+		}
+	}
+	return res
 }
 
 // checkContent requires a comment text with something besides white
@@ -150,9 +182,11 @@ func checkContent(content *string) *Error {
 	return nil
 }
 
-func (s *Server) score(c model.Comment) CheckResult {
-	sc := s.clf.Score(c)
-	res := CheckResult{Verdict: sc.Verdict, SpamProbability: sc.SpamProbability, LogOdds: sc.LogOdds, Reasons: sc.Reasons, Model: s.modelID}
+// score scores c with the model of site.
+func (s *Server) score(c model.Comment, site string) CheckResult {
+	m := s.model(site)
+	sc := m.clf.Score(c)
+	res := CheckResult{Verdict: sc.Verdict, SpamProbability: sc.SpamProbability, LogOdds: sc.LogOdds, Reasons: sc.Reasons, Model: m.id}
 	if res.Reasons == nil {
 		res.Reasons = []model.Reason{}
 	}

@@ -151,6 +151,11 @@ func (s *Server) classify(ctx context.Context, route string, err error) *Error {
 		s.log.InfoContext(ctx, "request rejected", "route", route, "code", e.Code)
 		return e
 	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// Nobody is left to read the answer: not a fault of ours.
+		s.log.WarnContext(ctx, "request abandoned", "route", route, "error", err.Error())
+		return errInternal
+	}
 	s.log.ErrorContext(ctx, "internal error", "route", route, "error", err.Error())
 	return errInternal
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // errNoFeedbackStore says that feedback is not stored.
@@ -45,10 +47,15 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if s.feedback == nil {
 		return errNoFeedbackStore
 	}
+	keyID, err := s.writer(r, requestKey(r))
+	if err != nil {
+		return err
+	}
+	site := cmp.Or(req.Site, r.URL.Query().Get("site"))
 	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
 		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,
-		Source: "api", ReceivedAt: time.Now(), Model: s.modelID,
+		Site: labeled.SiteName(site), Source: "api", ReceivedAt: time.Now(), Model: s.model(site).id, KeyID: keyID,
 	})
 	if err != nil {
 		return err

@@ -17,18 +17,25 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // Options are the settings of a Server, all optional.
 type Options struct {
+	// Sites holds one model per site, by host name (see
+	// labeled.SiteName): a request for a site not in it is scored by
+	// the default model.
+	Sites map[string]*model.Classifier
 	// Shadow answers every comment keep and reports the verdict
 	// enforcement would have given.
 	Shadow bool
@@ -41,7 +48,19 @@ type Options struct {
 	// Akismet's "discard" pro-tip (default 0.999).
 	Discard float64
 	// Feedback stores moderator feedback; nil means it is not stored.
+	// Feedback is only stored from a caller with credentials (a key, or
+	// IAMCaller's principal), unless AnonymousFeedback.
 	Feedback feedback.Store
+	// IAMCaller returns the IAM principal (an ARN) that API Gateway
+	// authenticated the request with, or "".
+	IAMCaller func(*http.Request) string
+	// AnonymousFeedback lets /v1/feedback store records without
+	// credentials when no keys are configured. Anyone can then poison the
+	// next retrain.
+	AnonymousFeedback bool
+	// KeyIDSalt is the salt of the key ids stored with feedback (see
+	// KeyID); empty means DefaultKeyIDSalt.
+	KeyIDSalt string
 	// Log receives one line per request; nil discards.
 	Log *slog.Logger
 }
@@ -51,6 +70,7 @@ type Options struct {
 type Server struct {
 	clf      *model.Classifier
 	modelID  string
+	sites    map[string]siteModel
 	shadow   bool
 	maxBody  int64
 	keys     []string
@@ -58,12 +78,24 @@ type Server struct {
 	feedback feedback.Store
 	log      *slog.Logger
 	mux      *http.ServeMux
+	routes   []route
+	// iamCaller, anonymous and keyIDSalt: see Options.
+	iamCaller func(*http.Request) string
+	anonymous bool
+	keyIDSalt string
 }
 
 // New returns a Server scoring with clf.
 func New(clf *model.Classifier, o Options) *Server {
 	s := &Server{clf: clf, modelID: clf.Info().ID, shadow: o.Shadow, maxBody: o.MaxBody,
-		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log}
+		keys: o.Keys, discard: o.Discard, feedback: o.Feedback, log: o.Log, sites: map[string]siteModel{},
+		iamCaller: o.IAMCaller, anonymous: o.AnonymousFeedback, keyIDSalt: o.KeyIDSalt}
+	for site, c := range o.Sites {
+		s.sites[site] = siteModel{c, c.Info().ID}
+	}
+	if s.keyIDSalt == "" {
+		s.keyIDSalt = DefaultKeyIDSalt
+	}
 	if s.maxBody <= 0 {
 		s.maxBody = 64 << 10
 	}
@@ -73,15 +105,40 @@ func New(clf *model.Classifier, o Options) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.routes = []route{
+		{"POST /v1/check", s.native(s.requireKey(s.check))},
+		{"POST /v1/feedback", s.native(s.requireKey(s.postFeedback))},
+		{"GET /v1/health", s.native(s.health)},
+		{"POST /1.1/verify-key", s.akismet(s.akismetVerifyKey)},
+		{"POST /1.1/comment-check", s.akismet(s.akismetCommentCheck)},
+		{"POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam))},
+		{"POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham))},
+		// The page; its assets are routed by routePage, and reach the
+		// function on Lambda through the catch-all route.
+		{"GET /{$}", s.page("index.html", "text/html; charset=utf-8")},
+	}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("POST /v1/check", s.native(s.requireKey(s.check)))
-	s.mux.HandleFunc("POST /v1/feedback", s.native(s.requireKey(s.postFeedback)))
-	s.mux.HandleFunc("GET /v1/health", s.native(s.health))
-	s.mux.HandleFunc("POST /1.1/verify-key", s.akismet(s.akismetVerifyKey))
-	s.mux.HandleFunc("POST /1.1/comment-check", s.akismet(s.akismetCommentCheck))
-	s.mux.HandleFunc("POST /1.1/submit-spam", s.akismet(s.akismetSubmit(model.Spam)))
-	s.mux.HandleFunc("POST /1.1/submit-ham", s.akismet(s.akismetSubmit(model.Ham)))
+	for _, rt := range s.routes {
+		s.mux.HandleFunc(rt.pattern, rt.h)
+	}
+	s.routePage()
 	return s
+}
+
+// route is one route of the API: a ServeMux pattern and its handler.
+type route struct {
+	pattern string
+	h       http.HandlerFunc
+}
+
+// Routes returns the routes the server answers, as "METHOD /path", so
+// that a deployment (template.yaml) can be checked against them.
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = rt.pattern
+	}
+	return out
 }
 
 // ServeHTTP routes a request, answering unknown routes and wrong methods
@@ -146,11 +203,7 @@ func (s *Server) requireKey(h handlerFunc) handlerFunc {
 		if len(s.keys) == 0 {
 			return h(w, r)
 		}
-		key := r.Header.Get("X-Api-Key")
-		if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			key = strings.TrimSpace(v)
-		}
-		if !s.validKey(key) {
+		if !s.validKey(requestKey(r)) {
 			return Errorf(CodeUnauthorized, "send a valid API key as \"Authorization: Bearer KEY\" or \"X-Api-Key: KEY\"")
 		}
 		return h(w, r)
@@ -169,7 +222,22 @@ func (s *Server) validKey(key string) bool {
 	return key != "" && ok
 }
 
-// healthResponse describes the running model.
+// siteModel is a model and its ID.
+type siteModel struct {
+	clf *model.Classifier
+	id  string
+}
+
+// model returns the model for site (a host name or a URL, see
+// labeled.SiteName): the site's own, else the default.
+func (s *Server) model(site string) siteModel {
+	if m, ok := s.sites[labeled.SiteName(site)]; ok && site != "" {
+		return m
+	}
+	return siteModel{s.clf, s.modelID}
+}
+
+// healthResponse describes the running model and the models per site.
 type healthResponse struct {
 	Status     string           `json:"status"`
 	Model      string           `json:"model"`
@@ -177,6 +245,16 @@ type healthResponse struct {
 	Thresholds model.Thresholds `json:"thresholds"`
 	Mode       string           `json:"mode"`
 	Documents  map[string]int   `json:"training_documents"`
+	// Models lists every model: the default (site "") first, then one
+	// per site in name order.
+	Models []healthModel `json:"models"`
+}
+
+// healthModel describes one model of /v1/health's list.
+type healthModel struct {
+	Site       string           `json:"site"`
+	Model      string           `json:"model"`
+	Thresholds model.Thresholds `json:"thresholds"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
@@ -189,6 +267,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	for l, n := range info.Stats.Documents {
 		docs[string(l)] = n
 	}
+	models := []healthModel{{Site: "", Model: info.ID, Thresholds: info.Thresholds}}
+	for _, site := range slices.Sorted(maps.Keys(s.sites)) {
+		m := s.sites[site]
+		models = append(models, healthModel{Site: site, Model: m.id, Thresholds: m.clf.Thresholds()})
+	}
 	return writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Model: info.ID, TrainedAt: info.Stats.TrainedAt,
-		Thresholds: info.Thresholds, Mode: mode, Documents: docs})
+		Thresholds: info.Thresholds, Mode: mode, Documents: docs, Models: models})
 }

@@ -74,6 +74,23 @@ func EventFromContext(ctx context.Context) (any, bool) {
 	return e, e != nil
 }
 
+// IAMCaller returns the ARN of the IAM principal that API Gateway
+// authenticated the request of ctx with (IAM authorization on the route,
+// or a Function URL with AWS_IAM auth), or "". Only API Gateway and
+// callers allowed to invoke the function write an event's request
+// context, so a client cannot claim an identity it was not given.
+func IAMCaller(ctx context.Context) string {
+	switch e := ctx.Value(eventKey{}).(type) {
+	case *events.APIGatewayV2HTTPRequest:
+		if a := e.RequestContext.Authorizer; a != nil && a.IAM != nil {
+			return a.IAM.UserARN
+		}
+	case *events.APIGatewayProxyRequest:
+		return e.RequestContext.Identity.UserArn
+	}
+	return ""
+}
+
 // request is what an event says of its HTTP request.
 type request struct {
 	method, path, query, host, remoteAddr string

@@ -24,6 +24,14 @@ type Data struct {
 	// Files counts the files read; Rows counts the data rows seen, each of
 	// which is either a record or a skip.
 	Files, Rows int
+	// GroupColumn, when set before reading, names a CSV column (such as
+	// video_id) that says which thread, post or video a row belongs to,
+	// for evaluations that hold whole groups out; Groups[i] is that
+	// column of Records[i] ("" when the file has no such column). It is
+	// never a feature.
+	GroupColumn string
+	Groups      []string
+	group       string // the group of the row being added
 }
 
 // Skip records a row or file that was not used, and why.
@@ -187,13 +195,13 @@ func (d *Data) readJSONL(name string, data []byte) {
 }
 
 // csvCols are the column positions of a CSV file; -1 when absent.
-type csvCols struct{ text, label, author, email, url, site, keyID int }
+type csvCols struct{ text, label, author, email, url, site, keyID, group int }
 
 // csvColumns finds the columns in a header row: text (text, content,
 // comment, body, message), label (label, class, category, spam) and the
 // optional author, author_email, author_url, site and key_id.
 func csvColumns(header []string) (csvCols, error) {
-	c := csvCols{-1, -1, -1, -1, -1, -1, -1}
+	c := csvCols{-1, -1, -1, -1, -1, -1, -1, -1}
 	for i, h := range header {
 		switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) {
 		case "text", "content", "comment", "body", "message", "comment_content":
@@ -236,6 +244,13 @@ func (d *Data) readCSV(name string, data []byte) error {
 	cols, err := csvColumns(header)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
+	}
+	if d.GroupColumn != "" {
+		for i, h := range header {
+			if strings.EqualFold(strings.TrimSpace(h), d.GroupColumn) {
+				cols.group = i
+			}
+		}
 	}
 	get := func(row []string, i int) string {
 		if i >= 0 && i < len(row) {
@@ -280,10 +295,12 @@ func (d *Data) readCSV(name string, data []byte) error {
 			d.skip(name, line, err.Error())
 			continue
 		}
+		d.group = get(row, cols.group)
 		d.add(name, line, Record{
 			Text: row[cols.text], Label: l, Author: get(row, cols.author), AuthorEmail: get(row, cols.email),
 			AuthorURL: get(row, cols.url), Site: get(row, cols.site), KeyID: get(row, cols.keyID),
 		})
+		d.group = ""
 	}
 }
 
@@ -321,6 +338,7 @@ func (d *Data) add(name string, line int, r Record) {
 		return
 	}
 	d.Records = append(d.Records, r)
+	d.Groups = append(d.Groups, d.group)
 	d.From = append(d.From, name)
 }
 

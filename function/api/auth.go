@@ -1,0 +1,61 @@
+package api
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+)
+
+// DefaultKeyIDSalt is the salt of key ids when none is configured. It is
+// public, so ids made with it only tell keys apart: whoever holds the
+// records and guesses a key can check the guess. A salt of the operator's
+// own (KEY_ID_SALT) keeps ids opaque to everyone else.
+const DefaultKeyIDSalt = "spamcheck key id"
+
+// AnonymousKeyID is the key id of feedback stored without credentials,
+// which only a server started with AnonymousFeedback accepts.
+const AnonymousKeyID = "anonymous"
+
+// KeyID returns the opaque id under which feedback sent with an API key
+// is stored: the hex HMAC-SHA256 of the key under salt, which is what
+//
+//	printf %s "$KEY" | openssl dgst -sha256 -hmac "$SALT"
+//
+// prints. A caller authenticated by IAM is identified by "iam:" and its
+// principal's ARN in place of the key.
+func KeyID(salt, key string) string {
+	m := hmac.New(sha256.New, []byte(salt))
+	m.Write([]byte(key))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// requestKey returns the API key a native request carries, as
+// "Authorization: Bearer KEY" or "X-Api-Key: KEY", or "".
+func requestKey(r *http.Request) string {
+	key := r.Header.Get("X-Api-Key")
+	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		key = strings.TrimSpace(v)
+	}
+	return key
+}
+
+// writer returns the key id to store with feedback that r sends with the
+// API key key (or ""), or an unauthorized error: feedback is only stored
+// with a valid key, from a caller IAM authenticated, or anonymously on a
+// server whose operator allowed that explicitly and configured no keys.
+func (s *Server) writer(r *http.Request, key string) (string, error) {
+	if s.validKey(key) {
+		return KeyID(s.keyIDSalt, key), nil
+	}
+	if s.iamCaller != nil {
+		if arn := s.iamCaller(r); arn != "" {
+			return KeyID(s.keyIDSalt, "iam:"+arn), nil
+		}
+	}
+	if s.anonymous && len(s.keys) == 0 {
+		return AnonymousKeyID, nil
+	}
+	return "", Errorf(CodeUnauthorized, "storing feedback needs credentials: an API key (\"Authorization: Bearer KEY\" or \"X-Api-Key: KEY\") or a request signed for IAM authorization")
+}

@@ -1,0 +1,289 @@
+package model
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// ErrBaseSettings is returned when training on top of a base model is
+// asked for settings other than the base's: the counts in the file were
+// made with its tokenizer and parameters, and new counts only add up to
+// them when made the same way.
+var ErrBaseSettings = errors.New("model: the settings come from the base model")
+
+// siteWeights are the weights fitOnBase tries for a site's labels: each
+// site comment counts as that many comments of the base. A few hundred
+// labels against tens of thousands of base comments need tens to hundreds
+// to outvote the base where the two disagree; 1 is plain appending.
+var siteWeights = []float64{1, 3, 10, 30, 100, 300}
+
+// minSiteLabels is the fewest site labels of each class fitOnBase
+// cross-validates with: below it, held-out figures are noise.
+const minSiteLabels = 10
+
+// defaultSiteWeight is the site's weight when there are too few labels to
+// choose one: the middle of siteWeights.
+const defaultSiteWeight = 10
+
+// pseudoSource names the one source of a format-3 model, which kept its
+// counts summed over its sources.
+const pseudoSource = "base"
+
+// WeightTrial is how one candidate site weight did in fitOnBase's
+// cross-validation, on the out-of-fold scores of the site's labels.
+type WeightTrial struct {
+	Weight float64 `json:"weight"`
+	// Recall is the mean share of the site's spam rejected at the
+	// thresholds that reject 0, 1, … k of the site's ham, k being what
+	// FitOptions.MaxHamRejected allows but at least minRejectedHam.
+	Recall float64 `json:"recall"`
+	// AUC is the ROC AUC of the scores, which breaks ties.
+	AUC float64 `json:"roc_auc"`
+}
+
+// counts decodes the classifier's whole table: every token with its
+// counts per source. A format-3 model has one pseudo-source holding all
+// its counts.
+func (c *Classifier) counts() (*table, error) {
+	t := &table{vocab: make([]string, 0, c.n), counts: make([][]count, 0, c.n)}
+	if c.version == oldVersion {
+		t.sources = []Source{{Name: pseudoSource, Ham: c.stats.Documents[Ham], Spam: c.stats.Documents[Spam]}}
+	} else {
+		t.sources = slices.Clone(c.stats.Sources)
+	}
+	seen := map[string]bool{}
+	for _, s := range t.sources {
+		if seen[s.Name] {
+			return nil, fmt.Errorf("model %s: two sources named %q", c.id, s.Name)
+		}
+		seen[s.Name] = true
+	}
+	d := decoder{s: c.raw[:c.index], pos: c.entries}
+	for range c.n {
+		tok, _, cs := c.entry(&d, nil)
+		if d.err != nil {
+			return nil, fmt.Errorf("model %s: %w", c.id, d.err) // parse checked every entry
+		}
+		t.vocab = append(t.vocab, tok)
+		t.counts = append(t.counts, cs)
+	}
+	return t, nil
+}
+
+// tally turns the table back into a tally that examples can be added to.
+func (t *table) tally() *tally {
+	out := newTally()
+	for _, s := range t.sources {
+		out.sources[out.source(s.Name)] = s
+	}
+	for i, tok := range t.vocab {
+		out.counts[tok] = slices.Clone(t.counts[i])
+	}
+	return out
+}
+
+// fitOnBase is Fit on top of o.Base: the base's counts, read from its
+// file, with the examples (a site's own labels) added as sources of their
+// own, weighted so that a few hundred of them can outvote the base where
+// the two disagree.
+//
+// The weight is chosen by stratified k-fold cross-validation over the
+// site's labels only, the base always on the training side: for each
+// candidate in siteWeights, the site's labels are scored by models that
+// did not see them, and the weight whose scores reject the most site spam
+// at the thresholds that reject the fewest site ham wins (see
+// lowRejectRecall; ties: the higher ROC AUC, then the smaller weight). The calibration and the
+// reject threshold are then fitted on those same out-of-fold scores. With
+// fewer than minSiteLabels labels of a class there is nothing to measure:
+// the site gets defaultSiteWeight (or o.SiteWeight) and the model keeps
+// the base's calibration and thresholds, which FitReport.Fallback says.
+func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
+	var rep FitReport
+	base := o.Base
+	cfg, params := base.cfg, base.params
+	if o.Tokenizer != nil && *o.Tokenizer != cfg {
+		return nil, rep, fmt.Errorf("%w: the tokenizer settings differ from the base's (%+v)", ErrBaseSettings, cfg)
+	}
+	if o.Params != nil && *o.Params != params {
+		return nil, rep, fmt.Errorf("%w: the learning parameters differ from the base's (%+v)", ErrBaseSettings, params)
+	}
+	maxHam := cmp.Or(o.MaxHamRejected, 0.005)
+	if !(maxHam > 0 && maxHam < 1) {
+		return nil, rep, fmt.Errorf("model: max ham rejected %v must be in (0, 1)", maxHam)
+	}
+	nfolds := cmp.Or(o.Folds, 5)
+	if nfolds < 2 {
+		return nil, rep, fmt.Errorf("model: %d folds: want at least 2", nfolds)
+	}
+	if o.SiteWeight < 0 || o.SiteWeight > 1e6 || math.IsNaN(o.SiteWeight) {
+		return nil, rep, fmt.Errorf("model: site weight %v must be in (0, 1e6]", o.SiteWeight)
+	}
+	if len(examples) == 0 {
+		return nil, rep, fmt.Errorf("%w: no site examples to add to the base", ErrNoData)
+	}
+	progress := func(stage string, done, total int) {
+		if o.Progress != nil {
+			o.Progress(stage, done, total)
+		}
+	}
+	// A site may have labelled only spam: the base has both classes.
+	toks, err := tokenizeAll(examples, cfg, params, func(done int) { progress("tokenizing", done, len(examples)) })
+	if err != nil && !errors.Is(err, ErrNoData) {
+		return nil, rep, err
+	}
+	progress("tokenizing", len(examples), len(examples))
+	bt, err := base.counts()
+	if err != nil {
+		return nil, rep, err
+	}
+	t := bt.tally()
+	stats := statsOf(examples, o.TrainedAt)
+	stats.Base = base.id
+	h := &holdOut{examples: examples, toks: toks, t: t, cfg: cfg, params: params, stats: stats,
+		src: make([]int, len(examples)), labels: make([]bool, len(examples))}
+	var site []int // the site's sources in t
+	for i, ex := range examples {
+		if _, inBase := t.index[ex.Source]; inBase && !slices.Contains(site, t.index[ex.Source]) {
+			return nil, rep, fmt.Errorf("%w: the base already has a source named %q; name the site's labels otherwise, or train on top of the model that one was trained on", ErrBaseSettings, ex.Source)
+		}
+		h.src[i] = t.source(ex.Source)
+		if !slices.Contains(site, h.src[i]) {
+			site = append(site, h.src[i])
+		}
+		h.labels[i] = ex.Label == Spam
+		t.add(h.src[i], labelIndex(ex.Label), toks[i], 1)
+	}
+	setWeight := func(w float64) {
+		for _, s := range site {
+			t.sources[s].Weight = w
+		}
+	}
+
+	calib, th := base.calib, base.thresholds
+	spam, ham := countLabels(h.labels)
+	if spam < minSiteLabels || ham < minSiteLabels {
+		rep.SiteWeight = cmp.Or(o.SiteWeight, defaultSiteWeight)
+		rep.Fallback = fmt.Sprintf("only %d spam and %d ham of the site's: too few (fewer than %d of a class) to cross-validate, so the site's labels weigh %g and the model keeps the base's calibration and thresholds",
+			spam, ham, minSiteLabels, rep.SiteWeight)
+	} else {
+		rep.Folds = min(nfolds, spam, ham)
+		fold := StratifiedFolds(h.labels, rep.Folds, o.Seed)
+		candidates := siteWeights
+		if o.SiteWeight > 0 {
+			candidates = []float64{o.SiteWeight}
+		}
+		var best []float64
+		for j, w := range candidates {
+			setWeight(w)
+			raw := make([]float64, len(examples))
+			for f := range rep.Folds {
+				progress("weight", j*rep.Folds+f, len(candidates)*rep.Folds)
+				if err := h.quickHeldOut(func(i int) bool { return fold[i] == f }, raw); err != nil {
+					return nil, rep, fmt.Errorf("site weight %g, fold %d: %w", w, f+1, err)
+				}
+			}
+			trial := WeightTrial{Weight: w, Recall: lowRejectRecall(raw, h.labels, maxHam), AUC: rocAUC(raw, h.labels)}
+			rep.WeightTrials = append(rep.WeightTrials, trial)
+			if bestTrial(rep.WeightTrials) == j {
+				best = raw
+			}
+		}
+		rep.SiteWeight = rep.WeightTrials[bestTrial(rep.WeightTrials)].Weight
+		calib = FitCalibration(best, h.labels)
+		th = Thresholds{Reject: clampProb(Sigmoid(PickThreshold(calibrate(best, calib), h.labels, maxHam)))}
+		if allowed := math.Floor(maxHam*float64(ham) + 1e-9); allowed < 1 {
+			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it: %.2g%% of so few cannot be measured", ham, maxHam*100)
+		}
+		switch {
+		case o.Review > 0 && o.Review < th.Reject:
+			th.Review = o.Review
+		case o.Review == 0 && base.thresholds.Review > 0 && base.thresholds.Review < th.Reject:
+			// The base's review band still says what the base
+			// itself is unsure of.
+			th.Review = base.thresholds.Review
+		}
+	}
+	if o.Review < 0 {
+		th.Review = 0
+	}
+	setWeight(rep.SiteWeight)
+	progress("writing", 0, 1)
+	c, err := build(cfg, params, th, calib, stats, t.table())
+	if err != nil {
+		return nil, rep, err
+	}
+	return c, rep, nil
+}
+
+// bestTrial returns the index of the best trial: the highest recall, then
+// the highest AUC, then the first (the smallest weight).
+func bestTrial(trials []WeightTrial) int {
+	best := 0
+	for i, tr := range trials {
+		b := trials[best]
+		if tr.Recall > b.Recall || tr.Recall == b.Recall && tr.AUC > b.AUC {
+			best = i
+		}
+	}
+	return best
+}
+
+// minRejectedHam is the fewest ham rejections the weight's criterion
+// averages over: with 200 site ham, 1% is 2 comments, and which weight
+// wins would depend on the one or two highest-scored ham.
+const minRejectedHam = 5
+
+// lowRejectRecall is fitOnBase's criterion: the mean recall over the
+// thresholds that reject 0, 1, …, k of the ham (each just above the
+// (j+1)-th highest ham score), k being the ham maxHam allows but at
+// least minRejectedHam — the held-out recall at the shares of ham
+// rejected that matter, measured on enough ham to mean something.
+func lowRejectRecall(scores []float64, spam []bool, maxHam float64) float64 {
+	var hams, spams []float64
+	for i, s := range scores {
+		if spam[i] {
+			spams = append(spams, s)
+		} else {
+			hams = append(hams, s)
+		}
+	}
+	if len(spams) == 0 || len(hams) == 0 {
+		return 0
+	}
+	slices.Sort(spams)
+	slices.SortFunc(hams, func(a, b float64) int { return cmp.Compare(b, a) })
+	k := min(max(int(math.Floor(maxHam*float64(len(hams))+1e-9)), minRejectedHam), len(hams)-1)
+	sum := 0.0
+	for j := 0; j <= k; j++ {
+		above, _ := slices.BinarySearch(spams, math.Nextafter(hams[j], math.Inf(1))) // spam ≤ hams[j]
+		sum += float64(len(spams)-above) / float64(len(spams))
+	}
+	return sum / float64(k+1)
+}
+
+// rocAUC returns the probability that a random spam scores above a random
+// ham (ties count half).
+func rocAUC(scores []float64, spam []bool) float64 {
+	var sp, hm []float64
+	for i, s := range scores {
+		if spam[i] {
+			sp = append(sp, s)
+		} else {
+			hm = append(hm, s)
+		}
+	}
+	if len(sp) == 0 || len(hm) == 0 {
+		return 0
+	}
+	slices.Sort(hm)
+	sum := 0.0
+	for _, s := range sp {
+		below, _ := slices.BinarySearch(hm, s)                             // ham < s
+		upto, _ := slices.BinarySearch(hm, math.Nextafter(s, math.Inf(1))) // ham ≤ s
+		sum += float64(below) + float64(upto-below)/2
+	}
+	return sum / float64(len(sp)*len(hm))
+}

@@ -1,0 +1,432 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var fixedTime = time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+
+// synthetic returns n comments of source src, a share of them spam, drawn
+// from small vocabularies (some words shared by both classes) with a
+// seeded generator, so that held-out scores vary.
+func synthetic(src string, n int, spamShare float64, spamWords, hamWords []string, seed uint64) []Example {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	shared := []string{"the", "and", "this", "video", "today", "really", "people", "time", "watch", "check"}
+	out := make([]Example, n)
+	for i := range out {
+		label, words := Ham, hamWords
+		if rng.Float64() < spamShare {
+			label, words = Spam, spamWords
+		}
+		var b []string
+		for range 4 + rng.IntN(8) {
+			if rng.IntN(3) == 0 {
+				b = append(b, shared[rng.IntN(len(shared))])
+			} else {
+				b = append(b, words[rng.IntN(len(words))])
+			}
+		}
+		out[i] = Example{Comment: Comment{Text: strings.Join(b, " ")}, Label: label, Source: src}
+	}
+	return out
+}
+
+var (
+	baseSpam = []string{"free", "money", "prize", "click", "win", "claim", "offer", "cash", "bonus", "link"}
+	baseHam  = []string{"song", "guitar", "love", "melody", "great", "voice", "lyrics", "beat", "album", "crypto", "wallet", "token"}
+	// The site's spam speaks of what the base's ham does.
+	siteSpam = []string{"crypto", "wallet", "token", "airdrop", "connect", "seed", "phrase", "support"}
+	siteHam  = []string{"recipe", "oven", "flour", "butter", "bake", "great", "love", "dough"}
+)
+
+func baseExamples() []Example {
+	ex := synthetic("forum", 300, 0.4, baseSpam, baseHam, 1)
+	return append(ex, synthetic("chat", 200, 0.3, baseSpam, append(baseHam, "oven"), 2)...)
+}
+
+func mustFitBase(t *testing.T, params *Params) *Classifier {
+	t.Helper()
+	c, _, err := Fit(baseExamples(), FitOptions{Params: params, TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The fast held-out scores are the scores of the fold's whole model, to
+// the bit, whatever the settings that change which tokens are kept and
+// how sources weigh.
+func TestQuickHeldOutIsHeldOut(t *testing.T) {
+	examples := append(baseExamples(), synthetic("site", 120, 0.5, siteSpam, siteHam, 3)...)
+	// Comments long enough to be scored by windows too.
+	for i := 0; i+6 <= 60; i += 6 {
+		long := examples[len(examples)-1-i]
+		for _, ex := range examples[len(examples)-i-6 : len(examples)-i-1] {
+			long.Text += " " + ex.Text
+		}
+		examples = append(examples, long)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Params)
+	}{
+		{"default", func(*Params) {}},
+		{"balance", func(p *Params) { p.Balance = !p.Balance }},
+		{"min count and sources", func(p *Params) { p.MinCount = 3; p.MinSources = 2 }},
+		{"no cap, no window", func(p *Params) { p.MaxWeight = 0; p.Window = 0 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := DefaultParams()
+			tc.edit(&p)
+			cfg := DefaultTokenizer()
+			toks, err := tokenizeAll(examples, cfg, p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tl := newTally()
+			h := &holdOut{examples: examples, toks: toks, t: tl, cfg: cfg, params: p, stats: statsOf(examples, fixedTime),
+				src: make([]int, len(examples)), labels: make([]bool, len(examples))}
+			for i, ex := range examples {
+				h.src[i] = tl.source(ex.Source)
+				h.labels[i] = ex.Label == Spam
+				tl.add(h.src[i], labelIndex(ex.Label), toks[i], 1)
+			}
+			tl.sources[2].Weight = 7
+			fold := StratifiedFolds(h.labels, 4, 9)
+			for f := range 4 {
+				in := func(i int) bool { return fold[i] == f && examples[i].Source == "site" }
+				slow, quick := make([]float64, len(examples)), make([]float64, len(examples))
+				if err := h.heldOut(in, slow); err != nil {
+					t.Fatal(err)
+				}
+				if err := h.quickHeldOut(in, quick); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(slow, quick) {
+					for i := range slow {
+						if slow[i] != quick[i] {
+							t.Fatalf("fold %d, example %d %q: quick score %v, the fold model's %v", f, i, examples[i].Text, quick[i], slow[i])
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// A model's counts come back from its file as training tallied them.
+func TestCountsRoundTrip(t *testing.T) {
+	examples := baseExamples()
+	c, err := Train(examples, TrainOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks, _ := tokenizeAll(examples, c.cfg, c.params, nil)
+	tl := newTally()
+	for i, ex := range examples {
+		tl.add(tl.source(ex.Source), labelIndex(ex.Label), toks[i], 1)
+	}
+	want := tl.table()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoded table differs: %d tokens, %v sources; want %d tokens, %v sources", len(got.vocab), got.sources, len(want.vocab), want.sources)
+	}
+}
+
+// Merging models trained on two halves gives the model trained on the
+// whole: the same table, count for count, and with the same thresholds,
+// calibration and statistics the same bytes.
+func TestMergeHalvesIsWhole(t *testing.T) {
+	examples := baseExamples()
+	for i := range examples {
+		examples[i].Source = "all"
+	}
+	half := len(examples) / 2
+	whole, err := Train(examples, TrainOptions{TrainedAt: fixedTime, Thresholds: Thresholds{Reject: 0.9}, Calibration: Calibration{A: 0.5, B: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Train(examples[:half], TrainOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(examples[half:], TrainOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Merge([]*Classifier{a, b}, MergeOptions{Thresholds: whole.thresholds, Calibration: whole.calib, TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, _ := m.counts()
+	wt, _ := whole.counts()
+	if !reflect.DeepEqual(mt, wt) {
+		t.Fatalf("merged table: %d tokens, sources %v; whole: %d tokens, sources %v", len(mt.vocab), mt.sources, len(wt.vocab), wt.sources)
+	}
+	stats := whole.stats
+	stats.Tokens, stats.Vocabulary = nil, 0 // parse's, not the file's
+	body := m.raw[m.body : len(m.raw)-32]
+	same, err := encode(formatVersion, header{Tokenizer: m.cfg, Params: m.params, Thresholds: m.thresholds, Calibration: m.calib, Stats: stats},
+		len(body), func(w *fileWriter) { w.writeString(body) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(same) != whole.raw {
+		t.Fatal("the merged model, with the whole's statistics, is not the whole model byte for byte")
+	}
+	if m.thresholds != whole.thresholds || m.calib != whole.calib || m.stats.Documents[Spam] != whole.stats.Documents[Spam] {
+		t.Fatalf("merged %v %v %v; whole %v %v %v", m.thresholds, m.calib, m.stats.Documents, whole.thresholds, whole.calib, whole.stats.Documents)
+	}
+}
+
+func TestMergeRefuses(t *testing.T) {
+	examples := baseExamples()
+	train := func(p Params, cfg TokenizerConfig) *Classifier {
+		c, err := Train(examples, TrainOptions{TrainedAt: fixedTime, Params: &p, Tokenizer: &cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	p, cfg := DefaultParams(), DefaultTokenizer()
+	plain := train(p, cfg)
+	pruned := p
+	pruned.MaxTokens = 10
+	minCount := p
+	minCount.MinCount = 2
+	noBigrams := cfg
+	noBigrams.Bigrams = false
+	smoother := p
+	smoother.Smoothing = p.Smoothing * 2
+	for _, tc := range []struct {
+		name   string
+		models []*Classifier
+		want   string
+	}{
+		{"none", nil, "no models"},
+		{"pruned", []*Classifier{train(pruned, cfg), train(pruned, cfg)}, "pruned to its 10 best tokens"},
+		{"min count", []*Classifier{train(minCount, cfg), train(minCount, cfg)}, "dropped tokens"},
+		{"tokenizer", []*Classifier{plain, train(p, noBigrams)}, "other tokenizer settings"},
+		{"params", []*Classifier{plain, train(smoother, cfg)}, "other parameters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Merge(tc.models, MergeOptions{})
+			if !errors.Is(err, ErrNotMergeable) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Merge: %v; want ErrNotMergeable saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// On top of a base that learned crypto words as ham, a few hundred site
+// labels that call them spam win: the site model rejects the site's
+// spam the base keeps, and still keeps the site's ham.
+func TestFitOnBaseOutvotesTheBase(t *testing.T) {
+	base := mustFitBase(t, nil)
+	labels := synthetic("example.org", 200, 0.4, siteSpam, siteHam, 11)
+	test := synthetic("example.org", 200, 0.4, siteSpam, siteHam, 12)
+	c, rep, err := Fit(labels, FitOptions{Base: base, TrainedAt: fixedTime, MaxHamRejected: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Folds != 5 || len(rep.WeightTrials) != len(siteWeights) || rep.Fallback != "" {
+		t.Fatalf("report %+v: want 5 folds, %d weights tried, no fallback", rep, len(siteWeights))
+	}
+	if rep.SiteWeight != rep.WeightTrials[bestTrial(rep.WeightTrials)].Weight {
+		t.Fatalf("site weight %v is not the best trial's: %+v", rep.SiteWeight, rep.WeightTrials)
+	}
+	info := c.Info()
+	if info.Stats.Base != base.Info().ID || len(info.Stats.Sources) != 3 || info.Stats.Sources[2].Name != "example.org" ||
+		info.Stats.Sources[2].Weight != rep.SiteWeight {
+		t.Fatalf("stats %+v: want base %s and the site as a third source of weight %v", info.Stats, base.Info().ID, rep.SiteWeight)
+	}
+	rejected := func(c *Classifier, l Label) (n, of int) {
+		for _, ex := range test {
+			if ex.Label == l {
+				of++
+				if c.Score(ex.Comment).Verdict == Reject {
+					n++
+				}
+			}
+		}
+		return n, of
+	}
+	bs, ns := rejected(base, Spam)
+	ss, _ := rejected(c, Spam)
+	sh, nh := rejected(c, Ham)
+	if ss < ns*9/10 || ss <= bs || sh > nh/50 {
+		t.Fatalf("site spam rejected: base %d, site model %d of %d; site ham rejected %d of %d", bs, ss, ns, sh, nh)
+	}
+	// The base's own comments are still told apart.
+	for _, ex := range synthetic("forum", 100, 0.4, baseSpam, []string{"song", "guitar", "melody", "voice"}, 13) {
+		if got := c.Score(ex.Comment).Verdict == Reject; got != (ex.Label == Spam) {
+			t.Fatalf("base-like comment %q (%s): rejected %v", ex.Text, ex.Label, got)
+		}
+	}
+}
+
+func TestFitOnBaseFallbackAndRefusals(t *testing.T) {
+	base := mustFitBase(t, nil)
+	few := synthetic("example.org", 12, 0.5, siteSpam, siteHam, 21)
+	c, rep, err := Fit(few, FitOptions{Base: base, TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Folds != 0 || !strings.Contains(rep.Fallback, "too few") || rep.SiteWeight != defaultSiteWeight ||
+		c.thresholds != base.thresholds || c.calib != base.calib {
+		t.Fatalf("with %d labels: report %+v, thresholds %v calibration %v; want the base's %v %v and a fallback", len(few), rep, c.thresholds, c.calib, base.thresholds, base.calib)
+	}
+	onlySpam := synthetic("example.org", 30, 1, siteSpam, siteHam, 22)
+	if _, _, err := Fit(onlySpam, FitOptions{Base: base}); err != nil {
+		t.Fatalf("a site with only spam labels: %v", err)
+	}
+	other := DefaultTokenizer()
+	other.Style = false
+	p := DefaultParams()
+	p.Balance = !p.Balance
+	clash := synthetic("forum", 40, 0.5, siteSpam, siteHam, 23)
+	for name, o := range map[string]FitOptions{
+		"tokenizer":   {Base: base, Tokenizer: &other},
+		"params":      {Base: base, Params: &p},
+		"source name": {Base: base},
+	} {
+		ex := few
+		if name == "source name" {
+			ex = clash
+		}
+		if _, _, err := Fit(ex, o); !errors.Is(err, ErrBaseSettings) {
+			t.Errorf("%s: %v, want ErrBaseSettings", name, err)
+		}
+	}
+}
+
+// A format-3 model (one pseudo-source of counts) is a base too.
+func TestFitOnFormat3Base(t *testing.T) {
+	v4 := mustFitBase(t, nil)
+	tb, _ := v4.counts()
+	var entries []byte
+	k := uint64(math.Round(1 / v4.params.Smoothing))
+	for i, tok := range tb.vocab {
+		var n [2]uint64
+		for _, c := range tb.counts[i] {
+			n[0] += c.n[0]
+			n[1] += c.n[1]
+		}
+		entries = appendV3Entry(entries, tok, n[0]*k, n[1]*k)
+	}
+	raw := v3File(t, v4, entries, len(tb.vocab))
+	old, err := parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := Fit(synthetic("example.org", 100, 0.4, siteSpam, siteHam, 31), FitOptions{Base: old, TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := c.Info().Stats.Sources; len(src) != 2 || src[0].Name != pseudoSource || src[0].Ham != v4.stats.Documents[Ham] {
+		t.Fatalf("sources %+v: want the format-3 counts as one source %q", src, pseudoSource)
+	}
+}
+
+func appendV3Entry(b []byte, tok string, ham, spam uint64) []byte {
+	b = appendUvarint(b, uint64(len(tok)))
+	b = append(b, tok...)
+	b = appendUvarint(b, ham)
+	b = appendUvarint(b, spam)
+	return append(b, 0, 0, 0, 0) // weight 0: only the counts matter to a base
+}
+
+func appendUvarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+// v3File assembles a version-3 model file with c's header and the given
+// entries, and an index over them.
+func v3File(t *testing.T, c *Classifier, entries []byte, n int) string {
+	t.Helper()
+	var offsets []uint32
+	d := decoder{s: string(entries)}
+	toks := []string{}
+	for range n {
+		offsets = append(offsets, uint32(d.pos))
+		toks = append(toks, d.chunk())
+		d.uvarint()
+		d.uvarint()
+		d.weight()
+	}
+	if d.err != nil {
+		t.Fatal(d.err)
+	}
+	m := 1
+	for m < 2*n {
+		m <<= 1
+	}
+	slots := make([]uint32, m)
+	for i, tok := range toks {
+		s := int(fnv1a(tok) & uint64(m-1))
+		for slots[s] != 0 {
+			s = (s + 1) & (m - 1)
+		}
+		slots[s] = offsets[i] + 1
+	}
+	body := appendUvarint(nil, uint64(n))
+	body = appendUvarint(body, uint64(len(entries)))
+	body = append(body, entries...)
+	body = appendUvarint(body, uint64(m))
+	for _, s := range slots {
+		body = append(body, byte(s>>24), byte(s>>16), byte(s>>8), byte(s))
+	}
+	stats := c.stats
+	stats.Sources = nil
+	raw, err := encode(oldVersion, header{Tokenizer: c.cfg, Params: c.params, Thresholds: c.thresholds, Calibration: c.calib, Stats: stats},
+		len(body), func(w *fileWriter) { w.write(body) })
+	if err != nil {
+		t.Fatal(fmt.Errorf("encode: %w", err))
+	}
+	return string(raw)
+}
+
+func TestLowRejectRecall(t *testing.T) {
+	// Ten ham scored 10..1, ten spam scored 0.5..9.5 in steps of 1.
+	var scores []float64
+	var spam []bool
+	for i := range 10 {
+		scores = append(scores, float64(10-i), float64(i)+0.5)
+		spam = append(spam, false, true)
+	}
+	// k = 5 (1% of 10 ham is 0, raised to minRejectedHam): the mean
+	// over the thresholds just above the ham scored 10, 9, …, 5 of the
+	// share of spam scored above them.
+	want := 0.0
+	for j := 0; j <= minRejectedHam; j++ {
+		h := float64(10 - j)
+		n := 0
+		for i := range 10 {
+			if float64(i)+0.5 > h {
+				n++
+			}
+		}
+		want += float64(n) / 10
+	}
+	want /= minRejectedHam + 1
+	if got := lowRejectRecall(scores, spam, 0.01); got != want {
+		t.Fatalf("lowRejectRecall = %v, want %v", got, want)
+	}
+	if got := lowRejectRecall(scores[:1], spam[:1], 0.01); got != 0 {
+		t.Fatalf("without spam: %v, want 0", got)
+	}
+}

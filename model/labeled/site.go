@@ -1,0 +1,38 @@
+package labeled
+
+import (
+	"net"
+	"net/url"
+	"strings"
+)
+
+// SiteName returns the canonical name of a site given as a host name
+// ("Blog.Example.org"), a host and port, or a URL ("https://blog.example.org/x"):
+// the host in lower case, without port or trailing dot. It returns "" for
+// anything that is not a plausible host name, so that a site name can
+// never be a path ("../x") or carry characters a file name should not.
+// The feedback record's Site, `training -site` and the function's model
+// per site all go through it, so that they agree.
+func SiteName(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "://") {
+		u, err := url.Parse(s)
+		if err != nil {
+			return ""
+		}
+		s = u.Host
+	}
+	if h, _, err := net.SplitHostPort(s); err == nil {
+		s = h
+	}
+	s = strings.TrimSuffix(strings.ToLower(s), ".")
+	if s == "" || len(s) > 253 || strings.HasPrefix(s, ".") || strings.Contains(s, "..") {
+		return ""
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return ""
+		}
+	}
+	return s
+}

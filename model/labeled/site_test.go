@@ -1,0 +1,25 @@
+package labeled
+
+import "testing"
+
+func TestSiteName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"example.org", "example.org"},
+		{"Blog.Example.ORG.", "blog.example.org"},
+		{"https://blog.example.org/2026/01/post?x=1", "blog.example.org"},
+		{"http://Example.org:8080", "example.org"},
+		{"example.org:443", "example.org"},
+		{"  example.org ", "example.org"},
+		{"", ""},
+		{"../etc/passwd", ""},
+		{"a..b", ""},
+		{"exa mple.org", ""},
+		{"bücher.example", ""},
+		{"https://", ""},
+		{"\xff", ""},
+	} {
+		if got := SiteName(tc.in); got != tc.want {
+			t.Errorf("SiteName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

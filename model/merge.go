@@ -1,0 +1,115 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ErrNotMergeable is returned by Merge for models whose counts do not add
+// up to the counts of training on all their data at once.
+var ErrNotMergeable = errors.New("model: models cannot be merged exactly")
+
+// MergeOptions control Merge. The zero value keeps the first model's
+// thresholds and calibration and records the time of the merge.
+type MergeOptions struct {
+	Thresholds  Thresholds
+	Calibration Calibration
+	// TrainedAt is recorded in the model; the zero value means now.
+	TrainedAt time.Time
+}
+
+// Merge adds up the counts of models trained with the same tokenizer and
+// parameters, source by source (sources are matched by name, in the
+// order they first appear), and estimates the weights from the sum as
+// training does: merging models trained on parts of a data set gives the
+// model trained on the whole, count for count. So shards can be trained
+// anywhere and combined.
+//
+// Models that dropped tokens cannot be merged exactly — a token below
+// -min-count or -min-sources in each shard can be above it in the whole,
+// and a pruned model (-max-tokens) kept only its best tokens — so Merge
+// refuses them with ErrNotMergeable, as it refuses settings that differ
+// and a source whose weight differs between models.
+//
+// The merged model's thresholds and calibration are the first model's
+// unless o sets them: they were picked on held-out scores that only the
+// training data can give again.
+func Merge(models []*Classifier, o MergeOptions) (*Classifier, error) {
+	if len(models) == 0 {
+		return nil, fmt.Errorf("%w: no models", ErrNotMergeable)
+	}
+	first := models[0]
+	cfg, params := first.cfg, first.params
+	digest := sha256.New()
+	merged := newTally()
+	for _, c := range models {
+		switch {
+		case c.cfg != cfg:
+			return nil, fmt.Errorf("%w: %s has other tokenizer settings than %s (%+v, not %+v)", ErrNotMergeable, c.id, first.id, c.cfg, cfg)
+		case c.params != params:
+			return nil, fmt.Errorf("%w: %s has other parameters than %s (%+v, not %+v)", ErrNotMergeable, c.id, first.id, c.params, params)
+		case params.MaxTokens > 0:
+			return nil, fmt.Errorf("%w: %s is pruned to its %d best tokens (-max-tokens); merge models trained without it", ErrNotMergeable, c.id, params.MaxTokens)
+		case params.MinCount > 1 || params.MinSources > 1:
+			return nil, fmt.Errorf("%w: %s dropped tokens seen fewer than %d times or in fewer than %d sources; merge models trained with -min-count 1 and -min-sources 0", ErrNotMergeable, c.id, params.MinCount, params.MinSources)
+		}
+		t, err := c.counts()
+		if err != nil {
+			return nil, err
+		}
+		// remap[j] is the merged position of c's source j.
+		remap := make([]int, len(t.sources))
+		for j, s := range t.sources {
+			_, seen := merged.index[s.Name]
+			k := merged.source(s.Name)
+			m := &merged.sources[k]
+			if seen && m.weight() != s.weight() {
+				return nil, fmt.Errorf("%w: source %q weighs %g in %s and %g in an earlier model", ErrNotMergeable, s.Name, s.weight(), c.id, m.weight())
+			}
+			m.Weight = s.Weight
+			m.Ham += s.Ham
+			m.Spam += s.Spam
+			remap[j] = k
+		}
+		for i, tok := range t.vocab {
+			cs := merged.counts[tok]
+			for _, n := range t.counts[i] {
+				k := remap[n.src]
+				j := slices.IndexFunc(cs, func(c count) bool { return c.src == k })
+				if j < 0 {
+					cs = append(cs, count{src: k})
+					j = len(cs) - 1
+				}
+				cs[j].n[0] += n.n[0]
+				cs[j].n[1] += n.n[1]
+			}
+			merged.counts[tok] = cs
+		}
+		digest.Write([]byte(c.stats.DataDigest))
+	}
+	th, calib := first.thresholds, first.calib
+	if o.Thresholds != (Thresholds{}) {
+		if err := o.Thresholds.Validate(); err != nil {
+			return nil, err
+		}
+		th = o.Thresholds
+	}
+	if o.Calibration != (Calibration{}) {
+		if err := o.Calibration.validate(); err != nil {
+			return nil, err
+		}
+		calib = o.Calibration
+	}
+	at := o.TrainedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	// The digest of a merge is the digest of its parts' digests, in
+	// order: it tells merges apart without the data.
+	stats := Stats{TrainedAt: at.UTC().Truncate(time.Second), DataDigest: hex.EncodeToString(digest.Sum(nil))}
+	return build(cfg, params, th, calib, stats, merged.table())
+}

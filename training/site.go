@@ -1,0 +1,137 @@
+package main
+
+import (
+	"cmp"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
+)
+
+// siteOptions are the flags that train a site's model on top of a base
+// model, and select or name the site's data.
+type siteOptions struct {
+	base       string
+	site       string
+	source     string
+	siteWeight float64
+}
+
+// settingFlags are learnFlags' flags that change how counts are made or
+// estimated: on top of a base they come from the base's file.
+var settingFlags = []string{"smoothing", "balance", "window", "min-sources", "max-tokens", "binary", "min-count",
+	"max-weight", "reasons", "bigrams", "style", "metadata"}
+
+// siteFlags registers -base, -site, -source and -site-weight.
+func siteFlags(fs *flag.FlagSet) *siteOptions {
+	s := &siteOptions{}
+	fs.StringVar(&s.base, "base", "", "train on top of this base `model` file (\"default\": the built-in model): its counts, tokenizer and parameters, with DATA as the site's labels")
+	fs.StringVar(&s.site, "site", "", "use only the records of this site `host` (their \"site\" field, as the function stores feedback), as one source named after it")
+	fs.StringVar(&s.source, "source", "", "count all of DATA as one source of this `name` (default: one source per DATA path)")
+	fs.Float64Var(&s.siteWeight, "site-weight", 0, "with -base, the `weight` of each site comment against a base comment (0: chosen by cross-validation)")
+	return s
+}
+
+// apply checks the flags against the others set on fs and puts the base
+// model, if any, into o.
+func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
+	if s.site != "" {
+		host := labeled.SiteName(s.site)
+		if host == "" {
+			return usagef("-site %q: want a host name such as example.org", s.site)
+		}
+		s.site = host
+		if s.source != "" {
+			return usagef("-site names the source after the site; -source cannot be given too")
+		}
+	}
+	if s.siteWeight < 0 || s.siteWeight > 1e6 {
+		return usagef("-site-weight %v: want a weight in (0, 1e6], or 0 to choose it", s.siteWeight)
+	}
+	if s.base == "" {
+		if s.siteWeight != 0 {
+			return usagef("-site-weight needs -base")
+		}
+		return nil
+	}
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		if slices.Contains(settingFlags, f.Name) {
+			set = append(set, "-"+f.Name)
+		}
+	})
+	if len(set) > 0 {
+		return usagef("%v: with -base, the tokenizer and learning settings come from the base model, so its counts and the site's add up; drop %v", set, set)
+	}
+	path := s.base
+	if path == "default" {
+		path = ""
+	}
+	c, err := openModel(path)
+	if err != nil {
+		return fmt.Errorf("-base: %w", err)
+	}
+	o.base, o.siteWeight, o.params, o.tokenizer = c, s.siteWeight, nil, nil
+	return nil
+}
+
+// selectData keeps only the site's records when -site is given, and names
+// the sources after the site or -source.
+func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
+	if s.site != "" {
+		n := len(d.examples)
+		keep := func(i int) bool { return labeled.SiteName(d.Records[i].Site) == s.site }
+		d.filter(keep)
+		fmt.Fprintf(stderr, "site %s: %d of %d records (records without a \"site\" field are not the site's; to train on a file of the site's labels, use -source)\n",
+			s.site, len(d.examples), n)
+	}
+	if name := cmp.Or(s.site, s.source); name != "" {
+		for i := range d.examples {
+			d.examples[i].Source = name
+		}
+	}
+	return nil
+}
+
+// filter keeps the records i for which keep(i) holds, in order.
+func (d *dataset) filter(keep func(i int) bool) {
+	j := 0
+	for i := range d.examples {
+		if !keep(i) {
+			continue
+		}
+		d.Records[j], d.From[j], d.examples[j], d.source[j], d.path[j] = d.Records[i], d.From[i], d.examples[i], d.source[i], d.path[i]
+		if len(d.Groups) > i {
+			d.Groups[j] = d.Groups[i]
+		}
+		j++
+	}
+	d.Records, d.From, d.examples, d.source, d.path = d.Records[:j], d.From[:j], d.examples[:j], d.source[:j], d.path[:j]
+	if len(d.Groups) > j {
+		d.Groups = d.Groups[:j]
+	}
+}
+
+// printSiteReport says how a model was trained on top of a base.
+func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport) {
+	fmt.Fprintf(w, "base: %s\n", base.Info().ID)
+	for _, t := range rep.WeightTrials {
+		mark := ""
+		if t.Weight == rep.SiteWeight {
+			mark = "  ← chosen"
+		}
+		fmt.Fprintf(w, "  site weight %-4g held-out site spam rejected, mean over the thresholds that reject the fewest site ham: %.3f (ROC AUC %.4f)%s\n",
+			t.Weight, t.Recall, t.AUC, mark)
+	}
+	if rep.Folds > 0 {
+		fmt.Fprintf(w, "site weight %g; calibration and reject threshold from the %d-fold out-of-fold scores of the site's labels (the base always trained on)\n", rep.SiteWeight, rep.Folds)
+	} else {
+		fmt.Fprintf(w, "site weight %g\n", rep.SiteWeight)
+	}
+	if rep.Fallback != "" {
+		fmt.Fprintf(w, "note: %s\n", rep.Fallback)
+	}
+}

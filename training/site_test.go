@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
+)
+
+// siteRecords returns n labeled records of a cooking site whose spam
+// sells a class, every third of them spam, as JSON Lines.
+func siteRecords(n int, site string, seed uint64) string {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	ham := []string{"lovely", "recipe", "oven", "flour", "butter", "crust", "tasty", "dinner", "family", "tried", "again", "thanks"}
+	spam := []string{"sourdough", "masterclass", "levain", "grandma", "rosa", "proofing", "banneton", "hydration", "autolyse", "crumb"}
+	var b strings.Builder
+	for i := range n {
+		words, label := ham, model.Ham
+		if i%3 == 0 {
+			words, label = spam, model.Spam
+		}
+		var text []string
+		for range 5 + rng.IntN(8) {
+			text = append(text, words[rng.IntN(len(words))])
+		}
+		line, _ := labeled.MarshalLine(labeled.Record{Text: strings.Join(text, " "), Label: label, Site: site})
+		b.Write(line)
+	}
+	return b.String()
+}
+
+func loadModelFile(t *testing.T, path string) *model.Classifier {
+	t.Helper()
+	c, err := openModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTrainOnBaseForOneSite(t *testing.T) {
+	dir := t.TempDir()
+	fb := filepath.Join(dir, "feedback")
+	os.MkdirAll(filepath.Join(fb, "2026", "01"), 0o755)
+	writeFile(t, fb, "2026/01/a.jsonl", siteRecords(90, "example.org", 1))
+	writeFile(t, fb, "2026/01/b.jsonl", siteRecords(30, "other.example", 2))
+	out := filepath.Join(dir, "example.org.model")
+	stdout, stderr, err := runCLI(t, "", "train", "-base", "default", "-site", "Example.org", "-o", out, "-trained-at", "2026-01-01T00:00:00Z", fb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "site example.org: 90 of 120 records") || !strings.Contains(stdout, "← chosen") ||
+		!strings.Contains(stdout, "out-of-fold scores of the site's labels") {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+	base, _ := model.Default()
+	info := loadModelFile(t, out).Info()
+	src := info.Stats.Sources
+	last := src[len(src)-1]
+	if info.Stats.Base != base.Info().ID || last.Name != "example.org" || last.Spam+last.Ham != 90 || last.Weight == 0 ||
+		info.Tokenizer != base.Info().Tokenizer || info.Params != base.Info().Params {
+		t.Fatalf("site model %+v: want the default's settings and counts plus example.org's 90 labels", info.Stats)
+	}
+
+	// The base's settings cannot be changed, and a site without records
+	// is an error, not a copy of the base.
+	_, _, err = runCLI(t, "", "train", "-base", "default", "-bigrams=false", "-o", out, fb)
+	var u usageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "-bigrams") {
+		t.Errorf("train -base -bigrams=false: %v, want a usage error naming the flag", err)
+	}
+	_, _, err = runCLI(t, "", "train", "-base", "default", "-site", "nowhere.example", "-o", out, fb)
+	if !errors.Is(err, model.ErrNoData) {
+		t.Errorf("train -site nowhere.example: %v, want ErrNoData", err)
+	}
+	// A handful of labels: the base's calibration and thresholds, said so.
+	few := writeFile(t, dir, "few.jsonl", siteRecords(12, "", 3))
+	stdout = mustRun(t, "", "train", "-base", "default", "-source", "example.org", "-o", out, few)
+	if !strings.Contains(stdout, "too few") || loadModelFile(t, out).Thresholds() != base.Thresholds() {
+		t.Fatalf("with 12 labels:\n%s", stdout)
+	}
+}
+
+// Two halves of a data set trained as one source and merged score every
+// comment exactly as the model of the whole, given the same thresholds.
+func TestMergeHalves(t *testing.T) {
+	dir := t.TempDir()
+	d, err := readData([]string{corpus}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var halves [2]strings.Builder
+	for i, r := range d.Records {
+		line, _ := labeled.MarshalLine(r)
+		halves[i%2].Write(line)
+	}
+	a := writeFile(t, dir, "a.jsonl", halves[0].String())
+	b := writeFile(t, dir, "b.jsonl", halves[1].String())
+	at := []string{"-trained-at", "2026-01-01T00:00:00Z", "-source", "comments"}
+	train := func(out string, data ...string) string {
+		p := filepath.Join(dir, out)
+		mustRun(t, "", append(append([]string{"train", "-o", p}, at...), data...)...)
+		return p
+	}
+	whole := train("whole.model", a, b)
+	merged := filepath.Join(dir, "merged.model")
+	stdout := mustRun(t, "", "merge", "-o", merged, "-thresholds-from", whole, train("a.model", a), train("b.model", b))
+	if !strings.Contains(stdout, "source comments: ") {
+		t.Fatalf("merge said:\n%s", stdout)
+	}
+	w, m := loadModelFile(t, whole), loadModelFile(t, merged)
+	if fmt.Sprint(w.Info().Stats.Sources) != fmt.Sprint(m.Info().Stats.Sources) || w.Info().Stats.Vocabulary != m.Info().Stats.Vocabulary {
+		t.Fatalf("merged sources %v, %d tokens; whole %v, %d tokens", m.Info().Stats.Sources, m.Info().Stats.Vocabulary,
+			w.Info().Stats.Sources, w.Info().Stats.Vocabulary)
+	}
+	for _, ex := range d.examples {
+		if ws, ms := w.Score(ex.Comment), m.Score(ex.Comment); ws.LogOdds != ms.LogOdds || ws.Verdict != ms.Verdict {
+			t.Fatalf("%q: merged %v, whole %v", ex.Text, ms, ws)
+		}
+	}
+	// A pruned model is refused, saying why.
+	p1 := filepath.Join(dir, "p1.model")
+	mustRun(t, "", "train", "-max-tokens", "100", "-o", p1, a)
+	_, _, err = runCLI(t, "", "merge", "-o", merged, p1, p1)
+	if !errors.Is(err, model.ErrNotMergeable) || !strings.Contains(err.Error(), "-max-tokens") {
+		t.Fatalf("merging pruned models: %v", err)
+	}
+}
+
+// The learning curve's draw 0 is what -write-split writes: training on
+// its labels file with train -base and judging on its test file gives
+// the curve's figures.
+func TestLearningCurveIsReproducible(t *testing.T) {
+	dir := t.TempDir()
+	data := writeFile(t, dir, "site.jsonl", siteRecords(240, "", 5)+siteRecords(20, "", 5)) // 20 duplicates
+	stdout := mustRun(t, "", "eval", "-learning-curve", "-base", "default", "-labels", "30,60", "-draws", "2", "-json",
+		"-write-split", filepath.Join(dir, "split"), "-plot", filepath.Join(dir, "curve.svg"), data)
+	var r curveReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Comments != 240 || r.Duplicates != 20 || r.Test != 120 || len(r.Points) != 3 || r.Points[2].Labels != 60 || len(r.Points[2].Draws) != 2 {
+		t.Fatalf("report: %+v", r)
+	}
+	site := filepath.Join(dir, "site.model")
+	mustRun(t, "", "train", "-base", "default", "-o", site, filepath.Join(dir, "split", "labels-60.jsonl"))
+	test, err := readData([]string{filepath.Join(dir, "split", "test.jsonl")}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := judge(loadModelFile(t, site), test.examples)
+	if want := r.Points[2].Draws[0]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("train + judge on the split: %+v\ncurve's draw 0: %+v", got, want)
+	}
+	if svg, err := os.ReadFile(filepath.Join(dir, "curve.svg")); err != nil || !strings.Contains(string(svg), "@font-face") {
+		t.Fatalf("plot: %v, embeds fonts: %v", err, strings.Contains(string(svg), "@font-face"))
+	}
+}
