@@ -83,4 +83,3 @@ func TestDefaultModelUpToDate(t *testing.T) {
 		t.Errorf("model/default.model is stale: rebuilding it gives %d bytes that differ from the committed %d at byte %d; run the command in the README", len(got), len(want), at)
 	}
 }
-
