@@ -63,7 +63,7 @@ func (c *Classifier) counts() (*table, error) {
 	}
 	d := decoder{s: c.raw[:c.index], pos: c.entries}
 	for range c.n {
-		tok, _, cs := c.entry(&d)
+		tok, _, cs := c.entry(&d, nil)
 		if d.err != nil {
 			return nil, fmt.Errorf("model %s: %w", c.id, d.err) // parse checked every entry
 		}

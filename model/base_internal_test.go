@@ -175,8 +175,9 @@ func TestMergeHalvesIsWhole(t *testing.T) {
 	}
 	stats := whole.stats
 	stats.Tokens, stats.Vocabulary = nil, 0 // parse's, not the file's
+	body := m.raw[m.body : len(m.raw)-32]
 	same, err := encode(formatVersion, header{Tokenizer: m.cfg, Params: m.params, Thresholds: m.thresholds, Calibration: m.calib, Stats: stats},
-		[]byte(m.raw[m.body:len(m.raw)-32]))
+		len(body), func(w *fileWriter) { w.writeString(body) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +392,8 @@ func v3File(t *testing.T, c *Classifier, entries []byte, n int) string {
 	}
 	stats := c.stats
 	stats.Sources = nil
-	raw, err := encode(oldVersion, header{Tokenizer: c.cfg, Params: c.params, Thresholds: c.thresholds, Calibration: c.calib, Stats: stats}, body)
+	raw, err := encode(oldVersion, header{Tokenizer: c.cfg, Params: c.params, Thresholds: c.thresholds, Calibration: c.calib, Stats: stats},
+		len(body), func(w *fileWriter) { w.write(body) })
 	if err != nil {
 		t.Fatal(fmt.Errorf("encode: %w", err))
 	}

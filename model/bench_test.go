@@ -4,6 +4,8 @@ package model
 // the very bytes the binary embeds.
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -66,6 +68,27 @@ func BenchmarkLoadDefault(b *testing.B) {
 	b.SetBytes(int64(len(defaultModel)))
 	for b.Loop() {
 		if _, err := Load(strings.NewReader(defaultModel)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadFile loads the model file named by SPAMCHECK_BENCH_MODEL,
+// to measure the cold start a larger model than the default costs (one
+// loaded from a Lambda layer, say).
+func BenchmarkLoadFile(b *testing.B) {
+	name := os.Getenv("SPAMCHECK_BENCH_MODEL")
+	if name == "" {
+		b.Skip("set SPAMCHECK_BENCH_MODEL to a model file")
+	}
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := Load(bytes.NewReader(raw)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -88,12 +88,13 @@ func (c *Classifier) WithThresholds(t Thresholds) (*Classifier, error) {
 
 // with re-encodes c with other thresholds and calibration.
 func (c *Classifier) with(t Thresholds, k Calibration) (*Classifier, error) {
+	body := c.raw[c.body : len(c.raw)-sha256.Size]
 	raw, err := encode(c.version, header{Tokenizer: c.cfg, Params: c.params, Thresholds: t, Calibration: k, Stats: c.stats},
-		[]byte(c.raw[c.body:len(c.raw)-sha256.Size]))
+		len(body), func(w *fileWriter) { w.writeString(body) })
 	if err != nil {
 		return nil, err
 	}
-	return parse(string(raw))
+	return parse(raw)
 }
 
 // validateSettings checks everything but the vocabulary.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/jbrukh/bayesian"
 )
@@ -48,13 +49,54 @@ type count struct {
 	n   [2]uint64
 }
 
-// table is what training learns before estimation: for each token, in
-// sorted order, its counts per source. Naive Bayes needs nothing else, and
-// tables add up exactly.
+// table is counts held token by token: for each token, in sorted order,
+// its counts per source. A model file decodes to one (Classifier.counts),
+// and tables add up exactly.
 type table struct {
 	sources []Source
 	vocab   []string
 	counts  [][]count // counts[i] is sorted by source, without zero entries
+}
+
+func (t *table) numTokens() int                          { return len(t.vocab) }
+func (t *table) token(i int) string                      { return t.vocab[i] }
+func (t *table) appendCounts(buf []count, i int) []count { return append(buf, t.counts[i]...) }
+
+// tokenCounts is what a model is built from: tokens in increasing order,
+// each with its counts by source: a table, or the counts of the comments
+// training has seen (see corpus), read in place so that a million
+// comments' counts are not copied to be estimated, or a subset of them.
+type tokenCounts interface {
+	numTokens() int
+	token(i int) string
+	// appendCounts appends token i's non-zero counts by source, in
+	// increasing order of source, to buf.
+	appendCounts(buf []count, i int) []count
+}
+
+// subset is the tokens of all at the increasing indexes idx: what
+// minCount and prune keep.
+type subset struct {
+	all tokenCounts
+	idx []uint32
+}
+
+func (s subset) numTokens() int     { return len(s.idx) }
+func (s subset) token(i int) string { return s.all.token(int(s.idx[i])) }
+func (s subset) appendCounts(buf []count, i int) []count {
+	return s.all.appendCounts(buf, int(s.idx[i]))
+}
+
+// pick returns the tokens of tc at the increasing indexes idx, as a
+// subset of what tc is drawn from, and the index of each in that.
+func pick(tc tokenCounts, idx []uint32) subset {
+	if s, ok := tc.(subset); ok {
+		for j, i := range idx {
+			idx[j] = s.idx[i]
+		}
+		return subset{all: s.all, idx: idx}
+	}
+	return subset{all: tc, idx: idx}
 }
 
 // sourceMass is the evidence each class of a source contributes when
@@ -101,27 +143,36 @@ func (p Params) prior(sources []Source) float64 {
 	return math.Log(mass[1]) - math.Log(mass[0])
 }
 
-// estimate feeds the table's weighted counts to the library and turns its
-// smoothed per-class estimates into capped log-likelihood ratios, one per
-// token of the vocabulary.
-func (t *table) estimate(p Params) ([]float64, error) {
-	cw := p.classWeights(t.sources)
+// estimate feeds the weighted counts of tc's tokens to the library and
+// turns its smoothed per-class estimates into capped log-likelihood
+// ratios, one per token. Without the library (viaLibrary false) it
+// computes the library's estimate itself, (count+1)/(total+vocabulary)
+// per class on the same integers in the same order: Fit scores its folds
+// with models estimated so, which costs a pass over the counts rather
+// than a library classifier of every token per fold. A test checks the
+// two agree bit for bit; the model Fit returns is estimated by the
+// library.
+func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]float64, error) {
+	cw := p.classWeights(sources)
 	pseudo := math.Round(p.Smoothing*countUnit) - 1
-	nb := bayesian.NewClassifier(classHam, classSpam)
+	// scaled returns token i's weighted counts, n, and the library's
+	// counts, v; buf is scratch space.
+	scaled := func(buf *[]count, i int) (n, v [2]float64) {
+		*buf = tc.appendCounts((*buf)[:0], i)
+		return observed(cw, pseudo, *buf)
+	}
+	var buf []count
 	var total [2]float64
-	for i, tok := range t.vocab {
-		n, vs := observed(cw, pseudo, t.counts[i])
-		for k, class := range []bayesian.Class{classHam, classSpam} {
-			v := vs[k]
-			if v > math.MaxInt32 {
-				return nil, fmt.Errorf("model: count %v for %q out of range", v, tok)
+	var libTotal [2]int
+	size := tc.numTokens()
+	for i := range size {
+		n, v := scaled(&buf, i)
+		for k := range 2 {
+			if v[k] > math.MaxInt32 {
+				return nil, fmt.Errorf("model: count %v for %q out of range", v[k], tc.token(i))
 			}
 			total[k] += n[k]
-			// Observing a zero count still enters the token into the
-			// class's vocabulary. The library smooths each class with
-			// its own vocabulary size; sharing one vocabulary makes
-			// that the textbook (count+α)/(total+α|V|).
-			nb.Observe(tok, int(v), class)
+			libTotal[k] += int(v[k])
 		}
 	}
 	// A class without a single token would make the library fall back to
@@ -133,13 +184,71 @@ func (t *table) estimate(p Params) ([]float64, error) {
 		}
 		return nil, fmt.Errorf("%w: the %s comments have no tokens left to learn from", ErrNoData, empty)
 	}
-	weights := make([]float64, len(t.vocab))
-	if len(t.vocab) == 0 {
+	weights := make([]float64, size)
+	if size == 0 {
 		return weights, nil
 	}
-	freqs := nb.WordFrequencies(t.vocab) // rows follow the class order: ham, spam
-	for i := range t.vocab {
-		w := math.Log(freqs[1][i]) - math.Log(freqs[0][i])
+	// logProb[k][i] is log P(token i | class k); weights doubles as the
+	// ham row.
+	logProb := [2][]float64{weights, nil}
+	if viaLibrary {
+		logProb[1] = make([]float64, size)
+		// The library's estimate of each class depends on that class's
+		// counts only, so each class has a library classifier of its
+		// own, filled on a core of its own: the same calls per class
+		// as one classifier of both, in half the time.
+		var wg sync.WaitGroup
+		for k, class := range []bayesian.Class{classHam, classSpam} {
+			wg.Go(func() {
+				var buf []count
+				nb := bayesian.NewClassifier(classHam, classSpam)
+				for i := range size {
+					_, v := scaled(&buf, i)
+					// Observing a zero count still enters the token
+					// into the class's vocabulary. The library smooths
+					// each class with its own vocabulary size; sharing
+					// one vocabulary makes that the textbook
+					// (count+α)/(total+α|V|).
+					nb.Observe(tc.token(i), int(v[k]), class)
+				}
+				// A block of tokens at a time: the list of every token
+				// and its rows of frequencies would cost as much as the
+				// rest.
+				const block = 1 << 16
+				words := make([]string, 0, block)
+				for from := 0; from < size; from += block {
+					words = words[:0]
+					for i := from; i < min(from+block, size); i++ {
+						words = append(words, tc.token(i))
+					}
+					for j, f := range nb.WordFrequencies(words)[k] { // rows follow the class order: ham, spam
+						logProb[k][from+j] = math.Log(f)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	} else {
+		// The difference goes into weights at once: no second row.
+		for i := range size {
+			_, v := scaled(&buf, i)
+			var lp [2]float64
+			for k := range 2 {
+				// The library's classData.getWordProb.
+				prob := (v[k] + 1) / (float64(libTotal[k]) + float64(size))
+				if libTotal[k] == 0 {
+					prob = 1e-11
+				}
+				lp[k] = math.Log(prob)
+			}
+			weights[i] = lp[1] - lp[0]
+		}
+	}
+	for i := range weights {
+		w := weights[i]
+		if viaLibrary {
+			w = logProb[1][i] - logProb[0][i]
+		}
 		if p.MaxWeight > 0 {
 			w = math.Max(-p.MaxWeight, math.Min(p.MaxWeight, w))
 		}
@@ -164,60 +273,76 @@ func observed(cw [][2]float64, pseudo float64, cs []count) (n, v [2]float64) {
 	return n, v
 }
 
-// prune keeps the p.MaxTokens tokens that carry the most evidence, by
-// |weight| × the number of (weighted) comments holding the token: the
-// expected contribution of the token to the scores of the training
-// comments. Rare tokens and tokens that say little both go; ties keep
-// the token that sorts first, so pruning is deterministic.
-func (t *table) prune(p Params, weights []float64) (*table, []float64) {
-	if p.MaxTokens <= 0 || len(t.vocab) <= p.MaxTokens {
-		return t, weights
+// prune keeps the p.MaxTokens tokens of tc that carry the most evidence.
+// By default it ranks them by |weight| × the number of (weighted)
+// comments holding the token: the expected contribution of the token to
+// the scores of the training comments, so rare tokens and tokens that say
+// little both go. Params.PruneBy can rank by that number alone ("df") or
+// by the mutual information between holding the token and the class
+// ("mi"). Ties keep the token that sorts first, so pruning is
+// deterministic.
+func prune(tc tokenCounts, sources []Source, p Params, weights []float64) (tokenCounts, []float64) {
+	if p.MaxTokens <= 0 || tc.numTokens() <= p.MaxTokens {
+		return tc, weights
 	}
-	cw := p.classWeights(t.sources)
-	gain := make([]float64, len(t.vocab))
-	for i := range t.vocab {
-		df := 0.0
-		for _, c := range t.counts[i] {
-			df += cw[c.src][0]*float64(c.n[0]) + cw[c.src][1]*float64(c.n[1])
+	cw := p.classWeights(sources)
+	// docs[k] is the weighted number of comments of class k.
+	var docs [2]float64
+	for s, so := range sources {
+		for k := range 2 {
+			docs[k] += cw[s][k] * float64(so.docs(k))
 		}
-		gain[i] = math.Abs(weights[i]) * df
 	}
-	order := make([]int, len(t.vocab))
-	for i := range order {
-		order[i] = i
+	gain := make([]float64, tc.numTokens())
+	var buf []count
+	for i := range gain {
+		buf = tc.appendCounts(buf[:0], i)
+		df, held := 0.0, [2]float64{}
+		for _, c := range buf {
+			df += cw[c.src][0]*float64(c.n[0]) + cw[c.src][1]*float64(c.n[1])
+			for k := range 2 {
+				held[k] += cw[c.src][k] * float64(c.n[k])
+			}
+		}
+		switch p.PruneBy {
+		case "df":
+			gain[i] = df
+		case "mi":
+			gain[i] = mutualInformation(held, docs)
+		default:
+			gain[i] = math.Abs(weights[i]) * df
+		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(gain[b], gain[a]) })
-	keep := order[:p.MaxTokens]
-	slices.Sort(keep)
-	out := &table{sources: t.sources, vocab: make([]string, len(keep)), counts: make([][]count, len(keep))}
+	keep := mostInformative(gain, p.MaxTokens)
+	idx := make([]uint32, len(keep))
 	w := make([]float64, len(keep))
 	for j, i := range keep {
-		out.vocab[j], out.counts[j], w[j] = t.vocab[i], t.counts[i], weights[i]
+		idx[j], w[j] = uint32(i), weights[i]
 	}
-	return out, w
+	return pick(tc, idx), w
 }
 
-// minCount drops tokens held by fewer than p.MinCount comments in all,
-// and, when the table has at least p.MinSources sources with comments,
-// tokens seen in fewer sources than that: a token only one platform uses
-// is that platform's topic, not evidence that carries to the next one.
-func (t *table) minCount(p Params) *table {
-	minSources := p.minSources(t.sources)
-	if p.MinCount <= 1 && minSources == 0 {
-		return t
-	}
-	out := &table{sources: t.sources}
-	for i, tok := range t.vocab {
-		if kept(p, minSources, t.counts[i]) {
-			out.vocab = append(out.vocab, tok)
-			out.counts = append(out.counts, t.counts[i])
+// mutualInformation returns the mutual information, in nats, between
+// holding a token and the class, from the (weighted) comments of each
+// class that hold it and of each class in all.
+func mutualInformation(held, docs [2]float64) float64 {
+	total := docs[0] + docs[1]
+	in := held[0] + held[1]
+	mi := 0.0
+	for k := range 2 {
+		for _, cell := range [2][2]float64{{held[k], in}, {docs[k] - held[k], total - in}} {
+			n, marginal := cell[0], cell[1]
+			if n > 0 {
+				mi += n / total * math.Log(n*total/(marginal*docs[k]))
+			}
 		}
 	}
-	return out
+	return mi
 }
 
-// minSources is the number of sources a token must be seen in to be
-// kept: p.MinSources when that many sources have comments, else 0.
+// minSources returns the number of sources a token must be seen in to be
+// kept (see minCount): Params.MinSources when at least that many of
+// sources have comments, else 0.
 func (p Params) minSources(sources []Source) int {
 	if p.MinSources <= 1 {
 		return 0
@@ -234,6 +359,27 @@ func (p Params) minSources(sources []Source) int {
 	return 0
 }
 
+// minCount drops tokens no comment holds, tokens held by fewer than
+// p.MinCount comments in all, and, when sources has at least p.MinSources
+// sources with comments, tokens seen in fewer sources than that: a token
+// only one platform uses is that platform's topic, not evidence that
+// carries to the next one.
+func minCount(tc tokenCounts, sources []Source, p Params) tokenCounts {
+	minSources := p.minSources(sources)
+	var idx []uint32
+	var buf []count
+	for i := range tc.numTokens() {
+		buf = tc.appendCounts(buf[:0], i)
+		if len(buf) > 0 && kept(p, minSources, buf) {
+			idx = append(idx, uint32(i))
+		}
+	}
+	if len(idx) == tc.numTokens() {
+		return tc
+	}
+	return pick(tc, idx)
+}
+
 // kept reports whether minCount keeps a token with counts cs (without
 // zero entries).
 func kept(p Params, minSources int, cs []count) bool {
@@ -242,6 +388,33 @@ func kept(p Params, minSources int, cs []count) bool {
 		n += c.n[0] + c.n[1]
 	}
 	return n >= uint64(p.MinCount) && len(cs) >= minSources
+}
+
+// mostInformative returns, in increasing order, the indexes of the n
+// largest gains; among equal gains the lower index wins.
+func mostInformative(gain []float64, n int) []int {
+	// The n-th largest gain; every token above it is kept, and as many
+	// of those equal to it as fit, first ones first.
+	sorted := slices.Clone(gain)
+	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
+	cut := sorted[n-1]
+	above := 0
+	for _, g := range sorted[:n] {
+		if g > cut {
+			above++
+		}
+	}
+	ties := n - above
+	keep := make([]int, 0, n)
+	for i, g := range gain {
+		if g > cut || g == cut && ties > 0 {
+			if g == cut {
+				ties--
+			}
+			keep = append(keep, i)
+		}
+	}
+	return keep
 }
 
 // tally accumulates a table from tokenized comments.

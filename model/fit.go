@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -104,28 +106,63 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 			o.Progress(stage, done, total)
 		}
 	}
-	toks, err := tokenizeAll(examples, cfg, params, func(done int) { progress("tokenizing", done, len(examples)) })
+	corp, err := newCorpus(examples, cfg, params, func(done int) { progress("tokenizing", done, len(examples)) })
 	if err != nil {
 		return nil, rep, err
 	}
 	progress("tokenizing", len(examples), len(examples))
-	t := newTally()
-	h := &holdOut{examples: examples, toks: toks, t: t, cfg: cfg, params: params, stats: statsOf(examples, o.TrainedAt),
-		src: make([]int, len(examples)), labels: make([]bool, len(examples))}
-	for i, ex := range examples {
-		h.src[i] = t.source(ex.Source)
-		h.labels[i] = ex.Label == Spam
-		t.add(h.src[i], labelIndex(ex.Label), toks[i], 1)
+	labels := make([]bool, len(examples))
+	for i, k := range corp.class {
+		labels[i] = k == 1
+	}
+	stats := statsOf(examples, o.TrainedAt)
+	// heldOut scores the examples for which in(i) holds with the model
+	// of all the others, into raw. That model holds only the tokens of
+	// the examples it scores, with the weights, prior and settings of
+	// the model of all the others: a token no scored example holds
+	// changes no score, and encoding every token for every fold would
+	// cost more than the rest of the fold.
+	heldOut := func(in func(i int) bool, raw []float64) error {
+		for i := range examples {
+			if in(i) {
+				corp.add(i, -1)
+			}
+		}
+		c, err := corp.heldOutModel(in, cfg, params, stats)
+		for i := range examples {
+			if in(i) {
+				corp.add(i, 1)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		// Score is safe for concurrent use: one share of the examples
+		// per core.
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(examples); i += workers {
+					if in(i) {
+						raw[i] = c.Score(examples[i].Comment).LogOdds
+					}
+				}
+			})
+		}
+		wg.Wait()
+		return nil
 	}
 	for name, w := range o.SourceWeights {
 		if !(w > 0 && w <= 1e6) {
 			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, 1e6]", name, w)
 		}
-		if j, ok := t.index[name]; ok {
-			t.sources[j].Weight = w
+		for j := range corp.sources {
+			if corp.sources[j].Name == name {
+				corp.sources[j].Weight = w
+			}
 		}
 	}
-	src, labels, stats, heldOut := h.src, h.labels, h.stats, h.heldOut
 
 	spam, ham := countLabels(labels)
 	calib := Calibration{A: 1}
@@ -148,25 +185,25 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		th.Reject = kfold
 		// Sources that have ham can price the shift in.
 		var withHam []int
-		for s, so := range t.sources {
+		for s, so := range corp.sources {
 			if so.Ham > 0 {
 				withHam = append(withHam, s)
 			}
 		}
-		if len(t.sources) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
-			rep.HeldOutSources = len(t.sources)
+		if len(corp.sources) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
+			rep.HeldOutSources = len(corp.sources)
 			loso := make([]float64, len(examples))
-			for j := range t.sources {
-				progress("source", j, len(t.sources))
-				if err := heldOut(func(i int) bool { return src[i] == j }, loso); err != nil {
-					return nil, rep, fmt.Errorf("holding out source %q: %w", t.sources[j].Name, err)
+			for j := range corp.sources {
+				progress("source", j, len(corp.sources))
+				if err := heldOut(func(i int) bool { return int(corp.src[i]) == j }, loso); err != nil {
+					return nil, rep, fmt.Errorf("holding out source %q: %w", corp.sources[j].Name, err)
 				}
 			}
 			th.Reject = max(kfold, Sigmoid(PickThreshold(calibrate(loso, calib), labels, maxHam)))
 			if o.Review == 0 && kfold < th.Reject {
 				th.Review = kfold
 			}
-		} else if len(t.sources) >= 2 && !o.KFoldThreshold {
+		} else if len(corp.sources) >= 2 && !o.KFoldThreshold {
 			rep.Fallback = "only one source has ham, so the reject threshold comes from the k-fold scores"
 		}
 		th.Reject = clampProb(th.Reject)
@@ -184,7 +221,8 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		th.Review = o.Review
 	}
 	progress("writing", 0, 1)
-	c, err := build(cfg, params, th, calib, stats, t.table())
+	corp.forgetComments()
+	c, err := buildFrom(cfg, params, th, calib, stats, corp.sources, corp)
 	if err != nil {
 		return nil, rep, err
 	}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -9,8 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"math"
+	"math/bits"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -76,64 +78,113 @@ func fnv1a(s string) uint64 {
 	return h
 }
 
-// encodeBody encodes the vocabulary section and its index: everything
-// after the header. vocab must be sorted.
-func encodeBody(t *table, weights []float64) []byte {
-	vocab := t.vocab
-	var entries []byte
-	offsets := make([]uint32, len(vocab))
-	for i, tok := range vocab {
-		offsets[i] = uint32(len(entries))
-		entries = binary.AppendUvarint(entries, uint64(len(tok)))
-		entries = append(entries, tok...)
-		entries = binary.BigEndian.AppendUint32(entries, math.Float32bits(float32(weights[i])))
-		entries = binary.AppendUvarint(entries, uint64(len(t.counts[i])))
-		for _, c := range t.counts[i] {
-			entries = binary.AppendUvarint(entries, uint64(c.src))
-			entries = binary.AppendUvarint(entries, c.n[0])
-			entries = binary.AppendUvarint(entries, c.n[1])
+// encodeBody returns the size of the vocabulary section and its index,
+// everything after the header, and a function that writes them. The
+// tokens of tc must be in increasing order.
+func encodeBody(tc tokenCounts, weights []float64) (int, func(*fileWriter)) {
+	n := tc.numTokens()
+	offsets := make([]uint32, n)
+	size := 0
+	var counts []count
+	for i := range n {
+		tok := tc.token(i)
+		counts = tc.appendCounts(counts[:0], i)
+		offsets[i] = uint32(size)
+		size += uvarintLen(uint64(len(tok))) + len(tok) + 4 + uvarintLen(uint64(len(counts)))
+		for _, c := range counts {
+			size += uvarintLen(uint64(c.src)) + uvarintLen(c.n[0]) + uvarintLen(c.n[1])
 		}
 	}
 	m := 0
-	if len(vocab) > 0 {
+	if n > 0 {
 		m = 1
-		for m < 2*len(vocab) {
+		for m < 2*n {
 			m <<= 1
 		}
 	}
-	slots := make([]uint32, m)
-	for i, t := range vocab {
-		s := int(fnv1a(t) & uint64(m-1))
-		for slots[s] != 0 {
-			s = (s + 1) & (m - 1)
+	total := uvarintLen(uint64(n)) + uvarintLen(uint64(size)) + size + uvarintLen(uint64(m)) + 4*m
+	return total, func(w *fileWriter) {
+		buf := binary.AppendUvarint(nil, uint64(n))
+		buf = binary.AppendUvarint(buf, uint64(size))
+		w.write(buf)
+		for i := range n {
+			tok := tc.token(i)
+			counts = tc.appendCounts(counts[:0], i)
+			buf = binary.AppendUvarint(buf[:0], uint64(len(tok)))
+			buf = append(buf, tok...)
+			buf = binary.BigEndian.AppendUint32(buf, math.Float32bits(float32(weights[i])))
+			buf = binary.AppendUvarint(buf, uint64(len(counts)))
+			for _, c := range counts {
+				buf = binary.AppendUvarint(buf, uint64(c.src))
+				buf = binary.AppendUvarint(buf, c.n[0])
+				buf = binary.AppendUvarint(buf, c.n[1])
+			}
+			w.write(buf)
 		}
-		slots[s] = offsets[i] + 1
+		slots := make([]uint32, m)
+		for i := range n {
+			s := int(fnv1a(tc.token(i)) & uint64(m-1))
+			for slots[s] != 0 {
+				s = (s + 1) & (m - 1)
+			}
+			slots[s] = offsets[i] + 1
+		}
+		w.write(binary.AppendUvarint(buf[:0], uint64(m)))
+		for len(slots) > 0 {
+			buf = buf[:0]
+			for _, s := range slots[:min(len(slots), 1024)] {
+				buf = binary.BigEndian.AppendUint32(buf, s)
+			}
+			w.write(buf)
+			slots = slots[min(len(slots), 1024):]
+		}
 	}
-	out := binary.AppendUvarint(nil, uint64(len(vocab)))
-	out = binary.AppendUvarint(out, uint64(len(entries)))
-	out = append(out, entries...)
-	out = binary.AppendUvarint(out, uint64(m))
-	for _, s := range slots {
-		out = binary.BigEndian.AppendUint32(out, s)
-	}
-	return out
 }
 
-// encode assembles a whole model file from its header and body.
-func encode(version int, h header, body []byte) ([]byte, error) {
+// uvarintLen returns the length of x as a uvarint.
+func uvarintLen(x uint64) int { return 1 + (bits.Len64(x|1)-1)/7 }
+
+// fileWriter writes a model file into memory of its final size and
+// checksums it on the way, so that a model of hundreds of megabytes is
+// held once while it is written, not copied from buffer to buffer.
+type fileWriter struct {
+	b strings.Builder
+	h hash.Hash
+}
+
+func (w *fileWriter) write(p []byte) {
+	w.b.Write(p)
+	w.h.Write(p)
+}
+
+// writeString writes s, checksumming it in pieces so that it is not
+// copied whole.
+func (w *fileWriter) writeString(s string) {
+	w.b.WriteString(s)
+	var buf [32 << 10]byte
+	for len(s) > 0 {
+		n := copy(buf[:], s)
+		w.h.Write(buf[:n])
+		s = s[n:]
+	}
+}
+
+// encode assembles a whole model file from its header and its body, which
+// body writes (bodySize bytes).
+func encode(version int, h header, bodySize int, body func(*fileWriter)) (string, error) {
 	hj, err := json.Marshal(h)
 	if err != nil {
-		return nil, fmt.Errorf("model: encode header: %w", err)
+		return "", fmt.Errorf("model: encode header: %w", err)
 	}
-	var buf bytes.Buffer
-	buf.WriteString(magic)
-	buf.Write(binary.BigEndian.AppendUint32(nil, uint32(version)))
-	buf.Write(binary.AppendUvarint(nil, uint64(len(hj))))
-	buf.Write(hj)
-	buf.Write(body)
-	sum := sha256.Sum256(buf.Bytes())
-	buf.Write(sum[:])
-	return buf.Bytes(), nil
+	w := &fileWriter{h: sha256.New()}
+	head := append([]byte(magic), binary.BigEndian.AppendUint32(nil, uint32(version))...)
+	head = binary.AppendUvarint(head, uint64(len(hj)))
+	w.b.Grow(len(head) + len(hj) + bodySize + sha256.Size)
+	w.write(head)
+	w.write(hj)
+	body(w)
+	w.b.Write(w.h.Sum(nil))
+	return w.b.String(), nil
 }
 
 // Save writes the model to w in the format Load reads. The output depends
@@ -197,9 +248,11 @@ func parse(raw string) (*Classifier, error) {
 	// One pass checks every entry: order, UTF-8, counts and weights,
 	// and totals the counts for the statistics.
 	var tokens [2]uint64
+	var buf []count // one entry's counts, reused: a model of a million tokens loads without a million allocations
 	prev := ""
 	for i := 0; i < c.n; i++ {
-		t, w, counts := c.entry(&d)
+		t, w, counts := c.entry(&d, buf[:0])
+		buf = counts
 		switch {
 		case d.err != nil || d.pos > end:
 			return nil, fmt.Errorf("%w: token %d: %v", ErrCorrupt, i, cmp.Or(d.err, errors.New("truncated")))
@@ -295,9 +348,10 @@ func (c *Classifier) weightAfterToken(d *decoder) float64 {
 }
 
 // entry decodes the whole entry at d: token, weight and counts per source
-// (version 3: one pseudo-source holding the scaled counts divided back).
+// (version 3: one pseudo-source holding the scaled counts divided back),
+// the counts appended to buf.
 // It checks the counts; d.err says what is wrong.
-func (c *Classifier) entry(d *decoder) (string, float64, []count) {
+func (c *Classifier) entry(d *decoder, buf []count) (string, float64, []count) {
 	t := d.chunk()
 	if c.version == oldVersion {
 		ham, spam := d.uvarint(), d.uvarint()
@@ -309,14 +363,14 @@ func (c *Classifier) entry(d *decoder) (string, float64, []count) {
 		if k == 0 {
 			return t, w, nil
 		}
-		return t, w, []count{{src: 0, n: [2]uint64{ham / k, spam / k}}}
+		return t, w, append(buf, count{src: 0, n: [2]uint64{ham / k, spam / k}})
 	}
 	w := d.weight()
 	k := d.uvarint()
 	if d.err == nil && (k == 0 || k > uint64(len(c.stats.Sources))) {
 		d.err = fmt.Errorf("%d sources", k)
 	}
-	var out []count
+	out := buf
 	for j := uint64(0); j < k && d.err == nil; j++ {
 		src, ham, spam := d.uvarint(), d.uvarint(), d.uvarint()
 		switch {

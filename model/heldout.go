@@ -104,17 +104,5 @@ func (f *holdOut) foldModel(in func(i int) bool) (*Classifier, error) {
 		weights = append(weights, w)
 	}
 	sub.vocab = keep
-	stats := f.stats
-	stats.Sources = sources
-	stats.Documents = map[Label]int{}
-	for _, s := range sources {
-		stats.Documents[Ham] += s.Ham
-		stats.Documents[Spam] += s.Spam
-	}
-	raw, err := encode(formatVersion, header{Tokenizer: f.cfg, Params: p, Thresholds: Thresholds{Reject: 0.5}, Calibration: Calibration{A: 1}, Stats: stats},
-		encodeBody(sub, weights))
-	if err != nil {
-		return nil, err
-	}
-	return parse(string(raw))
+	return assemble(f.cfg, p, Thresholds{Reject: 0.5}, Calibration{A: 1}, f.stats, sources, sub, weights)
 }

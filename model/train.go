@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jbrukh/bayesian"
@@ -31,11 +32,17 @@ type Params struct {
 	Balance bool `json:"balance,omitempty"`
 	// MinSources, when above 1 and the training data has at least that
 	// many sources, drops tokens seen in fewer sources (see
-	// table.minCount).
+	// minCount).
 	MinSources int `json:"min_sources,omitempty"`
 	// MaxTokens, when not 0, keeps only the tokens that carry the most
-	// evidence (see table.prune), bounding the model's size.
+	// evidence (see prune), bounding the model's size.
 	MaxTokens int `json:"max_tokens,omitempty"`
+	// PruneBy is how MaxTokens ranks tokens: "" (|weight| × weighted
+	// document frequency, the default), "df" (weighted document
+	// frequency) or "mi" (mutual information between holding the token
+	// and the class). See prune and the README's Performance
+	// section for how they compare.
+	PruneBy string `json:"prune_by,omitempty"`
 	// Binary counts a token once per comment however often it repeats, so
 	// "$$$ !!! $$$" is not ten times the evidence of "$$$".
 	Binary bool `json:"binary"`
@@ -117,15 +124,11 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	if calib == (Calibration{}) {
 		calib = Calibration{A: 1}
 	}
-	toks, err := tokenizeAll(examples, cfg, params, nil)
+	c, err := newCorpus(examples, cfg, params, nil)
 	if err != nil {
 		return nil, err
 	}
-	t := newTally()
-	for i, ex := range examples {
-		t.add(t.source(ex.Source), labelIndex(ex.Label), toks[i], 1)
-	}
-	return build(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), t.table())
+	return buildFrom(cfg, params, th, calib, statsOf(examples, opts.TrainedAt), c.sources, c)
 }
 
 // settings returns the tokenizer and learning settings of opts, with the
@@ -176,34 +179,6 @@ func tokenizeAll(examples []Example, cfg TokenizerConfig, params Params, progres
 	return out, nil
 }
 
-// statsOf describes the training examples: per-label counts, the training
-// date and a digest of the data in the order learned.
-func statsOf(examples []Example, at time.Time) Stats {
-	if at.IsZero() {
-		at = time.Now()
-	}
-	digest := sha256.New()
-	docs := map[Label]int{}
-	for _, ex := range examples {
-		docs[ex.Label]++
-		fmt.Fprintf(digest, "%s\x00%s\x00%s\x00%s\x00%s\x1e", ex.Label, ex.Text, ex.Author, ex.AuthorEmail, ex.AuthorURL)
-	}
-	return Stats{Documents: docs, TrainedAt: at.UTC().Truncate(time.Second), DataDigest: hex.EncodeToString(digest.Sum(nil))}
-}
-
-// Validate reports whether p can be used for training.
-func (p Params) Validate() error {
-	if !(p.Smoothing*countUnit >= 1 && p.Smoothing <= 100) {
-		return fmt.Errorf("model: smoothing %v must be in [%v, 100]", p.Smoothing, 1.0/countUnit)
-	}
-	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
-		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
-		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 {
-		return fmt.Errorf("model: bad params %+v", p)
-	}
-	return nil
-}
-
 func dedupe(toks []string) []string {
 	if len(toks) < 2 {
 		return toks
@@ -234,31 +209,71 @@ func dedupe(toks []string) []string {
 	return out
 }
 
-// build learns a classifier from a table of counts: it drops rare tokens,
-// has the library estimate the weights, keeps the most informative tokens
-// and encodes the model file, which it then parses, so that Train and
-// Load end in the same place and a loaded model scores exactly like the
-// one that was saved.
+// statsOf describes the training examples: per-label counts, the training
+// date and a digest of the data in the order learned.
+func statsOf(examples []Example, at time.Time) Stats {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	digest := sha256.New()
+	docs := map[Label]int{}
+	for _, ex := range examples {
+		docs[ex.Label]++
+		fmt.Fprintf(digest, "%s\x00%s\x00%s\x00%s\x00%s\x1e", ex.Label, ex.Text, ex.Author, ex.AuthorEmail, ex.AuthorURL)
+	}
+	return Stats{Documents: docs, TrainedAt: at.UTC().Truncate(time.Second), DataDigest: hex.EncodeToString(digest.Sum(nil))}
+}
+
+// Validate reports whether p can be used for training.
+func (p Params) Validate() error {
+	if !(p.Smoothing*countUnit >= 1 && p.Smoothing <= 100) {
+		return fmt.Errorf("model: smoothing %v must be in [%v, 100]", p.Smoothing, 1.0/countUnit)
+	}
+	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
+		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
+		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 ||
+		p.PruneBy != "" && p.PruneBy != "df" && p.PruneBy != "mi" {
+		return fmt.Errorf("model: bad params %+v", p)
+	}
+	return nil
+}
+
+// build learns a classifier from a table of counts (see buildFrom).
 func build(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, t *table) (*Classifier, error) {
+	return buildFrom(cfg, params, th, calib, stats, t.sources, t)
+}
+
+// buildFrom learns a classifier from the counts of sources' comments: it
+// drops rare tokens, has the library estimate the weights, keeps the most
+// informative tokens and encodes the model file, which it then parses, so
+// that Train and Load end in the same place and a loaded model scores
+// exactly like the one that was saved.
+func buildFrom(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, sources []Source, tc tokenCounts) (*Classifier, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	t = t.minCount(params)
-	weights, err := t.estimate(params)
+	tc = minCount(tc, sources, params)
+	weights, err := estimate(tc, sources, params, true)
 	if err != nil {
 		return nil, err
 	}
-	t, weights = t.prune(params, weights)
-	stats.Sources = t.sources
+	tc, weights = prune(tc, sources, params, weights)
+	return assemble(cfg, params, th, calib, stats, sources, tc, weights)
+}
+
+// assemble encodes a model file from the counts of its tokens and their
+// weights, and parses it.
+func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibration, stats Stats, sources []Source, tc tokenCounts, weights []float64) (*Classifier, error) {
+	stats.Sources = slices.Clone(sources)
 	stats.Documents = map[Label]int{}
-	for _, s := range t.sources {
+	for _, s := range sources {
 		stats.Documents[Ham] += s.Ham
 		stats.Documents[Spam] += s.Spam
 	}
-	raw, err := encode(formatVersion, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats},
-		encodeBody(t, weights))
+	size, body := encodeBody(tc, weights)
+	raw, err := encode(formatVersion, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats}, size, body)
 	if err != nil {
 		return nil, err
 	}
-	return parse(string(raw))
+	return parse(raw)
 }

@@ -7,6 +7,7 @@
 //	training eval [flags] DATA...
 //	training classify [-m MODEL] [FILE|-]
 //	training merge -o MODEL A.model B.model...
+//	training synth -n N [-seed S] [-o FILE]
 //
 // DATA is a file or a directory (every data file in it and in its
 // subdirectories, by name order, as `aws s3 sync` leaves feedback records).
@@ -122,6 +123,15 @@
 // classify then exits with status 1. Without -m it uses the default model
 // built into the program.
 //
+// # synth
+//
+// synth writes N synthetic labeled comments as JSON Lines, the same file
+// for the same N and -seed: 8 to 40 made-up words each, drawn by a Zipf law
+// from a vocabulary the generator builds, ending in a few novel words so
+// that the vocabulary grows with the corpus as in real data. It is the
+// input of the training benchmarks at scale (see the README's Performance
+// section).
+//
 // Exit status is 0 on success and for -h, 2 for a usage error (bad flags,
 // unknown command) and 1 for any other failure.
 package main
@@ -162,6 +172,7 @@ const usage = `usage:
   training eval [flags] DATA...
   training classify [-m MODEL] [FILE|-]
   training merge -o MODEL A.model B.model...
+  training synth -n N [-seed S] [-o FILE]
 Run "training COMMAND -h" for a command's flags.`
 
 // run executes the command line args (without the program name). Asking
@@ -188,6 +199,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runClassify(args[1:], stdin, stdout, stderr)
 	case "merge":
 		return runMerge(args[1:], stdout, stderr)
+	case "synth":
+		return runSynth(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -35,6 +35,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	fs.Float64Var(&p.WindowPenalty, "window-penalty", p.WindowPenalty, "`nats` a window must beat the whole comment by")
 	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "with at least `n` sources, drop tokens seen in fewer (0 = off)")
 	fs.IntVar(&p.MaxTokens, "max-tokens", p.MaxTokens, "keep only the `n` most informative tokens (0 = all)")
+	fs.StringVar(&p.PruneBy, "prune-by", p.PruneBy, "rank tokens for -max-tokens by `criterion`: |weight|×df (empty), df or mi (mutual information)")
 	fs.BoolVar(&p.Binary, "binary", p.Binary, "count a token once per comment")
 	fs.IntVar(&p.MinCount, "min-count", p.MinCount, "drop tokens seen fewer than `n` times")
 	fs.Float64Var(&p.MaxWeight, "max-weight", p.MaxWeight, "cap on each token's log-likelihood ratio (0 = none)")
@@ -100,6 +101,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := requireClasses(d, o.base != nil); err != nil {
 		return err
 	}
+	// Training needs the examples only; the records they were made from
+	// weigh as much again on a large corpus.
+	d.Data = nil
 	start := time.Now()
 	c, rep, err := learn(d.examples, o)
 	if err != nil {
