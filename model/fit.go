@@ -246,12 +246,21 @@ type holdOut struct {
 // heldOut scores the examples for which in(i) holds with the model of
 // everything else in the tally, into raw (uncalibrated log-odds).
 func (f *holdOut) heldOut(in func(i int) bool, raw []float64) error {
+	return f.without(in, raw, func() (*Classifier, error) {
+		return build(f.cfg, f.params, Thresholds{Reject: 0.5}, Calibration{A: 1}, f.stats, f.t.table())
+	})
+}
+
+// without takes the examples for which in(i) holds out of the tally, has
+// model build the model of the rest, puts them back, and scores them with
+// it into raw.
+func (f *holdOut) without(in func(i int) bool, raw []float64, model func() (*Classifier, error)) error {
 	for i, ex := range f.examples {
 		if in(i) {
 			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], -1)
 		}
 	}
-	c, err := build(f.cfg, f.params, Thresholds{Reject: 0.5}, Calibration{A: 1}, f.stats, f.t.table())
+	c, err := model()
 	for i, ex := range f.examples {
 		if in(i) {
 			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], 1)

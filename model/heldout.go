@@ -21,26 +21,7 @@ func (f *holdOut) quickHeldOut(in func(i int) bool, raw []float64) error {
 	if p.MaxTokens > 0 {
 		return f.heldOut(in, raw)
 	}
-	for i, ex := range f.examples {
-		if in(i) {
-			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], -1)
-		}
-	}
-	c, err := f.foldModel(in)
-	for i, ex := range f.examples {
-		if in(i) {
-			f.t.add(f.src[i], labelIndex(ex.Label), f.toks[i], 1)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	for i, ex := range f.examples {
-		if in(i) {
-			raw[i] = c.Score(ex.Comment).LogOdds
-		}
-	}
-	return nil
+	return f.without(in, raw, func() (*Classifier, error) { return f.foldModel(in) })
 }
 
 // foldModel returns, for the tally less the held-out examples, the model
