@@ -242,14 +242,7 @@ const minRejectedHam = 5
 // least minRejectedHam — the held-out recall at the shares of ham
 // rejected that matter, measured on enough ham to mean something.
 func lowRejectRecall(scores []float64, spam []bool, maxHam float64) float64 {
-	var hams, spams []float64
-	for i, s := range scores {
-		if spam[i] {
-			spams = append(spams, s)
-		} else {
-			hams = append(hams, s)
-		}
-	}
+	spams, hams := byClass(scores, spam)
 	if len(spams) == 0 || len(hams) == 0 {
 		return 0
 	}
@@ -267,14 +260,7 @@ func lowRejectRecall(scores []float64, spam []bool, maxHam float64) float64 {
 // rocAUC returns the probability that a random spam scores above a random
 // ham (ties count half).
 func rocAUC(scores []float64, spam []bool) float64 {
-	var sp, hm []float64
-	for i, s := range scores {
-		if spam[i] {
-			sp = append(sp, s)
-		} else {
-			hm = append(hm, s)
-		}
-	}
+	sp, hm := byClass(scores, spam)
 	if len(sp) == 0 || len(hm) == 0 {
 		return 0
 	}
@@ -286,4 +272,16 @@ func rocAUC(scores []float64, spam []bool) float64 {
 		sum += float64(below) + float64(upto-below)/2
 	}
 	return sum / float64(len(sp)*len(hm))
+}
+
+// byClass splits scores into those of the spam and those of the ham.
+func byClass(scores []float64, spam []bool) (spams, hams []float64) {
+	for i, s := range scores {
+		if spam[i] {
+			spams = append(spams, s)
+		} else {
+			hams = append(hams, s)
+		}
+	}
+	return spams, hams
 }
