@@ -139,11 +139,7 @@ func visible(s string, unhide bool) []visRune {
 			tok := z.Token()
 			switch tok.Data {
 			case "script", "style":
-				if tok.Type == html.StartTagToken {
-					skip++
-				} else if tok.Type == html.EndTagToken && skip > 0 {
-					skip--
-				}
+				skip = unreadDepth(tok, skip)
 			}
 			if unhide {
 				switch {

@@ -53,11 +53,7 @@ func plainText(s string, unhide bool) (text string, hrefs []string, hid bool) {
 			tok := z.Token()
 			switch tok.Data {
 			case "script", "style":
-				if tok.Type == html.StartTagToken {
-					skip++
-				} else if tok.Type == html.EndTagToken && skip > 0 {
-					skip--
-				}
+				skip = unreadDepth(tok, skip)
 			case "a":
 				for _, a := range tok.Attr {
 					if a.Key == "href" {
@@ -119,4 +115,16 @@ func isHidden(tok html.Token) bool {
 		}
 	}
 	return false
+}
+
+// unreadDepth returns how deep the tokenizer is inside elements whose text
+// no reader sees (script, style) after tok, one of them, at depth.
+func unreadDepth(tok html.Token, depth int) int {
+	switch {
+	case tok.Type == html.StartTagToken:
+		return depth + 1
+	case tok.Type == html.EndTagToken && depth > 0:
+		return depth - 1
+	}
+	return depth
 }
