@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // corpus is the training comments as counting needs them, compactly: every
@@ -33,17 +35,22 @@ type corpus struct {
 	counts [][][2]uint32
 }
 
+// tokenizeBatch is how many comments newCorpus has tokenized at a time:
+// enough to keep every core busy, few enough that their token lists stay
+// a small share of the corpus.
+const tokenizeBatch = 2048
+
 // newCorpus checks every label, tokenizes every example once and numbers
 // its tokens. progress, when set, is told how many examples are done.
+//
+// Tokenizing is most of the work and needs no shared state, so the cores
+// tokenize one batch of comments while this goroutine numbers the tokens
+// of the batch before, in the examples' order: the ids, and so the model,
+// are the same whatever the number of cores.
 func newCorpus(examples []Example, cfg TokenizerConfig, params Params, progress func(done int)) (*corpus, error) {
 	c := &corpus{end: make([]int, len(examples)), src: make([]int32, len(examples)), class: make([]uint8, len(examples))}
-	var ids interner
-	sources := map[string]int32{}
-	// seen[id] is 1 + the last comment that held id, to count a token
-	// once per comment without a set per comment.
-	var seen []uint32
-	var tk tokenizer
 	var docs [2]int
+	sources := map[string]int32{}
 	for i, ex := range examples {
 		if ex.Label != Ham && ex.Label != Spam {
 			return nil, fmt.Errorf("example %d: %w: %q", i, ErrBadLabel, ex.Label)
@@ -57,37 +64,69 @@ func newCorpus(examples []Example, cfg TokenizerConfig, params Params, progress 
 			c.sources = append(c.sources, Source{Name: ex.Source})
 		}
 		c.src[i], c.class[i] = s, uint8(k)
-		for _, tok := range tk.run(ex.Comment, cfg).all {
-			id, ok := ids.find(c.vocab, tok)
-			if !ok {
-				if len(c.vocab) == math.MaxUint32-1 {
-					return nil, fmt.Errorf("model: more than %d distinct tokens", math.MaxUint32-1)
-				}
-				id = uint32(len(c.vocab))
-				// The token may point into the comment's text: keep
-				// only its own bytes.
-				c.vocab = append(c.vocab, strings.Clone(tok))
-				ids.add(c.vocab, id)
-				seen = append(seen, 0)
-			}
-			if params.Binary {
-				if seen[id] == uint32(i+1) {
-					continue
-				}
-				seen[id] = uint32(i + 1)
-			}
-			c.arena = append(c.arena, id)
-		}
-		c.end[i] = len(c.arena)
-		if progress != nil && i%1024 == 1023 {
-			progress(i + 1)
-		}
 	}
 	if docs[0] == 0 || docs[1] == 0 {
 		return nil, ErrNoData
 	}
+	var ids interner
+	// seen[id] is 1 + the last comment that held id, to count a token
+	// once per comment without a set per comment.
+	var seen []uint32
+	next := tokenizeAsync(examples, 0, cfg)
+	for lo := 0; lo < len(examples); lo += tokenizeBatch {
+		toks := next()
+		if hi := lo + tokenizeBatch; hi < len(examples) {
+			next = tokenizeAsync(examples, hi, cfg)
+		}
+		for j, comment := range toks {
+			i := lo + j
+			for _, tok := range comment {
+				id, ok := ids.find(c.vocab, tok)
+				if !ok {
+					if len(c.vocab) == math.MaxUint32-1 {
+						return nil, fmt.Errorf("model: more than %d distinct tokens", math.MaxUint32-1)
+					}
+					id = uint32(len(c.vocab))
+					// The token may point into the comment's text:
+					// keep only its own bytes.
+					c.vocab = append(c.vocab, strings.Clone(tok))
+					ids.add(c.vocab, id)
+					seen = append(seen, 0)
+				}
+				if params.Binary {
+					if seen[id] == uint32(i+1) {
+						continue
+					}
+					seen[id] = uint32(i + 1)
+				}
+				c.arena = append(c.arena, id)
+			}
+			c.end[i] = len(c.arena)
+		}
+		if progress != nil {
+			progress(lo + len(toks))
+		}
+	}
 	c.freeze()
 	return c, nil
+}
+
+// tokenizeAsync starts tokenizing the batch of examples from lo, one share
+// per core, and returns a function that waits for the batch's tokens.
+func tokenizeAsync(examples []Example, lo int, cfg TokenizerConfig) func() [][]string {
+	batch := examples[lo:min(lo+tokenizeBatch, len(examples))]
+	out := make([][]string, len(batch))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(batch))
+	for w := range workers {
+		wg.Go(func() {
+			var tk tokenizer
+			for j := w; j < len(batch); j += workers {
+				out[j] = slices.Clone(tk.run(batch[j].Comment, cfg).all)
+			}
+		})
+	}
+	return func() [][]string { wg.Wait(); return out }
 }
 
 // interner finds a token's id: an open-addressing hash set of ids (plus

@@ -143,6 +143,10 @@ func (p Params) prior(sources []Source) float64 {
 	return math.Log(mass[1]) - math.Log(mass[0])
 }
 
+// sequentialEstimate is the vocabulary above which estimate fills the
+// library's two classifiers one after the other.
+const sequentialEstimate = 2_000_000
+
 // estimate feeds the weighted counts of tc's tokens to the library and
 // turns its smoothed per-class estimates into capped log-likelihood
 // ratios, one per token. Without the library (viaLibrary false) it
@@ -196,10 +200,17 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 		// The library's estimate of each class depends on that class's
 		// counts only, so each class has a library classifier of its
 		// own, filled on a core of its own: the same calls per class
-		// as one classifier of both, in half the time.
+		// as one classifier of both, in half the time. Each holds a map
+		// entry per token, so a vocabulary of millions (a million
+		// comments have ten) fills them one after the other: the
+		// estimate then needs one map at a time, not two.
 		var wg sync.WaitGroup
+		run := wg.Go
+		if size > sequentialEstimate {
+			run = func(f func()) { f() }
+		}
 		for k, class := range []bayesian.Class{classHam, classSpam} {
-			wg.Go(func() {
+			run(func() {
 				var buf []count
 				nb := bayesian.NewClassifier(classHam, classSpam)
 				for i := range size {

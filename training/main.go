@@ -143,9 +143,23 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/debug"
 )
 
+// gcPercent is the garbage collector's target the command runs with
+// unless GOGC or GOMEMLIMIT is set: the heap may grow to 1.5 times what
+// is live instead of Go's default of twice. Training's peak is a few
+// large tables (the token numbering, the library's maps, the encoded
+// file) that stay live together, so the default's slack is most of the
+// difference between what training holds and what the machine must have:
+// on a million synthetic comments, 1.77 GB of peak RSS instead of 2.38
+// GB, in the same time (see the README's Performance section).
+const gcPercent = 50
+
 func main() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	log.SetFlags(0)
 	log.SetPrefix("training: ")
 	err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
