@@ -48,7 +48,11 @@ func BenchmarkColdStart(b *testing.B) {
 	// SPAMCHECK_MODELS_DIR names a MODELS_DIR to measure the function
 	// with too: what its site models add to a cold start.
 	modelsDir := os.Getenv("SPAMCHECK_MODELS_DIR")
-	var fnTimes, helloTimes, baseTimes, dirTimes []time.Duration
+	// SPAMCHECK_MODEL_PATH names a model file to measure the function
+	// with too, loaded with MODEL_PATH instead of the embedded model: what
+	// a large model (from a layer) adds to a cold start.
+	modelPath := os.Getenv("SPAMCHECK_MODEL_PATH")
+	var fnTimes, helloTimes, baseTimes, dirTimes, pathTimes []time.Duration
 	for b.Loop() {
 		helloTimes = append(helloTimes, measure(hello, payload))
 		fnTimes = append(fnTimes, measure(fn, payload))
@@ -57,6 +61,9 @@ func BenchmarkColdStart(b *testing.B) {
 		}
 		if modelsDir != "" {
 			dirTimes = append(dirTimes, measure(fn, payload, "MODELS_DIR="+modelsDir))
+		}
+		if modelPath != "" {
+			pathTimes = append(pathTimes, measure(fn, payload, "MODEL_PATH="+modelPath))
 		}
 	}
 	mf, mh := median(fnTimes), median(helloTimes)
@@ -69,6 +76,9 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	if modelsDir != "" {
 		b.ReportMetric(float64(median(dirTimes).Microseconds())/1000, "models-dir-ms")
+	}
+	if modelPath != "" {
+		b.ReportMetric(float64(median(pathTimes).Microseconds())/1000, "model-path-ms")
 	}
 }
 

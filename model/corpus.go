@@ -72,6 +72,9 @@ func newCorpus(examples []Example, cfg TokenizerConfig, params Params, progress 
 	// seen[id] is 1 + the last comment that held id, to count a token
 	// once per comment without a set per comment.
 	var seen []uint32
+	if progress != nil {
+		progress(0)
+	}
 	next := tokenizeAsync(examples, 0, cfg)
 	for lo := 0; lo < len(examples); lo += tokenizeBatch {
 		toks := next()

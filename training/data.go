@@ -22,9 +22,15 @@ type dataset struct {
 
 // readData reads every path (see labeled.Read) into one dataset.
 func readData(paths []string, groupColumn string) (*dataset, error) {
+	return readDataProgress(paths, groupColumn, nil)
+}
+
+// readDataProgress is readData that calls progress, when set, with the
+// size of each file read.
+func readDataProgress(paths []string, groupColumn string, progress func(n int64)) (*dataset, error) {
 	d := &dataset{Data: &labeled.Data{GroupColumn: groupColumn}}
 	for _, p := range paths {
-		if err := d.ReadPath(p, nil); err != nil {
+		if err := d.ReadPath(p, progress); err != nil {
 			return nil, err
 		}
 		for i := len(d.examples); i < len(d.Records); i++ {

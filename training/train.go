@@ -87,13 +87,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if o.trainedAt, err = trainedAt(*at); err != nil {
 		return err
 	}
-	d, err := load(fs.Args(), stderr, *quiet)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		o.progress = progressLine(stderr)
+		defer fmt.Fprint(stderr, "\r\033[K")
+	}
+	d, err := loadGroupedProgress(fs.Args(), "", stderr, *quiet, o.progress)
 	if err == nil {
 		err = site.selectData(d, stderr)
-	}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		o.progress = progressLine(stderr, time.Now())
-		defer fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
 		return err
@@ -112,6 +112,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 
 	if err := writeModel(*out, c); err != nil {
 		return err
+	}
+	if o.progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
 	}
 	th := c.Info().Thresholds
 	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
@@ -173,9 +176,27 @@ func load(paths []string, stderr io.Writer, quiet bool) (*dataset, error) {
 // loadGrouped is load that also keeps the CSV column groupColumn of every
 // row (see labeled.Data.GroupColumn).
 func loadGrouped(paths []string, groupColumn string, stderr io.Writer, quiet bool) (*dataset, error) {
-	d, err := readData(paths, groupColumn)
+	return loadGroupedProgress(paths, groupColumn, stderr, quiet, nil)
+}
+
+// loadGroupedProgress is loadGrouped that tells progress, when set, how
+// many bytes of files it has read (stage "reading").
+func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, quiet bool, progress func(stage string, done, total int)) (*dataset, error) {
+	var read func(n int64)
+	if progress != nil {
+		var bytes int64
+		read = func(n int64) {
+			bytes += n
+			progress("reading", int(bytes), 0)
+		}
+	}
+	d, err := readDataProgress(paths, groupColumn, read)
 	if err != nil {
 		return nil, err
+	}
+	if progress != nil {
+		// The report starts on a line of its own.
+		fmt.Fprint(stderr, "\r\033[K")
 	}
 	spam, ham := countClasses(labelsOf(d.examples))
 	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.Rows, d.Files, spam, ham, len(d.Skipped))
@@ -267,10 +288,16 @@ func writeAtomic(name string, write func(io.Writer) error) (err error) {
 // on a terminal up to date with what training is doing and how far it is:
 // tokenizing (with comments per second), fold k of n, source k of n held
 // out, writing. Reading the files is fast; these are the slow parts.
-func progressLine(w io.Writer, start time.Time) func(stage string, done, total int) {
+func progressLine(w io.Writer) func(stage string, done, total int) {
+	var start time.Time // of tokenizing
 	return func(stage string, done, total int) {
 		switch stage {
+		case "reading":
+			fmt.Fprintf(w, "\r\033[Kreading: %.1f MB", float64(done)/1e6)
 		case "tokenizing":
+			if start.IsZero() {
+				start = time.Now()
+			}
 			rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
 			fmt.Fprintf(w, "\r\033[Ktokenizing and counting: %d of %d comments (%.0f comments/s)", done, total, rate)
 		case "fold":

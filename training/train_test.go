@@ -195,3 +195,56 @@ func TestTrainSaysHowTheThresholdWasPicked(t *testing.T) {
 		})
 	}
 }
+
+// TestProgressLine: on a terminal, train says what it is doing and how far
+// it has got, stage by stage, on one line it rewrites.
+func TestProgressLine(t *testing.T) {
+	var b strings.Builder
+	p := progressLine(&b)
+	p("reading", 2_500_000, 0)
+	p("tokenizing", 1024, 4096)
+	p("fold", 0, 5)
+	p("source", 2, 7)
+	p("writing", 0, 1)
+	out := b.String()
+	for _, want := range []string{
+		"\r\033[Kreading: 2.5 MB",
+		"\r\033[Ktokenizing and counting: 1024 of 4096 comments (",
+		" comments/s)",
+		"\r\033[Kcross-validation: fold 1 of 5",
+		"\r\033[Kholding out source 3 of 7 to pick the threshold",
+		"\r\033[Kwriting",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("progress line lacks %q:\n%q", want, out)
+		}
+	}
+	if strings.Contains(out, "\n") {
+		t.Errorf("progress line breaks lines: %q", out)
+	}
+}
+
+// TestNoProgressOffTerminal: when standard error is not a terminal (a
+// log, a pipe, CI), train writes no progress line.
+func TestNoProgressOffTerminal(t *testing.T) {
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "c.jsonl")
+	if err := os.WriteFile(corpus, []byte(strings.Repeat(`{"text":"win a free prize now","label":"spam"}`+"\n"+`{"text":"thanks for the recipe","label":"ham"}`+"\n", 20)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := run([]string{"train", "-o", filepath.Join(dir, "m"), corpus}, nil, &bytes.Buffer{}, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(got, "\r\033") || !bytes.Contains(got, []byte("read 40 rows")) {
+		t.Errorf("stderr of train on a file:\n%q", got)
+	}
+}
