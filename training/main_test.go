@@ -190,7 +190,7 @@ func TestEvalText(t *testing.T) {
 		`{"text":"I disagree, the sanctions came far too late.","label":"ham"}`+"\n")
 	out := mustRun(t, "", "eval", "-errors", "3", "-test", test, corpus)
 	for _, want := range []string{"protocol:", "accuracy", "precision", "recall", "F1", "ham rejected", "MCC", "ROC AUC",
-		"recall at ≤1% ham rejected", "confusion matrix", "held.jsonl", "spam kept ("} {
+		"recall at ≤1% ham rejected", "best F1 at ≤1% ham rejected", "confusion matrix", "held.jsonl", "spam kept ("} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}
@@ -213,6 +213,14 @@ func TestMetrics(t *testing.T) {
 	}
 	if got := recallAt(scores, spam, 0); got != 2.0/3 {
 		t.Errorf("recall at 0%% ham rejected = %v, want 2/3", got)
+	}
+	// No ham rejected: the top two, F1 = 2·2/(2·2+0+1); one ham of three
+	// allowed: the top four, F1 = 2·3/(2·3+1+0).
+	if got, want := bestF1At(scores, spam, 0), 4.0/5; math.Abs(got-want) > 1e-12 {
+		t.Errorf("best F1 at 0%% ham rejected = %v, want %v", got, want)
+	}
+	if got, want := bestF1At(scores, spam, 1.0/3), 6.0/7; math.Abs(got-want) > 1e-12 {
+		t.Errorf("best F1 at ≤ 1/3 ham rejected = %v, want %v", got, want)
 	}
 	if got := rocAUC([]float64{1, 1}, []bool{true, false}); got != 0.5 {
 		t.Errorf("AUC with a tie = %v, want 0.5", got)

@@ -47,6 +47,11 @@ type metrics struct {
 	// at most 1% of the ham (picked on these very scores, so an upper
 	// bound for a threshold chosen in advance).
 	RecallAt1 figure `json:"recall_at_1pct_ham_rejected"`
+	// BestF1At1 is the best F1 any threshold reaches while rejecting at
+	// most 1% of the ham, picked on these very scores: what the ranking
+	// allows with a perfect threshold, which tells a threshold that
+	// missed from a ranking that cannot get there.
+	BestF1At1 figure `json:"best_f1_at_1pct_ham_rejected"`
 }
 
 // measure computes metrics from log-odds scores, labels and the verdicts
@@ -71,9 +76,10 @@ func measure(scores []float64, spam, rejected []bool) metrics {
 	if d := math.Sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)); d > 0 {
 		m.MCC = figure((tp*tn - fp*fn) / d)
 	}
-	m.AUC, m.RecallAt1 = undefined, undefined
+	m.AUC, m.RecallAt1, m.BestF1At1 = undefined, undefined, undefined
 	if m.Spam > 0 && m.Ham > 0 {
 		m.AUC = figure(rocAUC(scores, spam))
+		m.BestF1At1 = figure(bestF1At(scores, spam, 0.01))
 	}
 	if m.Spam > 0 {
 		m.RecallAt1 = figure(recallAt(scores, spam, 0.01))
@@ -214,6 +220,23 @@ func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
 	for _, p := range rocCurve(scores, spam) {
 		if p.HamRejected <= maxHam+1e-12 && p.Recall > best {
 			best = p.Recall
+		}
+	}
+	return best
+}
+
+// bestF1At returns the highest F1 of the thresholds at which at most
+// maxHam of the ham is rejected.
+func bestF1At(scores []float64, spam []bool, maxHam float64) float64 {
+	ns, nh := countClasses(spam)
+	best := 0.0
+	for _, p := range rocCurve(scores, spam) {
+		if p.HamRejected > maxHam+1e-12 {
+			continue
+		}
+		tp, fp, fn := p.Recall*float64(ns), p.HamRejected*float64(nh), (1-p.Recall)*float64(ns)
+		if f1 := ratio(2*tp, 2*tp+fp+fn); f1 > best {
+			best = f1
 		}
 	}
 	return best
