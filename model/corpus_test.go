@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -124,5 +126,32 @@ func TestMutualInformation(t *testing.T) {
 	}
 	if got := mutualInformation([2]float64{10, 10}, [2]float64{50, 50}); math.Abs(got) > 1e-12 {
 		t.Errorf("even token: %v nats, want 0", got)
+	}
+}
+
+// TestCorpusSameOnAnyCores: the cores tokenize batches of comments in
+// parallel, but the tokens are numbered in the comments' order, so the
+// corpus (and the model) is the same whatever the number of cores.
+func TestCorpusSameOnAnyCores(t *testing.T) {
+	examples := readComments(t)
+	if len(examples) <= tokenizeBatch {
+		t.Fatalf("%d comments: too few to span batches of %d", len(examples), tokenizeBatch)
+	}
+	build := func(procs int) *corpus {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		c, err := newCorpus(examples, DefaultTokenizer(), DefaultParams(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	one, many := build(1), build(5)
+	if !slices.Equal(one.vocab, many.vocab) || !slices.Equal(one.arena, many.arena) || !slices.Equal(one.end, many.end) {
+		t.Fatalf("1 core: %d tokens, %d ids; 5 cores: %d tokens, %d ids", len(one.vocab), len(one.arena), len(many.vocab), len(many.arena))
+	}
+	for s := range one.counts {
+		if !slices.Equal(one.counts[s], many.counts[s]) {
+			t.Fatalf("source %d: counts differ", s)
+		}
 	}
 }

@@ -60,8 +60,9 @@ func runChild(b *testing.B, cmd *exec.Cmd) child {
 // (comma-separated; default 100000,200000), and reports the wall and CPU
 // time, the peak RSS, the comments per second, and the model's tokens and
 // size. It prints figures and asserts none. When python3 (or
-// $SPAMCHECK_PYTHON) can import scikit-learn, it also fits CountVectorizer + MultinomialNB on the same
-// texts, in the same run, as the baseline. Run it once per size:
+// $SPAMCHECK_PYTHON) can import scikit-learn, it also fits
+// CountVectorizer + MultinomialNB on the same texts, in the same run, as
+// the baseline. Run it once per size:
 //
 //	go test -run=NONE -bench=TrainSynthetic -benchtime=1x -timeout=1h ./training/
 func BenchmarkTrainSynthetic(b *testing.B) {
