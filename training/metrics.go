@@ -77,12 +77,12 @@ func measure(scores []float64, spam, rejected []bool) metrics {
 		m.MCC = figure((tp*tn - fp*fn) / d)
 	}
 	m.AUC, m.RecallAt1, m.BestF1At1 = undefined, undefined, undefined
-	if m.Spam > 0 && m.Ham > 0 {
-		m.AUC = figure(rocAUC(scores, spam))
-		m.BestF1At1 = figure(bestF1At(scores, spam, 0.01))
-	}
 	if m.Spam > 0 {
-		m.RecallAt1 = figure(recallAt(scores, spam, 0.01))
+		recall, f1 := atMostHam(scores, spam, 0.01)
+		m.RecallAt1 = figure(recall)
+		if m.Ham > 0 {
+			m.AUC, m.BestF1At1 = figure(rocAUC(scores, spam)), figure(f1)
+		}
 	}
 	return m
 }
@@ -213,33 +213,19 @@ func rocCurve(scores []float64, spam []bool) []rocPoint {
 	return pts
 }
 
-// recallAt returns the highest recall at which at most maxHam of the ham is
-// rejected.
-func recallAt(scores []float64, spam []bool, maxHam float64) float64 {
-	best := 0.0
-	for _, p := range rocCurve(scores, spam) {
-		if p.HamRejected <= maxHam+1e-12 && p.Recall > best {
-			best = p.Recall
-		}
-	}
-	return best
-}
-
-// bestF1At returns the highest F1 of the thresholds at which at most
-// maxHam of the ham is rejected.
-func bestF1At(scores []float64, spam []bool, maxHam float64) float64 {
+// atMostHam returns the highest recall and the highest F1 of the
+// thresholds at which at most maxHam of the ham is rejected, from one
+// ROC curve.
+func atMostHam(scores []float64, spam []bool, maxHam float64) (recall, f1 float64) {
 	ns, nh := countClasses(spam)
-	best := 0.0
 	for _, p := range rocCurve(scores, spam) {
 		if p.HamRejected > maxHam+1e-12 {
 			continue
 		}
 		tp, fp, fn := p.Recall*float64(ns), p.HamRejected*float64(nh), (1-p.Recall)*float64(ns)
-		if f1 := ratio(2*tp, 2*tp+fp+fn); f1 > best {
-			best = f1
-		}
+		recall, f1 = max(recall, p.Recall), max(f1, ratio(2*tp, 2*tp+fp+fn))
 	}
-	return best
+	return recall, f1
 }
 
 // countClasses counts the spam and the ham labels.
