@@ -15,7 +15,8 @@ import (
 var ErrBaseSettings = errors.New("model: the settings come from the base model")
 
 // siteWeights are the weights fitOnBase tries for a site's labels: each
-// site comment counts as that many comments of the base. A few hundred
+// site comment counts as that many comments of the base, the base being
+// scaled down by the weight (see setWeight in fitOnBase). A few hundred
 // labels against tens of thousands of base comments need tens to hundreds
 // to outvote the base where the two disagree; 1 is plain appending.
 var siteWeights = []float64{1, 3, 10, 30, 100, 300}
@@ -37,8 +38,9 @@ const pseudoSource = "base"
 type WeightTrial struct {
 	Weight float64 `json:"weight"`
 	// Recall is the mean share of the site's spam rejected at the
-	// thresholds that reject 0, 1, … k of the site's ham, k being what
-	// FitOptions.MaxHamRejected allows but at least minRejectedHam.
+	// thresholds that reject 0, 1, … k of the site's ham, k being
+	// weightFPR of them or what FitOptions.MaxHamRejected allows,
+	// whichever is more, but at least minRejectedHam.
 	Recall float64 `json:"recall"`
 	// AUC is the ROC AUC of the scores, which breaks ties.
 	AUC float64 `json:"roc_auc"`
@@ -94,9 +96,10 @@ func (t *table) tally() *tally {
 // site's labels only, the base always on the training side: for each
 // candidate in siteWeights, the site's labels are scored by models that
 // did not see them, and the weight whose scores reject the most site spam
-// at the thresholds that reject the fewest site ham wins (see
-// lowRejectRecall; ties: the higher ROC AUC, then the smaller weight). The calibration and the
-// reject threshold are then fitted on those same out-of-fold scores. With
+// at the thresholds that reject the fewest site ham (up to weightFPR of
+// them) wins (see lowRejectRecall; ties: the higher ROC AUC, then the
+// smaller weight). The calibration and the reject threshold are then
+// fitted on those same out-of-fold scores. With
 // fewer than minSiteLabels labels of a class there is nothing to measure:
 // the site gets defaultSiteWeight (or o.SiteWeight) and the model keeps
 // the base's calibration and thresholds, which FitReport.Fallback says.
@@ -156,9 +159,21 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		h.labels[i] = ex.Label == Spam
 		t.add(h.src[i], labelIndex(ex.Label), toks[i], 1)
 	}
+	// A site weight of w scales the base down by w rather than the site
+	// up: the pseudo-counts of the smoothing stay in the site's units, so
+	// a token the site never wrote keeps less of the base's evidence the
+	// more its labels weigh, and the site's own vocabulary takes over.
+	// Scaling the site up instead would leave every token the base alone
+	// knows at its full base weight, however many site labels there are.
+	baseWeight := make([]float64, len(t.sources))
+	for s, so := range t.sources {
+		baseWeight[s] = so.weight()
+	}
 	setWeight := func(w float64) {
-		for _, s := range site {
-			t.sources[s].Weight = w
+		for s := range t.sources {
+			if !slices.Contains(site, s) {
+				t.sources[s].Weight = baseWeight[s] / w
+			}
 		}
 	}
 
@@ -185,7 +200,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 					return nil, rep, fmt.Errorf("site weight %g, fold %d: %w", w, f+1, err)
 				}
 			}
-			trial := WeightTrial{Weight: w, Recall: lowRejectRecall(raw, h.labels, maxHam), AUC: rocAUC(raw, h.labels)}
+			trial := WeightTrial{Weight: w, Recall: lowRejectRecall(raw, h.labels, max(maxHam, weightFPR)), AUC: rocAUC(raw, h.labels)}
 			rep.WeightTrials = append(rep.WeightTrials, trial)
 			if bestTrial(rep.WeightTrials) == j {
 				best = raw
@@ -230,6 +245,15 @@ func bestTrial(trials []WeightTrial) int {
 	}
 	return best
 }
+
+// weightFPR is the share of the site's ham up to which lowRejectRecall
+// averages when fitOnBase compares weights, at least: the figure that
+// matters is the recall at 1% or less, but on a few hundred labels the
+// one to five highest-scored ham decide that alone, and a label or two
+// wrong among them picks the weight. Up to 5% of the ham, the average
+// is the area under the low end of the ROC curve, which moves with the
+// weight rather than with those few comments.
+const weightFPR = 0.05
 
 // minRejectedHam is the fewest ham rejections the weight's criterion
 // averages over: with 200 site ham, 1% is 2 comments, and which weight

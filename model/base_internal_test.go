@@ -245,10 +245,13 @@ func TestFitOnBaseOutvotesTheBase(t *testing.T) {
 	if rep.SiteWeight != rep.WeightTrials[bestTrial(rep.WeightTrials)].Weight {
 		t.Fatalf("site weight %v is not the best trial's: %+v", rep.SiteWeight, rep.WeightTrials)
 	}
+	// The site weighs rep.SiteWeight base comments: the base is scaled
+	// down by it, the site's labels keep the smoothing's units.
 	info := c.Info()
-	if info.Stats.Base != base.Info().ID || len(info.Stats.Sources) != 3 || info.Stats.Sources[2].Name != "example.org" ||
-		info.Stats.Sources[2].Weight != rep.SiteWeight {
-		t.Fatalf("stats %+v: want base %s and the site as a third source of weight %v", info.Stats, base.Info().ID, rep.SiteWeight)
+	srcs := info.Stats.Sources
+	if info.Stats.Base != base.Info().ID || len(srcs) != 3 || srcs[2].Name != "example.org" || srcs[2].weight() != 1 ||
+		srcs[0].weight() != 1/rep.SiteWeight || srcs[1].weight() != 1/rep.SiteWeight {
+		t.Fatalf("stats %+v: want base %s scaled by 1/%v and the site as a third source of weight 1", info.Stats, base.Info().ID, rep.SiteWeight)
 	}
 	rejected := func(c *Classifier, l Label) (n, of int) {
 		for _, ex := range test {

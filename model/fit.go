@@ -48,8 +48,9 @@ type FitOptions struct {
 	// its tokenizer and params are the new model's, and the examples
 	// are the site's own labels.
 	Base *Classifier
-	// SiteWeight is the weight of the examples' sources on top of Base;
-	// 0 chooses it by cross-validation from SiteWeights.
+	// SiteWeight is the weight of each example against a comment of
+	// Base, which is scaled down by it; 0 chooses it by cross-validation
+	// (see fitOnBase).
 	SiteWeight float64
 }
 

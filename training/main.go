@@ -44,11 +44,13 @@
 // train -base MODEL (a file, or "default" for the built-in model) trains a
 // site's model on top of a base: the counts per source stored in MODEL,
 // with DATA added as a source of its own, weighted so that a few hundred
-// site labels can outvote the base. The weight is chosen by 5-fold
-// cross-validation over DATA (the base always on the training side): the
-// mean share of held-out site spam rejected at the thresholds that reject
-// the fewest site ham (0 up to -max-ham-rejected of it, at least 5
-// comments) decides, -site-weight fixes it. Calibration and the reject
+// site labels can outvote the base: a site weight of w scales the base's
+// counts down by w, so that what the site's labels never show fades with
+// the base. The weight is chosen by 5-fold cross-validation over DATA (the
+// base always on the training side): the mean share of held-out site spam
+// rejected at the thresholds that reject the fewest site ham (0 up to 5%
+// of it, or -max-ham-rejected if more, and at least 5 comments) decides,
+// -site-weight fixes it. Calibration and the reject
 // threshold come from the same out-of-fold scores of the site's labels;
 // with fewer than 10 spam or 10 ham, the base's are kept and train says
 // so. The tokenizer and learning settings are the base's; flags that

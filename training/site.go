@@ -31,7 +31,7 @@ func siteFlags(fs *flag.FlagSet) *siteOptions {
 	fs.StringVar(&s.base, "base", "", "train on top of this base `model` file (\"default\": the built-in model): its counts, tokenizer and parameters, with DATA as the site's labels")
 	fs.StringVar(&s.site, "site", "", "use only the records of this site `host` (their \"site\" field, as the function stores feedback), as one source named after it")
 	fs.StringVar(&s.source, "source", "", "count all of DATA as one source of this `name` (default: one source per DATA path)")
-	fs.Float64Var(&s.siteWeight, "site-weight", 0, "with -base, the `weight` of each site comment against a base comment (0: chosen by cross-validation)")
+	fs.Float64Var(&s.siteWeight, "site-weight", 0, "with -base, the `weight` of each site comment against a base comment, by which the base is scaled down (0: chosen by cross-validation)")
 	return s
 }
 
@@ -123,7 +123,7 @@ func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport) {
 		if t.Weight == rep.SiteWeight {
 			mark = "  ← chosen"
 		}
-		fmt.Fprintf(w, "  site weight %-4g held-out site spam rejected, mean over the thresholds that reject the fewest site ham: %.3f (ROC AUC %.4f)%s\n",
+		fmt.Fprintf(w, "  site weight %-4g held-out site spam rejected, mean over the thresholds that reject up to 5%% of site ham: %.3f (ROC AUC %.4f)%s\n",
 			t.Weight, t.Recall, t.AUC, mark)
 	}
 	if rep.Folds > 0 {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -64,9 +66,22 @@ func TestTrainOnBaseForOneSite(t *testing.T) {
 	info := loadModelFile(t, out).Info()
 	src := info.Stats.Sources
 	last := src[len(src)-1]
-	if info.Stats.Base != base.Info().ID || last.Name != "example.org" || last.Spam+last.Ham != 90 || last.Weight == 0 ||
+	if info.Stats.Base != base.Info().ID || last.Name != "example.org" || last.Spam+last.Ham != 90 || last.Weight != 0 ||
 		info.Tokenizer != base.Info().Tokenizer || info.Params != base.Info().Params {
 		t.Fatalf("site model %+v: want the default's settings and counts plus example.org's 90 labels", info.Stats)
+	}
+	// The site weight scales every source of the base down alike.
+	bs := base.Info().Stats.Sources
+	if len(src) != len(bs)+1 {
+		t.Fatalf("site model sources %+v: want the base's %+v and the site", src, bs)
+	}
+	weight := func(s model.Source) float64 { return cmp.Or(s.Weight, 1) }
+	w := weight(bs[0]) / weight(src[0])
+	for i, s := range bs {
+		if src[i].Name != s.Name || src[i].Ham != s.Ham || src[i].Spam != s.Spam || w < 1 ||
+			math.Abs(weight(s)/weight(src[i])-w) > 1e-9*w || !strings.Contains(stdout, fmt.Sprintf("site weight %g;", w)) {
+			t.Fatalf("site model sources %+v: want the base's %+v scaled down alike by the chosen site weight\n%s", src, bs, stdout)
+		}
 	}
 
 	// The base's settings cannot be changed, and a site without records
