@@ -21,7 +21,7 @@ const requireShared = "SPAMCHECK_REQUIRE_SHARED"
 
 // sharedPath returns the path of name under ../shared, skipping the test
 // when it is absent (unless SPAMCHECK_REQUIRE_SHARED=1).
-func sharedPath(t *testing.T, name string) string {
+func sharedPath(t testing.TB, name string) string {
 	t.Helper()
 	p := filepath.Join("..", "..", "shared", name)
 	if _, err := os.Stat(p); err != nil {
