@@ -209,6 +209,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		rep.SiteWeight = rep.WeightTrials[bestTrial(rep.WeightTrials)].Weight
 		calib = FitCalibration(best, h.labels)
 		th = Thresholds{Reject: clampProb(Sigmoid(PickThreshold(calibrate(best, calib), h.labels, maxHam)))}
+		rep.Suspects = suspectLabels(calibrate(best, calib), h.labels)
 		if allowed := math.Floor(maxHam*float64(ham) + 1e-9); allowed < 1 {
 			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it: %.2g%% of so few cannot be measured", ham, maxHam*100)
 		}
@@ -244,6 +245,51 @@ func bestTrial(trials []WeightTrial) int {
 		}
 	}
 	return best
+}
+
+// Suspect is a site label that models which did not see it contradict.
+type Suspect struct {
+	// Index is the example's position in the examples given to Fit.
+	Index int `json:"index"`
+	// Label is the example's label.
+	Label Label `json:"label"`
+	// P is its out-of-fold spam probability.
+	P float64 `json:"p_spam"`
+}
+
+// maxSuspects bounds the labels suspectLabels lists of each class.
+const maxSuspects = 10
+
+// suspectLabels returns the labels to check first: the ham the
+// out-of-fold scores (calibrated log-odds) put above the median spam,
+// and the spam they put below the median ham, worst first, up to
+// maxSuspects of each. The reject threshold must sit above nearly every
+// ham, so on a few hundred labels one spam labelled ham among the
+// highest-scored decides where it lands; an operator who fixes such
+// labels and trains again gets a threshold that is not priced for them.
+func suspectLabels(scores []float64, spam []bool) []Suspect {
+	spams, hams := byClass(scores, spam)
+	if len(spams) == 0 || len(hams) == 0 {
+		return nil
+	}
+	median := func(x []float64) float64 {
+		x = slices.Clone(x)
+		slices.Sort(x)
+		return x[len(x)/2]
+	}
+	spamMid, hamMid := median(spams), median(hams)
+	var ham, sp []Suspect
+	for i, s := range scores {
+		switch {
+		case !spam[i] && s > spamMid:
+			ham = append(ham, Suspect{Index: i, Label: Ham, P: Sigmoid(s)})
+		case spam[i] && s < hamMid:
+			sp = append(sp, Suspect{Index: i, Label: Spam, P: Sigmoid(s)})
+		}
+	}
+	slices.SortStableFunc(ham, func(a, b Suspect) int { return cmp.Compare(b.P, a.P) })
+	slices.SortStableFunc(sp, func(a, b Suspect) int { return cmp.Compare(a.P, b.P) })
+	return append(ham[:min(len(ham), maxSuspects)], sp[:min(len(sp), maxSuspects)]...)
 }
 
 // weightFPR is the share of the site's ham up to which lowRejectRecall

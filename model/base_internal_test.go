@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -431,5 +432,44 @@ func TestLowRejectRecall(t *testing.T) {
 	}
 	if got := lowRejectRecall(scores[:1], spam[:1], 0.01); got != 0 {
 		t.Fatalf("without spam: %v, want 0", got)
+	}
+}
+
+// suspectLabels lists the ham scored above the median spam, highest
+// first, then the spam scored below the median ham, lowest first, at most
+// maxSuspects of each.
+func TestSuspectLabels(t *testing.T) {
+	//            0     1    2     3    4    5     6    7
+	scores := []float64{-3, 4, -2, 5, 1, -4, 2.5, 3}
+	spam := []bool{false, true, false, true, false, true, false, true}
+	// spam 4, 5, -4, 3: median 4 (the upper of the middle two); ham -3,
+	// -2, 1, 2.5: median 1.
+	got := suspectLabels(scores, spam)
+	want := []Suspect{{Index: 5, Label: Spam, P: Sigmoid(-4)}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("suspects %+v, want %+v", got, want)
+	}
+	// Two ham above every spam but one: ham median now 4.5, so three
+	// spam fall below it.
+	scores[0] = 6
+	scores[4] = 4.5
+	got = suspectLabels(scores, spam)
+	want = []Suspect{{Index: 0, Label: Ham, P: Sigmoid(6)}, {Index: 4, Label: Ham, P: Sigmoid(4.5)},
+		{Index: 5, Label: Spam, P: Sigmoid(-4)}, {Index: 7, Label: Spam, P: Sigmoid(3)}, {Index: 1, Label: Spam, P: Sigmoid(4)}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("suspects %+v, want %+v", got, want)
+	}
+	many := make([]float64, 40)
+	labels := make([]bool, 40)
+	for i := range many {
+		labels[i] = i%2 == 0
+		many[i] = float64(i % 4) // spam 0 and 2 (median 2), ham 1 and 3 (median 3)
+	}
+	got = suspectLabels(many, labels)
+	if len(got) != 2*maxSuspects || got[0].Label != Ham || got[0].P != Sigmoid(3) || got[maxSuspects].Label != Spam || got[maxSuspects].P != Sigmoid(0) {
+		t.Fatalf("suspects %+v: want %d ham scored 3, then %d spam from the lowest", got, maxSuspects, maxSuspects)
+	}
+	if suspectLabels([]float64{1, 2}, []bool{true, true}) != nil {
+		t.Fatal("suspects without ham")
 	}
 }

@@ -68,6 +68,9 @@ type FitReport struct {
 	// of a base model, and WeightTrials how each candidate did.
 	SiteWeight   float64
 	WeightTrials []WeightTrial
+	// Suspects are the site's labels to check, worst first (see
+	// suspectLabels); only training on top of a base fills it.
+	Suspects []Suspect
 }
 
 // Fit is the whole training procedure. It learns the counts once, then

@@ -190,13 +190,18 @@ func (r *report) printErrors(w io.Writer, n int) {
 			if j == n {
 				break
 			}
-			text := strings.Join(strings.Fields(r.texts[i]), " ")
-			if r := []rune(text); len(r) > errorTextRunes {
-				text = string(r[:errorTextRunes]) + "…"
-			}
-			fmt.Fprintf(w, "  %7.2f  %s  %q\n", r.scores[i], r.sources[i], text)
+			fmt.Fprintf(w, "  %7.2f  %s  %q\n", r.scores[i], r.sources[i], excerpt(r.texts[i]))
 		}
 	}
+}
+
+// excerpt is a comment's text on one line, cut to errorTextRunes.
+func excerpt(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > errorTextRunes {
+		text = string(r[:errorTextRunes]) + "…"
+	}
+	return text
 }
 
 // evaluator accumulates test predictions across folds.

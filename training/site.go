@@ -115,8 +115,9 @@ func (d *dataset) filter(keep func(i int) bool) {
 	}
 }
 
-// printSiteReport says how a model was trained on top of a base.
-func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport) {
+// printSiteReport says how a model was trained on top of a base from
+// the site's labels d.
+func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport, d *dataset) {
 	fmt.Fprintf(w, "base: %s\n", base.Info().ID)
 	for _, t := range rep.WeightTrials {
 		mark := ""
@@ -133,5 +134,12 @@ func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport) {
 	}
 	if rep.Fallback != "" {
 		fmt.Fprintf(w, "note: %s\n", rep.Fallback)
+	}
+	if len(rep.Suspects) > 0 {
+		fmt.Fprintf(w, "labels to check, worst first (one wrong ham label among the highest-scored moves the threshold):\n")
+		fmt.Fprintf(w, "  ham scored above the median site spam, spam below the median site ham, by models that did not see them\n")
+		for _, s := range rep.Suspects {
+			fmt.Fprintf(w, "  %-4s  P(spam) %.3f  %s  %q\n", s.Label, s.P, d.source[s.Index], excerpt(d.examples[s.Index].Comment.Text))
+		}
 	}
 }

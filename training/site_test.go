@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,7 +52,10 @@ func TestTrainOnBaseForOneSite(t *testing.T) {
 	dir := t.TempDir()
 	fb := filepath.Join(dir, "feedback")
 	os.MkdirAll(filepath.Join(fb, "2026", "01"), 0o755)
-	writeFile(t, fb, "2026/01/a.jsonl", siteRecords(90, "example.org", 1))
+	// One pitch for the class labelled ham, as a hurried moderator
+	// might: train lists it as a label to check.
+	wrong, _ := labeled.MarshalLine(labeled.Record{Text: "sourdough masterclass levain grandma rosa proofing banneton hydration autolyse crumb", Label: model.Ham, Site: "example.org"})
+	writeFile(t, fb, "2026/01/a.jsonl", siteRecords(89, "example.org", 1)+string(wrong))
 	writeFile(t, fb, "2026/01/b.jsonl", siteRecords(30, "other.example", 2))
 	out := filepath.Join(dir, "example.org.model")
 	stdout, stderr, err := runCLI(t, "", "train", "-base", "default", "-site", "Example.org", "-o", out, "-trained-at", "2026-01-01T00:00:00Z", fb)
@@ -59,7 +63,8 @@ func TestTrainOnBaseForOneSite(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	if !strings.Contains(stderr, "site example.org: 90 of 120 records") || !strings.Contains(stdout, "← chosen") ||
-		!strings.Contains(stdout, "out-of-fold scores of the site's labels") {
+		!strings.Contains(stdout, "out-of-fold scores of the site's labels") ||
+		!regexp.MustCompile(`labels to check.*\n.*\n  ham   P\(spam\) 0\.9\d\d  a\.jsonl  "sourdough masterclass levain`).MatchString(stdout) {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	}
 	base, _ := model.Default()

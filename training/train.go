@@ -120,7 +120,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "wrote %s in %v\n%s\n", *out, time.Since(start).Round(time.Millisecond), c)
 	switch {
 	case o.base != nil:
-		printSiteReport(stdout, o.base, rep)
+		printSiteReport(stdout, o.base, rep, d)
 		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g\n", th.Reject)
 	case rep.Folds == 0:
 		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: %s\n", th.Reject, rep.Fallback)
