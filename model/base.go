@@ -37,6 +37,9 @@ const pseudoSource = "base"
 // cross-validation, on the out-of-fold scores of the site's labels.
 type WeightTrial struct {
 	Weight float64 `json:"weight"`
+	// MaxWeight is the cap on each token's weight the trial scored with
+	// (Params.MaxWeight; 0 is none).
+	MaxWeight float64 `json:"max_weight"`
 	// Recall is the mean share of the site's spam rejected at the
 	// thresholds that reject 0, 1, … k of the site's ham, k being
 	// weightFPR of them or what FitOptions.MaxHamRejected allows,
@@ -94,12 +97,13 @@ func (t *table) tally() *tally {
 //
 // The weight is chosen by stratified k-fold cross-validation over the
 // site's labels only, the base always on the training side: for each
-// candidate in siteWeights, the site's labels are scored by models that
-// did not see them, and the weight whose scores reject the most site spam
-// at the thresholds that reject the fewest site ham (up to weightFPR of
-// them) wins (see lowRejectRecall; ties: the higher ROC AUC, then the
-// smaller weight). The calibration and the reject threshold are then
-// fitted on those same out-of-fold scores. With
+// candidate in siteWeights, with the base's cap on each token's weight
+// and without one, the site's labels are scored by models that did not
+// see them, and the weight and cap whose scores reject the most site
+// spam at the thresholds that reject the fewest site ham (up to
+// weightFPR of them) win (see lowRejectRecall; ties: the higher ROC AUC,
+// then the base's cap, then the smaller weight). The calibration and the
+// reject threshold are then fitted on those same out-of-fold scores. With
 // fewer than minSiteLabels labels of a class there is nothing to measure:
 // the site gets defaultSiteWeight (or o.SiteWeight) and the model keeps
 // the base's calibration and thresholds, which FitReport.Fallback says.
@@ -180,33 +184,47 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	calib, th := base.calib, base.thresholds
 	spam, ham := countLabels(h.labels)
 	if spam < minSiteLabels || ham < minSiteLabels {
-		rep.SiteWeight = cmp.Or(o.SiteWeight, defaultSiteWeight)
+		rep.SiteWeight, rep.MaxWeight = cmp.Or(o.SiteWeight, defaultSiteWeight), params.MaxWeight
 		rep.Fallback = fmt.Sprintf("only %d spam and %d ham of the site's: too few (fewer than %d of a class) to cross-validate, so the site's labels weigh %g and the model keeps the base's calibration and thresholds",
 			spam, ham, minSiteLabels, rep.SiteWeight)
 	} else {
 		rep.Folds = min(nfolds, spam, ham)
 		fold := StratifiedFolds(h.labels, rep.Folds, o.Seed)
-		candidates := siteWeights
+		weights := siteWeights
 		if o.SiteWeight > 0 {
-			candidates = []float64{o.SiteWeight}
+			weights = []float64{o.SiteWeight}
+		}
+		// The cap on each token's weight keeps a word learned on one
+		// platform from deciding a comment on another; the site's
+		// model is judged on the site its labels come from, so the
+		// cross-validation also tries it without.
+		caps := []float64{params.MaxWeight}
+		if params.MaxWeight > 0 {
+			caps = append(caps, 0)
 		}
 		var best []float64
-		for j, w := range candidates {
-			setWeight(w)
-			raw := make([]float64, len(examples))
-			for f := range rep.Folds {
-				progress("weight", j*rep.Folds+f, len(candidates)*rep.Folds)
-				if err := h.quickHeldOut(func(i int) bool { return fold[i] == f }, raw); err != nil {
-					return nil, rep, fmt.Errorf("site weight %g, fold %d: %w", w, f+1, err)
+		for _, cap := range caps {
+			h.params.MaxWeight = cap
+			for _, w := range weights {
+				j := len(rep.WeightTrials)
+				setWeight(w)
+				raw := make([]float64, len(examples))
+				for f := range rep.Folds {
+					progress("weight", j*rep.Folds+f, len(caps)*len(weights)*rep.Folds)
+					if err := h.quickHeldOut(func(i int) bool { return fold[i] == f }, raw); err != nil {
+						return nil, rep, fmt.Errorf("site weight %g, fold %d: %w", w, f+1, err)
+					}
+				}
+				trial := WeightTrial{Weight: w, MaxWeight: cap, Recall: lowRejectRecall(raw, h.labels, max(maxHam, weightFPR)), AUC: rocAUC(raw, h.labels)}
+				rep.WeightTrials = append(rep.WeightTrials, trial)
+				if bestTrial(rep.WeightTrials) == j {
+					best = raw
 				}
 			}
-			trial := WeightTrial{Weight: w, Recall: lowRejectRecall(raw, h.labels, max(maxHam, weightFPR)), AUC: rocAUC(raw, h.labels)}
-			rep.WeightTrials = append(rep.WeightTrials, trial)
-			if bestTrial(rep.WeightTrials) == j {
-				best = raw
-			}
 		}
-		rep.SiteWeight = rep.WeightTrials[bestTrial(rep.WeightTrials)].Weight
+		chosen := rep.WeightTrials[bestTrial(rep.WeightTrials)]
+		rep.SiteWeight, params.MaxWeight = chosen.Weight, chosen.MaxWeight
+		rep.MaxWeight = chosen.MaxWeight
 		calib = FitCalibration(best, h.labels)
 		th = Thresholds{Reject: clampProb(Sigmoid(PickThreshold(calibrate(best, calib), h.labels, maxHam)))}
 		rep.Suspects = suspectLabels(calibrate(best, calib), h.labels)
@@ -235,7 +253,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 }
 
 // bestTrial returns the index of the best trial: the highest recall, then
-// the highest AUC, then the first (the smallest weight).
+// the highest AUC, then the first (the base's cap, the smallest weight).
 func bestTrial(trials []WeightTrial) int {
 	best := 0
 	for i, tr := range trials {

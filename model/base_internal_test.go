@@ -240,11 +240,17 @@ func TestFitOnBaseOutvotesTheBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Folds != 5 || len(rep.WeightTrials) != len(siteWeights) || rep.Fallback != "" {
-		t.Fatalf("report %+v: want 5 folds, %d weights tried, no fallback", rep, len(siteWeights))
+	if rep.Folds != 5 || len(rep.WeightTrials) != 2*len(siteWeights) || rep.Fallback != "" {
+		t.Fatalf("report %+v: want 5 folds, %d weights tried with the base's cap and without, no fallback", rep, len(siteWeights))
 	}
-	if rep.SiteWeight != rep.WeightTrials[bestTrial(rep.WeightTrials)].Weight {
-		t.Fatalf("site weight %v is not the best trial's: %+v", rep.SiteWeight, rep.WeightTrials)
+	chosen := rep.WeightTrials[bestTrial(rep.WeightTrials)]
+	if rep.SiteWeight != chosen.Weight || rep.MaxWeight != chosen.MaxWeight || c.params.MaxWeight != rep.MaxWeight {
+		t.Fatalf("site weight %v, cap %v (model: %v) are not the best trial's: %+v", rep.SiteWeight, rep.MaxWeight, c.params.MaxWeight, rep.WeightTrials)
+	}
+	for i, tr := range rep.WeightTrials {
+		if want := []float64{base.params.MaxWeight, 0}[i/len(siteWeights)]; tr.MaxWeight != want || tr.Weight != siteWeights[i%len(siteWeights)] {
+			t.Fatalf("trial %d: %+v, want weight %v and cap %v", i, tr, siteWeights[i%len(siteWeights)], want)
+		}
 	}
 	// The site weighs rep.SiteWeight base comments: the base is scaled
 	// down by it, the site's labels keep the smoothing's units.

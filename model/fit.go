@@ -65,8 +65,11 @@ type FitReport struct {
 	// Fallback says, in words, what Fit fell back to, or is empty.
 	Fallback string
 	// SiteWeight is the weight the examples' sources were given on top
-	// of a base model, and WeightTrials how each candidate did.
+	// of a base model, MaxWeight the cap on each token's weight chosen
+	// with it (Params.MaxWeight), and WeightTrials how each candidate
+	// did.
 	SiteWeight   float64
+	MaxWeight    float64
 	WeightTrials []WeightTrial
 	// Suspects are the site's labels to check, worst first (see
 	// suspectLabels); only training on top of a base fills it.

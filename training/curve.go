@@ -48,8 +48,10 @@ type curvePoint struct {
 	// BestF1At1 is the best F1 at ≤ 1% ham rejected with the threshold
 	// picked in hindsight on the test half: what the ranking allows.
 	BestF1At1 curveStat `json:"best_f1_at_1pct_ham_rejected"`
-	// SiteWeights are the weights chosen in each draw.
+	// SiteWeights are the weights chosen in each draw, and MaxWeights
+	// the caps on each token's weight chosen with them (0: none).
 	SiteWeights []float64 `json:"site_weights,omitempty"`
+	MaxWeights  []float64 `json:"max_weights,omitempty"`
 	// Draws are the figures of each draw, draw 0 first.
 	Draws []metrics `json:"draws"`
 }
@@ -130,6 +132,7 @@ func learningCurve(d *dataset, o learnOptions, ks []int, draws int, progress io.
 					return nil, fmt.Errorf("draw %d, %d labels: %w", draw, k, err)
 				}
 				points[j].SiteWeights = append(points[j].SiteWeights, rep.SiteWeight)
+				points[j].MaxWeights = append(points[j].MaxWeights, rep.MaxWeight)
 			}
 			points[j].Labels = k
 			points[j].Draws = append(points[j].Draws, judge(c, test))
@@ -211,15 +214,19 @@ func (r *curveReport) print(w io.Writer) {
 	fmt.Fprintf(w, "protocol: %s\n", r.Protocol)
 	fmt.Fprintf(w, "site comments: %d distinct (%d duplicates dropped), %d in each test half\n\n", r.Comments, r.Duplicates, r.Test)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "labels\tF1 mean ± sd\tham rejected mean ± sd\trecall mean\tROC AUC mean\tbest F1 at ≤1% mean\tdraw 0 F1\tdraw 0 ham rejected\tdraw 0 best F1 at ≤1%\tsite weights\t")
+	fmt.Fprintln(tw, "labels\tF1 mean ± sd\tham rejected mean ± sd\trecall mean\tROC AUC mean\tbest F1 at ≤1% mean\tdraw 0 F1\tdraw 0 ham rejected\tdraw 0 best F1 at ≤1%\tsite weights (* no cap)\t")
 	for _, p := range r.Points {
 		name := strconv.Itoa(p.Labels)
 		if p.Labels == 0 {
 			name = "base alone"
 		}
 		var ws []string
-		for _, x := range p.SiteWeights {
-			ws = append(ws, strconv.FormatFloat(x, 'g', -1, 64))
+		for i, x := range p.SiteWeights {
+			w := strconv.FormatFloat(x, 'g', -1, 64)
+			if p.MaxWeights[i] == 0 {
+				w += "*"
+			}
+			ws = append(ws, w)
 		}
 		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.2f%% ± %.2f%%\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%.4f\t%s\t\n", name, p.F1.Mean, p.F1.SD,
 			100*p.HamRejected.Mean, 100*p.HamRejected.SD, p.Recall.Mean, p.AUC.Mean, p.BestF1At1.Mean,

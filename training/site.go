@@ -115,22 +115,33 @@ func (d *dataset) filter(keep func(i int) bool) {
 	}
 }
 
+// capText says what a cap on each token's weight is.
+func capText(maxWeight float64) string {
+	if maxWeight == 0 {
+		return "no cap"
+	}
+	return fmt.Sprintf("cap %g nats", maxWeight)
+}
+
 // printSiteReport says how a model was trained on top of a base from
 // the site's labels d.
 func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport, d *dataset) {
 	fmt.Fprintf(w, "base: %s\n", base.Info().ID)
+	if len(rep.WeightTrials) > 0 {
+		fmt.Fprintf(w, "held-out site spam rejected, mean over the thresholds that reject up to 5%% of site ham (ROC AUC):\n")
+	}
 	for _, t := range rep.WeightTrials {
 		mark := ""
-		if t.Weight == rep.SiteWeight {
+		if t.Weight == rep.SiteWeight && t.MaxWeight == rep.MaxWeight {
 			mark = "  ← chosen"
 		}
-		fmt.Fprintf(w, "  site weight %-4g held-out site spam rejected, mean over the thresholds that reject up to 5%% of site ham: %.3f (ROC AUC %.4f)%s\n",
-			t.Weight, t.Recall, t.AUC, mark)
+		fmt.Fprintf(w, "  site weight %-4g %-16s %.3f (%.4f)%s\n", t.Weight, capText(t.MaxWeight)+":", t.Recall, t.AUC, mark)
 	}
 	if rep.Folds > 0 {
-		fmt.Fprintf(w, "site weight %g; calibration and reject threshold from the %d-fold out-of-fold scores of the site's labels (the base always trained on)\n", rep.SiteWeight, rep.Folds)
+		fmt.Fprintf(w, "site weight %g, %s; calibration and reject threshold from the %d-fold out-of-fold scores of the site's labels (the base always trained on)\n",
+			rep.SiteWeight, capText(rep.MaxWeight), rep.Folds)
 	} else {
-		fmt.Fprintf(w, "site weight %g\n", rep.SiteWeight)
+		fmt.Fprintf(w, "site weight %g, %s\n", rep.SiteWeight, capText(rep.MaxWeight))
 	}
 	if rep.Fallback != "" {
 		fmt.Fprintf(w, "note: %s\n", rep.Fallback)
