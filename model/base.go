@@ -203,8 +203,8 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 			caps = append(caps, 0)
 		}
 		var best []float64
-		for _, cap := range caps {
-			h.params.MaxWeight = cap
+		for _, maxWeight := range caps {
+			h.params.MaxWeight = maxWeight
 			for _, w := range weights {
 				j := len(rep.WeightTrials)
 				setWeight(w)
@@ -212,10 +212,10 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 				for f := range rep.Folds {
 					progress("weight", j*rep.Folds+f, len(caps)*len(weights)*rep.Folds)
 					if err := h.quickHeldOut(func(i int) bool { return fold[i] == f }, raw); err != nil {
-						return nil, rep, fmt.Errorf("site weight %g, fold %d: %w", w, f+1, err)
+						return nil, rep, fmt.Errorf("site weight %g, cap %g, fold %d: %w", w, maxWeight, f+1, err)
 					}
 				}
-				trial := WeightTrial{Weight: w, MaxWeight: cap, Recall: lowRejectRecall(raw, h.labels, max(maxHam, weightFPR)), AUC: rocAUC(raw, h.labels)}
+				trial := WeightTrial{Weight: w, MaxWeight: maxWeight, Recall: lowRejectRecall(raw, h.labels, max(maxHam, weightFPR)), AUC: rocAUC(raw, h.labels)}
 				rep.WeightTrials = append(rep.WeightTrials, trial)
 				if bestTrial(rep.WeightTrials) == j {
 					best = raw

@@ -50,12 +50,14 @@
 // base always on the training side): the mean share of held-out site spam
 // rejected at the thresholds that reject the fewest site ham (0 up to 5%
 // of it, or -max-ham-rejected if more, and at least 5 comments) decides,
-// -site-weight fixes it. Calibration and the reject
-// threshold come from the same out-of-fold scores of the site's labels;
-// with fewer than 10 spam or 10 ham, the base's are kept and train says
-// so. It then lists the labels to check: the site's ham that the
-// out-of-fold scores put above the median site spam, and its spam below
-// the median site ham, worst first. The tokenizer and learning settings are the base's; flags that
+// -site-weight fixes it. Each weight is tried with the base's cap on a
+// token's weight and without it, and the cap stays unless dropping it
+// does better. Calibration and the reject threshold come from the same
+// out-of-fold scores of the site's labels; with fewer than 10 spam or 10
+// ham, the base's are kept and train says so. It then lists the labels to
+// check: the site's ham that the out-of-fold scores put above the median
+// site spam, and its spam below the median site ham, worst first. The
+// tokenizer and the other learning settings are the base's; flags that
 // would change them are refused. -site HOST keeps only the records whose
 // "site" field is HOST (feedback as the function stores it) and names the
 // source after it; -source NAME names the source of a file of labels.
