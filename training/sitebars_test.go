@@ -4,10 +4,16 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/spamcheck/spamcheck/model"
 )
 
 // siteBar is what the per-site protocol gives on one platform, as the
@@ -74,6 +80,59 @@ func TestSiteBars(t *testing.T) {
 					}
 				}
 			}
+			siteGoodWordAttack(t, base, filepath.Join(data, platform))
 		})
+	}
+}
+
+// sitePaddedCatch is, per platform, the README's share (in percent) of
+// the test half's spam the site's model rejects that it still rejects
+// with 50 and with 200 of the site's own ham words appended.
+var sitePaddedCatch = map[string][2]string{
+	"instagram-scamspot": {"87.8", "59.9"},
+	"x-janitr":           {"85.6", "85.6"},
+}
+
+// siteGoodWordAttack trains the site's model on draw 0's 1,000 labels
+// with train's defaults (the cross-validation may have dropped the cap
+// on a token's weight) and pads the test half's spam it rejects with
+// words drawn from the test half's ham: an attacker who writes like the
+// site's readers (TestGoodWordAttack does the same to the default model).
+func siteGoodWordAttack(t *testing.T, base, data string) {
+	dir := t.TempDir()
+	mustRun(t, "", "eval", "-q", "-write-split", dir, data)
+	site := filepath.Join(dir, "site.model")
+	mustRun(t, "", "train", "-q", "-base", base, "-trained-at", "2026-01-01T00:00:00Z", "-o", site, filepath.Join(dir, "labels-1000.jsonl"))
+	c := loadModelFile(t, site)
+	d, err := readData([]string{filepath.Join(dir, "test.jsonl")}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spam, words []string
+	for _, r := range d.Records {
+		switch {
+		case r.Label == model.Ham:
+			words = append(words, strings.FieldsFunc(r.Text, func(r rune) bool { return !unicode.IsLetter(r) })...)
+		case c.Score(r.Comment()).Verdict == model.Reject:
+			spam = append(spam, r.Text)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pad := make([]string, 200)
+	for i := range pad {
+		pad[i] = words[rng.IntN(len(words))]
+	}
+	for i, n := range []int{50, 200} {
+		kept := 0
+		for _, s := range spam {
+			if c.Score(model.Comment{Text: s + " " + strings.Join(pad[:n], " ")}).Verdict == model.Reject {
+				kept++
+			}
+		}
+		rate := fmt.Sprintf("%.1f", 100*float64(kept)/float64(len(spam)))
+		t.Logf("site model (%s): %d test spam rejected; with %d of the site's ham words appended, %s%% still are", capText(c.Info().Params.MaxWeight), len(spam), n, rate)
+		if want := sitePaddedCatch[filepath.Base(data)][i]; rate != want {
+			t.Errorf("site model: %s%% of its rejected spam still rejected with %d ham words appended, the README says %s%%", rate, n, want)
+		}
 	}
 }
