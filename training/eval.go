@@ -289,14 +289,7 @@ func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 // others: comments under one video or post share words and spammers, so
 // a split of rows would test on what training saw.
 func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (*report, error) {
-	var names []string
-	seen := map[string]bool{}
-	for _, g := range d.Groups {
-		if !seen[g] {
-			seen[g] = true
-			names = append(names, g)
-		}
-	}
+	names := distinct(d.Groups)
 	slices.Sort(names)
 	if len(names) < 2 {
 		return nil, usagef("eval -group %s: need at least two groups, found %d", column, len(names))
@@ -315,15 +308,22 @@ func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (
 	return e.finish(), nil
 }
 
-func evalBySource(d *dataset, o learnOptions) (*report, error) {
-	var names []string
+// distinct returns the different strings of xs in the order they first
+// appear.
+func distinct(xs []string) []string {
+	var out []string
 	seen := map[string]bool{}
-	for _, s := range d.source {
-		if !seen[s] {
-			seen[s] = true
-			names = append(names, s)
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
 		}
 	}
+	return out
+}
+
+func evalBySource(d *dataset, o learnOptions) (*report, error) {
+	names := distinct(d.source)
 	if len(names) < 2 {
 		return nil, usagef("eval -by-source needs at least two source files, have %d", len(names))
 	}
