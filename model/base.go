@@ -226,8 +226,9 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		rep.SiteWeight, params.MaxWeight = chosen.Weight, chosen.MaxWeight
 		rep.MaxWeight = chosen.MaxWeight
 		calib = FitCalibration(best, h.labels)
-		th = Thresholds{Reject: clampProb(Sigmoid(PickThreshold(calibrate(best, calib), h.labels, maxHam)))}
-		rep.Suspects = suspectLabels(calibrate(best, calib), h.labels)
+		cal := calibrate(best, calib)
+		th = Thresholds{Reject: clampProb(Sigmoid(PickThreshold(cal, h.labels, maxHam)))}
+		rep.Suspects = suspectLabels(cal, h.labels)
 		if allowed := math.Floor(maxHam*float64(ham) + 1e-9); allowed < 1 {
 			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it: %.2g%% of so few cannot be measured", ham, maxHam*100)
 		}
