@@ -289,23 +289,34 @@ func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 // others: comments under one video or post share words and spammers, so
 // a split of rows would test on what training saw.
 func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (*report, error) {
-	names := distinct(d.Groups)
-	slices.Sort(names)
-	if len(names) < 2 {
-		return nil, usagef("eval -group %s: need at least two groups, found %d", column, len(names))
+	held, n := heldGroups(d.Groups, frac, o.seed)
+	if n < 2 {
+		return nil, usagef("eval -group %s: need at least two groups, found %d", column, n)
 	}
-	rng := rand.New(rand.NewPCG(o.seed, 0x6709))
-	rng.Shuffle(len(names), func(a, b int) { names[a], names[b] = names[b], names[a] })
-	held := map[string]bool{}
-	for _, g := range names[:max(1, int(math.Round(frac*float64(len(names)))))] {
-		held[g] = true
-	}
-	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, len(names), column, o.seed))
+	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, n, column, o.seed))
 	trainEx, testEx, src := d.split(func(i int) bool { return held[d.Groups[i]] })
 	if err := e.test(trainEx, testEx, src, o); err != nil {
 		return nil, err
 	}
 	return e.finish(), nil
+}
+
+// heldGroups draws the groups to test on: round(frac·n) of the n
+// different groups (at least one), the same for a given seed; none when
+// there are fewer than two.
+func heldGroups(groups []string, frac float64, seed uint64) (held map[string]bool, n int) {
+	names := distinct(groups)
+	if len(names) < 2 {
+		return nil, len(names)
+	}
+	slices.Sort(names)
+	rng := rand.New(rand.NewPCG(seed, 0x6709))
+	rng.Shuffle(len(names), func(a, b int) { names[a], names[b] = names[b], names[a] })
+	held = map[string]bool{}
+	for _, g := range names[:max(1, int(math.Round(frac*float64(len(names)))))] {
+		held[g] = true
+	}
+	return held, len(names)
 }
 
 // distinct returns the different strings of xs in the order they first
