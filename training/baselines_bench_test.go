@@ -84,10 +84,7 @@ for test in sys.argv[2].split(","):
 //	SPAMCHECK_PYTHON=/usr/bin/python3 go test -run=NONE -bench=BaselinesByPlatform -benchtime=1x ./training/
 func BenchmarkBaselinesByPlatform(b *testing.B) {
 	data := sharedPath(b, "data")
-	python := cmp.Or(os.Getenv("SPAMCHECK_PYTHON"), "python3")
-	if exec.Command(python, "-c", "import sklearn, scipy, numpy").Run() != nil {
-		b.Skipf("%s cannot import scikit-learn (set SPAMCHECK_PYTHON to one that can)", python)
-	}
+	python := sklearnPython(b)
 	dir := b.TempDir()
 	sources := []string{corpus}
 	for _, name := range []string{"instagram-scamspot", "judol-youtube-id", "sms-spam-collection", "wordpress-spam", "x-janitr", "youtube-spam-collection"} {
@@ -111,18 +108,36 @@ func BenchmarkBaselinesByPlatform(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		cmd := exec.Command(python, "-c", baselinesScript, dir, "youtube-spam-collection,instagram-scamspot,x-janitr")
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			b.Fatalf("%v: %v", cmd.Args[:2], err)
-		}
-		// Printed, not logged: a benchmark's log is cut at ten lines.
-		fmt.Println("held-out platform, model, ROC AUC, recall at ≤1% ham rejected:")
-		sc := bufio.NewScanner(strings.NewReader(string(out)))
-		for sc.Scan() {
-			fmt.Println("  " + sc.Text())
-		}
+		printScript(b, python, baselinesScript, "held-out platform, model, ROC AUC, recall at ≤1% ham rejected:",
+			dir, "youtube-spam-collection,instagram-scamspot,x-janitr")
+	}
+}
+
+// sklearnPython returns the python3 ($SPAMCHECK_PYTHON, else the one on
+// the PATH) to run the baselines with, and skips b when it cannot import
+// scikit-learn.
+func sklearnPython(b *testing.B) string {
+	python := cmp.Or(os.Getenv("SPAMCHECK_PYTHON"), "python3")
+	if exec.Command(python, "-c", "import sklearn, scipy, numpy").Run() != nil {
+		b.Skipf("%s cannot import scikit-learn (set SPAMCHECK_PYTHON to one that can)", python)
+	}
+	return python
+}
+
+// printScript runs script with python and args and prints what it
+// prints under header, indented: printed, not logged, since a
+// benchmark's log is cut at ten lines.
+func printScript(b *testing.B, python, script, header string, args ...string) {
+	cmd := exec.Command(python, append([]string{"-c", script}, args...)...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("%v: %v", cmd.Args[:2], err)
+	}
+	fmt.Println(header)
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		fmt.Println("  " + sc.Text())
 	}
 }
 
@@ -186,10 +201,7 @@ for model in ("nb-word", "nb-word-alpha0.1", "nb-word+char", "lr-word", "lr-word
 //	SPAMCHECK_PYTHON=/usr/bin/python3 go test -run=NONE -bench=BaselinesIndonesianByVideo -benchtime=1x ./training/
 func BenchmarkBaselinesIndonesianByVideo(b *testing.B) {
 	src := filepath.Join(sharedPath(b, "data"), "judol-youtube-id")
-	python := cmp.Or(os.Getenv("SPAMCHECK_PYTHON"), "python3")
-	if exec.Command(python, "-c", "import sklearn, scipy, numpy").Run() != nil {
-		b.Skipf("%s cannot import scikit-learn (set SPAMCHECK_PYTHON to one that can)", python)
-	}
+	python := sklearnPython(b)
 	d, err := readData([]string{src}, "video_id")
 	if err != nil {
 		b.Fatal(err)
@@ -214,16 +226,6 @@ func BenchmarkBaselinesIndonesianByVideo(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		cmd := exec.Command(python, "-c", byVideoScript, dir)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			b.Fatalf("%v: %v", cmd.Args[:2], err)
-		}
-		fmt.Println("model, ROC AUC, recall at ≤1% ham rejected, best F1 at ≤1% ham rejected (threshold in hindsight):")
-		sc := bufio.NewScanner(strings.NewReader(string(out)))
-		for sc.Scan() {
-			fmt.Println("  " + sc.Text())
-		}
+		printScript(b, python, byVideoScript, "model, ROC AUC, recall at ≤1% ham rejected, best F1 at ≤1% ham rejected (threshold in hindsight):", dir)
 	}
 }
