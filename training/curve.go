@@ -137,7 +137,7 @@ func learningCurve(d *dataset, o learnOptions, ks []int, draws int, progress io.
 			points[j].Labels = k
 			points[j].Draws = append(points[j].Draws, judge(c, test))
 			if progress != nil {
-				fmt.Fprintf(progress, "draw %d of %d, %d labels: F1 %.4f, ham rejected %s\n", draw+1, draws, k,
+				fmt.Fprintf(progress, "draw %d (seed %d, %d of %d), %d labels: F1 %.4f, ham rejected %s\n", draw, o.seed+uint64(draw), draw+1, draws, k,
 					points[j].Draws[draw].F1, points[j].Draws[draw].HamRejected.percent())
 			}
 		}

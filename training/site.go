@@ -79,7 +79,9 @@ func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
 }
 
 // selectData keeps only the site's records when -site is given, and names
-// the sources after the site or -source.
+// the sources after the site or -source: in training, and in eval's
+// per-source table, where a folder of one-record feedback files would
+// otherwise be a row per file.
 func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
 	if s.site != "" {
 		n := len(d.examples)
@@ -90,7 +92,7 @@ func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
 	}
 	if name := cmp.Or(s.site, s.source); name != "" {
 		for i := range d.examples {
-			d.examples[i].Source = name
+			d.examples[i].Source, d.source[i] = name, name
 		}
 	}
 	return nil
@@ -103,13 +105,13 @@ func (d *dataset) filter(keep func(i int) bool) {
 		if !keep(i) {
 			continue
 		}
-		d.Records[j], d.From[j], d.examples[j], d.source[j], d.path[j] = d.Records[i], d.From[i], d.examples[i], d.source[i], d.path[i]
+		d.Records[j], d.From[j], d.Line[j], d.examples[j], d.source[j], d.path[j] = d.Records[i], d.From[i], d.Line[i], d.examples[i], d.source[i], d.path[i]
 		if len(d.Groups) > i {
 			d.Groups[j] = d.Groups[i]
 		}
 		j++
 	}
-	d.Records, d.From, d.examples, d.source, d.path = d.Records[:j], d.From[:j], d.examples[:j], d.source[:j], d.path[:j]
+	d.Records, d.From, d.Line, d.examples, d.source, d.path = d.Records[:j], d.From[:j], d.Line[:j], d.examples[:j], d.source[:j], d.path[:j]
 	if len(d.Groups) > j {
 		d.Groups = d.Groups[:j]
 	}
@@ -150,7 +152,7 @@ func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport, d
 		fmt.Fprintf(w, "labels to check, worst first (one wrong ham label among the highest-scored moves the threshold):\n")
 		fmt.Fprintf(w, "  ham scored above the median site spam, spam below the median site ham, by models that did not see them\n")
 		for _, s := range rep.Suspects {
-			fmt.Fprintf(w, "  %-4s  P(spam) %.3f  %s  %q\n", s.Label, s.P, d.source[s.Index], excerpt(d.examples[s.Index].Comment.Text))
+			fmt.Fprintf(w, "  %-4s  P(spam) %.3f  %s:%d  %q\n", s.Label, s.P, d.From[s.Index], d.Line[s.Index], excerpt(d.examples[s.Index].Comment.Text))
 		}
 	}
 }

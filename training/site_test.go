@@ -64,8 +64,14 @@ func TestTrainOnBaseForOneSite(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "site example.org: 90 of 120 records") || !strings.Contains(stdout, "← chosen") ||
 		!strings.Contains(stdout, "out-of-fold scores of the site's labels") ||
-		!regexp.MustCompile(`labels to check.*\n.*\n  ham   P\(spam\) 0\.9\d\d  a\.jsonl  "sourdough masterclass levain`).MatchString(stdout) {
+		!regexp.MustCompile(`labels to check.*\n.*\n  ham   P\(spam\) 0\.9\d\d  \S*/2026/01/a\.jsonl:90  "sourdough masterclass levain`).MatchString(stdout) {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+	// eval's per-source table has one row for the site, not one per
+	// file of its feedback.
+	evalOut := mustRun(t, "", "eval", "-q", "-m", "default", "-site", "example.org", fb)
+	if !regexp.MustCompile(`\n +example\.org +90 +30 +60 `).MatchString(evalOut) || strings.Contains(evalOut, "a.jsonl") {
+		t.Errorf("eval -site: want one per-source row named example.org\n%s", evalOut)
 	}
 	base, _ := model.Default()
 	info := loadModelFile(t, out).Info()

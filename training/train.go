@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // learnFlags registers the flags shared by train and eval and returns a
@@ -102,8 +103,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	// Training needs the examples only; the records they were made from
-	// weigh as much again on a large corpus.
-	d.Data = nil
+	// weigh as much again on a large corpus. Where each came from stays,
+	// for the labels to check.
+	d.Data = &labeled.Data{From: d.From, Line: d.Line}
 	start := time.Now()
 	c, rep, err := learn(d.examples, o)
 	if err != nil {

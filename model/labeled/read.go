@@ -16,8 +16,10 @@ import (
 // Data is labeled records read from one or more files.
 type Data struct {
 	Records []Record
-	// From[i] is the path of the file Records[i] was read from.
+	// From[i] is the path of the file Records[i] was read from, and
+	// Line[i] where in it, counted as Skip.Line counts.
 	From []string
+	Line []int
 	// Skipped lists the rows and files that were not used, in reading
 	// order.
 	Skipped []Skip
@@ -340,6 +342,7 @@ func (d *Data) add(name string, line int, r Record) {
 	d.Records = append(d.Records, r)
 	d.Groups = append(d.Groups, d.group)
 	d.From = append(d.From, name)
+	d.Line = append(d.Line, line)
 }
 
 func (d *Data) skip(name string, line int, reason string) {
