@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // ErrBaseSettings is returned when training on top of a base model is
@@ -180,13 +183,25 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 			}
 		}
 	}
+	// Weighted counts reach the library in hundredths of a comment, so a
+	// base scaled down by w loses up to half a hundredth of each count to
+	// rounding; against the smoothing's pseudo-count of a whole site
+	// comment (a hundred hundredths) that moves a token's weight by at
+	// most 0.005 nats.
 
 	calib, th := base.calib, base.thresholds
 	spam, ham := countLabels(h.labels)
 	if spam < minSiteLabels || ham < minSiteLabels {
 		rep.SiteWeight, rep.MaxWeight = cmp.Or(o.SiteWeight, defaultSiteWeight), params.MaxWeight
-		rep.Fallback = fmt.Sprintf("only %d spam and %d ham of the site's: too few (fewer than %d of a class) to cross-validate, so the site's labels weigh %g and the model keeps the base's calibration and thresholds",
+		rep.Fallback = fmt.Sprintf("only %d spam and %d ham of the site's: too few (fewer than %d of a class) to cross-validate, so the site's labels weigh %g and the model keeps the base's thresholds, its scores calibrated onto the base's",
 			spam, ham, minSiteLabels, rep.SiteWeight)
+		// The base's calibration and thresholds hold for the base's
+		// scale of evidence: scaling the base down would shrink every
+		// score below them. The site's labels are scaled up instead,
+		// and the smoothing stays the base's.
+		for _, s := range site {
+			t.sources[s].Weight = rep.SiteWeight
+		}
 	} else {
 		rep.Folds = min(nfolds, spam, ham)
 		fold := StratifiedFolds(h.labels, rep.Folds, o.Seed)
@@ -244,7 +259,20 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	if o.Review < 0 {
 		th.Review = 0
 	}
-	setWeight(rep.SiteWeight)
+	if rep.Folds > 0 {
+		setWeight(rep.SiteWeight)
+	} else {
+		// The base's thresholds are kept, so the model must score on
+		// the base's scale. A base pruned to its best tokens
+		// (-max-tokens) does not: its weights were estimated with the
+		// whole vocabulary, which its counts no longer hold, and come
+		// out lower from them. The calibration maps the scores of the
+		// base's counts, estimated as this model's are, onto the
+		// base's own, on the site's comments.
+		if calib, err = onBaseScale(base, bt, examples); err != nil {
+			return nil, rep, err
+		}
+	}
 	progress("writing", 0, 1)
 	c, err := build(cfg, params, th, calib, stats, t.table())
 	if err != nil {
@@ -373,4 +401,95 @@ func byClass(scores []float64, spam []bool) (spams, hams []float64) {
 		}
 	}
 	return spams, hams
+}
+
+// onBaseScale returns the calibration that maps the raw log-odds of the
+// model of bt (the base's counts) onto base's calibrated log-odds, fitted
+// by least squares on the comments of examples and on baseSample's
+// comments of the base's own words: a slope within a factor of four of
+// base's, else base's slope and the mean difference.
+func onBaseScale(base *Classifier, bt *table, examples []Example) (Calibration, error) {
+	rebuilt, err := build(base.cfg, base.params, Thresholds{Reject: 0.5}, Calibration{A: 1}, base.stats, bt)
+	if err != nil {
+		return Calibration{}, err
+	}
+	var n, sx, sy, sxx, sxy float64
+	add := func(cm Comment) {
+		x, y := rebuilt.Score(cm).LogOdds, base.Score(cm).LogOdds
+		n++
+		sx, sy, sxx, sxy = sx+x, sy+y, sxx+x*x, sxy+x*y
+	}
+	for _, ex := range examples {
+		add(ex.Comment)
+	}
+	for _, cm := range baseSample(bt, base.params, 1000) {
+		add(cm)
+	}
+	k := base.calib
+	if v := n*sxx - sx*sx; v > 1e-9*n*n {
+		if a := (n*sxy - sx*sy) / v; a > k.A/4 && a < 4*k.A {
+			k.A = a
+		}
+	}
+	k.B = (sy - k.A*sx) / n
+	return k, k.validate()
+}
+
+// baseSample returns n comments made of the words of t, in turn of its
+// spam and of its ham: 4 to 40 words each, drawn as often as the class's
+// (weighted) comments hold them, with a fixed seed. Only plain words are
+// drawn (no bigrams or tokens of style or links), which the tokenizer
+// reads back as themselves.
+func baseSample(t *table, p Params, n int) []Comment {
+	cw := p.classWeights(t.sources)
+	var words []string
+	var cum [2][]float64
+	var total [2]float64
+	var buf []count
+	for i, tok := range t.vocab {
+		if !plainWord(tok) {
+			continue
+		}
+		buf = t.appendCounts(buf[:0], i)
+		var m [2]float64
+		for _, c := range buf {
+			for k := range 2 {
+				m[k] += cw[c.src][k] * float64(c.n[k])
+			}
+		}
+		words = append(words, tok)
+		for k := range 2 {
+			total[k] += m[k]
+			cum[k] = append(cum[k], total[k])
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(1, 0xba5e))
+	out := make([]Comment, 0, n)
+	b := make([]string, 0, 40)
+	for i := range n {
+		k := i % 2
+		if total[k] == 0 {
+			continue
+		}
+		b = b[:0]
+		for range 4 + rng.IntN(37) {
+			j, _ := slices.BinarySearch(cum[k], rng.Float64()*total[k])
+			b = append(b, words[min(j, len(words)-1)])
+		}
+		out = append(out, Comment{Text: strings.Join(b, " ")})
+	}
+	return out
+}
+
+// plainWord reports whether tok is a word of letters and digits alone.
+func plainWord(tok string) bool {
+	for _, r := range tok {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return tok != ""
 }

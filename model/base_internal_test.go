@@ -293,8 +293,20 @@ func TestFitOnBaseFallbackAndRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Folds != 0 || !strings.Contains(rep.Fallback, "too few") || rep.SiteWeight != defaultSiteWeight ||
-		c.thresholds != base.thresholds || c.calib != base.calib {
+		c.thresholds != base.thresholds || math.Abs(c.calib.A-base.calib.A) > 1e-9 || math.Abs(c.calib.B-base.calib.B) > 1e-9 {
 		t.Fatalf("with %d labels: report %+v, thresholds %v calibration %v; want the base's %v %v and a fallback", len(few), rep, c.thresholds, c.calib, base.thresholds, base.calib)
+	}
+	// The base's thresholds still fit the model: on the base's own
+	// comments, which the site's labels barely touch, it scores as the
+	// base does (a base scaled down by the site weight would be off by
+	// 1.35 nats on average).
+	var diff float64
+	ex := baseExamples()
+	for _, e := range ex {
+		diff += math.Abs(c.Score(e.Comment).LogOdds - base.Score(e.Comment).LogOdds)
+	}
+	if diff /= float64(len(ex)); diff > 0.5 {
+		t.Errorf("with %d labels the model's log-odds differ from the base's by %.2f on average on the base's comments: its thresholds no longer fit", len(few), diff)
 	}
 	onlySpam := synthetic("example.org", 30, 1, siteSpam, siteHam, 22)
 	if _, _, err := Fit(onlySpam, FitOptions{Base: base}); err != nil {
@@ -477,5 +489,53 @@ func TestSuspectLabels(t *testing.T) {
 	}
 	if suspectLabels([]float64{1, 2}, []bool{true, true}) != nil {
 		t.Fatal("suspects without ham")
+	}
+}
+
+// The default model is pruned to its best tokens, so its counts give other
+// weights than it has; onBaseScale's calibration puts the scores of those
+// counts back on the default model's scale, which its thresholds are for.
+func TestOnBaseScalePrunedDefault(t *testing.T) {
+	base, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt, err := base.counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := onBaseScale(base, bt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := build(base.cfg, base.params, base.thresholds, Calibration{A: 1}, base.stats, bt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asBase, err := raw.with(base.thresholds, base.calib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapped, err := raw.with(base.thresholds, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := readComments(t)
+	off := func(c *Classifier) (diff float64, agree int) {
+		for _, e := range ex {
+			a, b := c.Score(e.Comment), base.Score(e.Comment)
+			diff += math.Abs(a.LogOdds - b.LogOdds)
+			if a.Verdict == b.Verdict {
+				agree++
+			}
+		}
+		return diff / float64(len(ex)), agree
+	}
+	d0, a0 := off(asBase)
+	d1, a1 := off(mapped)
+	t.Logf("on the corpus's %d comments, against the default model: its counts with its calibration are off by %.2f nats on average and agree on %d verdicts; calibrated onto its scale, %.2f and %d",
+		len(ex), d0, a0, d1, a1)
+	if d1 > 0.75 || 100*a1 < 95*len(ex) || d1 > d0/2 {
+		t.Errorf("calibrated onto the default model's scale: off by %.2f nats on average, %d of %d verdicts the same; want within 0.75 and 95%%, and half the %.2f uncalibrated", d1, a1, len(ex), d0)
 	}
 }

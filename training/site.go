@@ -130,7 +130,7 @@ func capText(maxWeight float64) string {
 func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport, d *dataset) {
 	fmt.Fprintf(w, "base: %s\n", base.Info().ID)
 	if len(rep.WeightTrials) > 0 {
-		fmt.Fprintf(w, "held-out site spam rejected, mean over the thresholds that reject up to 5%% of site ham (ROC AUC):\n")
+		fmt.Fprintf(w, "held-out site spam rejected, mean over the thresholds that reject up to 5%% of site ham, at least 5 of them (ROC AUC):\n")
 	}
 	for _, t := range rep.WeightTrials {
 		mark := ""
