@@ -117,6 +117,9 @@ func siteGoodWordAttack(t *testing.T, base, data string) {
 			spam = append(spam, r.Text)
 		}
 	}
+	if len(spam) == 0 || len(words) == 0 {
+		t.Fatalf("site model: %d test spam rejected and %d ham words to pad them with: nothing to measure", len(spam), len(words))
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	pad := make([]string, 200)
 	for i := range pad {
