@@ -172,6 +172,11 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	// more its labels weigh, and the site's own vocabulary takes over.
 	// Scaling the site up instead would leave every token the base alone
 	// knows at its full base weight, however many site labels there are.
+	// Weighted counts reach the library in hundredths of a comment, so a
+	// base scaled down loses up to half a hundredth of each count to
+	// rounding: against the smoothing's pseudo-count of a whole site
+	// comment at the default α = 1 (a hundred hundredths), at most 0.005
+	// nats of a weight.
 	baseWeight := make([]float64, len(t.sources))
 	for s, so := range t.sources {
 		baseWeight[s] = so.weight()
@@ -183,11 +188,6 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 			}
 		}
 	}
-	// Weighted counts reach the library in hundredths of a comment, so a
-	// base scaled down by w loses up to half a hundredth of each count to
-	// rounding; against the smoothing's pseudo-count of a whole site
-	// comment (a hundred hundredths) that moves a token's weight by at
-	// most 0.005 nats.
 
 	calib, th := base.calib, base.thresholds
 	spam, ham := countLabels(h.labels)
@@ -268,7 +268,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		// whole vocabulary, which its counts no longer hold, and come
 		// out lower from them. The calibration maps the scores of the
 		// base's counts, estimated as this model's are, onto the
-		// base's own, on the site's comments.
+		// base's own (see onBaseScale).
 		if calib, err = onBaseScale(base, bt, examples); err != nil {
 			return nil, rep, err
 		}
