@@ -230,7 +230,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 						return nil, rep, fmt.Errorf("site weight %g, cap %g, fold %d: %w", w, maxWeight, f+1, err)
 					}
 				}
-				trial := WeightTrial{Weight: w, MaxWeight: maxWeight, Recall: lowRejectRecall(raw, h.labels, max(maxHam, weightFPR)), AUC: rocAUC(raw, h.labels)}
+				trial := WeightTrial{Weight: w, MaxWeight: maxWeight, Recall: weightRecall(raw, h.labels, maxHam), AUC: rocAUC(raw, h.labels)}
 				rep.WeightTrials = append(rep.WeightTrials, trial)
 				if bestTrial(rep.WeightTrials) == j {
 					best = raw
@@ -352,6 +352,12 @@ const weightFPR = 0.05
 // averages over: with 200 site ham, 1% is 2 comments, and which weight
 // wins would depend on the one or two highest-scored ham.
 const minRejectedHam = 5
+
+// weightRecall is how fitOnBase compares site weights: lowRejectRecall up
+// to maxHam of the site's ham, or weightFPR of it if more.
+func weightRecall(scores []float64, spam []bool, maxHam float64) float64 {
+	return lowRejectRecall(scores, spam, max(maxHam, weightFPR))
+}
 
 // lowRejectRecall is fitOnBase's criterion: the mean recall over the
 // thresholds that reject 0, 1, …, k of the ham (each just above the

@@ -451,6 +451,25 @@ func TestLowRejectRecall(t *testing.T) {
 	if got := lowRejectRecall(scores[:1], spam[:1], 0.01); got != 0 {
 		t.Fatalf("without spam: %v, want 0", got)
 	}
+	// The weights are compared up to 5% of the ham at least: with 200
+	// ham, over the 10 highest-scored rather than the 5 that 0.5% is
+	// raised to, whose spam above differ.
+	scores, spam = nil, nil
+	for i := range 200 {
+		scores = append(scores, float64(200-i))
+		spam = append(spam, false)
+	}
+	for _, s := range []float64{195.5, 192.5, 190.5, 150, 100} {
+		scores = append(scores, s)
+		spam = append(spam, true)
+	}
+	at5, atHalf := lowRejectRecall(scores, spam, weightFPR), lowRejectRecall(scores, spam, 0.005)
+	if got := weightRecall(scores, spam, 0.005); got != at5 || at5 == atHalf {
+		t.Errorf("weightRecall at 0.5%% = %v, want the recall up to 5%% of the ham, %v (up to 0.5%%: %v)", got, at5, atHalf)
+	}
+	if got, want := weightRecall(scores, spam, 0.1), lowRejectRecall(scores, spam, 0.1); got != want {
+		t.Errorf("weightRecall at 10%% = %v, want %v", got, want)
+	}
 }
 
 // suspectLabels lists the ham scored above the median spam, highest
