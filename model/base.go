@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"unicode"
 )
 
 // ErrBaseSettings is returned when training on top of a base model is
@@ -490,12 +489,8 @@ func baseSample(t *table, p Params, n int) []Comment {
 	return out
 }
 
-// plainWord reports whether tok is a word of letters and digits alone.
+// plainWord reports whether tok is a word alone, as the tokenizer reads
+// words (isWordRune).
 func plainWord(tok string) bool {
-	for _, r := range tok {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return false
-		}
-	}
-	return tok != ""
+	return tok != "" && !strings.ContainsFunc(tok, func(r rune) bool { return !isWordRune(r) })
 }
