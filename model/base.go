@@ -105,7 +105,10 @@ func (t *table) tally() *tally {
 // spam at the thresholds that reject the fewest site ham (up to
 // weightFPR of them) win (see lowRejectRecall; ties: the higher ROC AUC,
 // then the base's cap, then the smaller weight). The calibration and the
-// reject threshold are then fitted on those same out-of-fold scores. With
+// reject threshold are then fitted on those same out-of-fold scores, the
+// threshold so that a new site ham lands above it with probability at
+// most MaxHamRejected (PickThresholdForNewHam): on a few hundred ham,
+// rejecting that share of them rejects more of the ham to come. With
 // fewer than minSiteLabels labels of a class there is nothing to measure:
 // the site gets defaultSiteWeight (or o.SiteWeight) and the model keeps
 // the base's calibration and thresholds, which FitReport.Fallback says.
@@ -241,10 +244,10 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		rep.MaxWeight = chosen.MaxWeight
 		calib = FitCalibration(best, h.labels)
 		cal := calibrate(best, calib)
-		th = Thresholds{Reject: clampProb(Sigmoid(PickThreshold(cal, h.labels, maxHam)))}
+		th = Thresholds{Reject: clampProb(Sigmoid(PickThresholdForNewHam(cal, h.labels, maxHam)))}
 		rep.Suspects = suspectLabels(cal, h.labels)
-		if allowed := math.Floor(maxHam*float64(ham) + 1e-9); allowed < 1 {
-			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it: %.2g%% of so few cannot be measured", ham, maxHam*100)
+		if float64(ham+1)*maxHam < 1-1e-9 {
+			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, int(math.Ceil(1/maxHam-1e-9))-1)
 		}
 		switch {
 		case o.Review > 0 && o.Review < th.Reject:

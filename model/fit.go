@@ -18,7 +18,10 @@ type FitOptions struct {
 	Tokenizer *TokenizerConfig
 	Params    *Params
 	// MaxHamRejected is the share of ham (0..1) the reject threshold may
-	// reject in the held-out scores; 0 means 0.005.
+	// reject in the held-out scores; 0 means 0.005. On top of a Base,
+	// where the threshold comes from a few hundred of the site's ham, it
+	// is the probability that a new site ham lands above the threshold
+	// (see PickThresholdForNewHam).
 	MaxHamRejected float64
 	// Review, when in (0, Reject), is a fixed review threshold. When it
 	// is 0 and the reject threshold comes from held-out sources, the
@@ -342,6 +345,34 @@ func StratifiedFolds(labels []bool, k int, seed uint64) []int {
 // scores. It sits halfway between the highest ham score that must be kept
 // and the next score above it, for a margin on unseen data.
 func PickThreshold(scores []float64, spam []bool, maxHam float64) float64 {
+	return thresholdKeeping(scores, spam, func(n int) int {
+		return int(math.Floor(maxHam*float64(n) + 1e-9))
+	})
+}
+
+// PickThresholdForNewHam returns the log-odds threshold that rejects as
+// much spam as possible while a new ham, scored like the ham in scores,
+// lands above it with probability at most maxHam. Rejecting k of n ham
+// is not enough: a new ham is exchangeable with them, so it lands above
+// the (k+1)-th highest of them with probability (k+1)/(n+1), the rank
+// conformal prediction uses; with 250 ham and a target of 1%,
+// PickThreshold's 2 of them are an expected 1.2% of new ham. So k is
+// ⌊maxHam·(n+1)⌋ − 1, and none when even that is too many: with fewer
+// than 1/maxHam − 1 ham the rate cannot be promised.
+func PickThresholdForNewHam(scores []float64, spam []bool, maxHam float64) float64 {
+	return thresholdKeeping(scores, spam, func(n int) int { return newHamRejections(n, maxHam) })
+}
+
+// newHamRejections is how many of n ham PickThresholdForNewHam's
+// threshold may reject: ⌊maxHam·(n+1)⌋ − 1, at least 0.
+func newHamRejections(n int, maxHam float64) int {
+	return max(int(math.Floor(maxHam*float64(n+1)+1e-9))-1, 0)
+}
+
+// thresholdKeeping returns the threshold halfway between the highest ham
+// score that must be kept, allowed(n) of the n ham being rejected, and
+// the next score above it.
+func thresholdKeeping(scores []float64, spam []bool, allowed func(n int) int) float64 {
 	var hams []float64
 	for i, s := range scores {
 		if !spam[i] {
@@ -352,8 +383,7 @@ func PickThreshold(scores []float64, spam []bool, maxHam float64) float64 {
 		return 0
 	}
 	slices.SortFunc(hams, func(a, b float64) int { return cmp.Compare(b, a) })
-	allowed := min(int(math.Floor(maxHam*float64(len(hams))+1e-9)), len(hams)-1)
-	keep := hams[allowed] // the highest ham score that must stay below
+	keep := hams[min(allowed(len(hams)), len(hams)-1)] // the highest ham score that must stay below
 	next := math.Inf(1)
 	for _, s := range scores {
 		if s > keep && s < next {

@@ -53,7 +53,10 @@
 // -site-weight fixes it. Each weight is tried with the base's cap on a
 // token's weight and without it, and the cap stays unless dropping it
 // does better. Calibration and the reject threshold come from the same
-// out-of-fold scores of the site's labels; with fewer than 10 spam or 10
+// out-of-fold scores of the site's labels, the threshold so that a new
+// site ham lands above it with probability at most -max-ham-rejected:
+// k = ⌊share·(n+1)⌋ − 1 of the n held-out site ham above it, not share·n,
+// which would reject more of the ham to come. With fewer than 10 spam or 10
 // ham, the base's are kept and train says so. It then lists the labels to
 // check: the site's ham that the out-of-fold scores put above the median
 // site spam, and its spam below the median site ham, worst first. The

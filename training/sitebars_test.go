@@ -37,12 +37,12 @@ func TestSiteBars(t *testing.T) {
 	data := sharedPath(t, "data")
 	for platform, bars := range map[string][]siteBar{
 		"instagram-scamspot": {
-			{maxHam: "0.5", f1: [2]float64{0.2441, 0.7095}, hamRej: [2]float64{0, 0.0038}},
-			{maxHam: "1", f1: [2]float64{0.3419, 0.7963}, hamRej: [2]float64{0.0009, 0.0075}},
+			{maxHam: "0.5", f1: [2]float64{0.2441, 0.6503}, hamRej: [2]float64{0, 0.0028}},
+			{maxHam: "1", f1: [2]float64{0.3419, 0.7917}, hamRej: [2]float64{0.0009, 0.0066}},
 		},
 		"x-janitr": {
-			{maxHam: "0.5", f1: [2]float64{0.7970, 0.8724}, hamRej: [2]float64{0.0264, 0.0120}},
-			{maxHam: "1", f1: [2]float64{0.7955, 0.8748}, hamRej: [2]float64{0.0288, 0.0204}},
+			{maxHam: "0.5", f1: [2]float64{0.8033, 0.8639}, hamRej: [2]float64{0.0078, 0.0072}},
+			{maxHam: "1", f1: [2]float64{0.7970, 0.8736}, hamRej: [2]float64{0.0264, 0.0162}},
 		},
 	} {
 		t.Run(platform, func(t *testing.T) {
@@ -89,8 +89,8 @@ func TestSiteBars(t *testing.T) {
 // the test half's spam the site's model rejects that it still rejects
 // with 50 and with 200 of the site's own ham words appended.
 var sitePaddedCatch = map[string][2]string{
-	"instagram-scamspot": {"87.8", "59.9"},
-	"x-janitr":           {"85.6", "85.6"},
+	"instagram-scamspot": {"80.9", "53.0"},
+	"x-janitr":           {"87.7", "87.7"},
 }
 
 // siteGoodWordAttack trains the site's model on draw 0's 1,000 labels

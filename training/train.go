@@ -23,7 +23,7 @@ import (
 func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	p := model.DefaultParams()
 	tc := model.DefaultTokenizer()
-	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores")
+	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores (with -base: of the site's ham to come)")
 	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
 	weights := weightFlag{}
@@ -123,7 +123,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case o.base != nil:
 		printSiteReport(stdout, o.base, rep, d)
-		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g\n", th.Reject)
+		switch {
+		case rep.Folds > 0 && rep.Fallback == "":
+			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (a new site ham lands above it with probability ≤ %.2g%%, from the ranks of the site's held-out ham)\n", th.Reject, o.maxHamRejected*100)
+		case rep.Folds > 0:
+			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (above every held-out site ham: see the note)\n", th.Reject)
+		default:
+			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g\n", th.Reject)
+		}
 	case rep.Folds == 0:
 		fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g, uncalibrated: %s\n", th.Reject, rep.Fallback)
 	case rep.HeldOutSources > 0:

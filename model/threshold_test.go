@@ -1,0 +1,63 @@
+package model_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/spamcheck/spamcheck/model"
+)
+
+// TestPickThresholdForNewHam: the threshold picked on n ham is exceeded
+// by a new ham, drawn like them, at most maxHam of the time on average,
+// where PickThreshold's, which rejects maxHam of the n, is exceeded more
+// often. Each trial draws n+1 scores from one distribution, picks the
+// threshold on the first n (with as many spam above them) and checks
+// the last.
+func TestPickThresholdForNewHam(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		maxHam float64
+	}{{250, 0.01}, {250, 0.005}, {850, 0.005}, {120, 0.01}} {
+		rng := rand.New(rand.NewPCG(uint64(c.n), 7))
+		// 10,000 trials: a standard error of about 0.1 points at 1%; the
+		// race detector makes each trial ten times dearer, so it checks
+		// the property on 2,000 (0.22 points).
+		trials, tolerance := 10000, 0.002
+		if raceEnabled {
+			trials, tolerance = 2000, 0.005
+		}
+		var aboveNew, aboveOld int
+		scores := make([]float64, 2*c.n)
+		spam := make([]bool, 2*c.n)
+		for i := c.n; i < 2*c.n; i++ {
+			spam[i] = true
+		}
+		for range trials {
+			for i := range c.n {
+				scores[i] = rng.NormFloat64()
+				scores[c.n+i] = 3 + rng.NormFloat64()
+			}
+			next := rng.NormFloat64()
+			if next > model.PickThresholdForNewHam(scores, spam, c.maxHam) {
+				aboveNew++
+			}
+			if next > model.PickThreshold(scores, spam, c.maxHam) {
+				aboveOld++
+			}
+		}
+		rateNew, rateOld := float64(aboveNew)/float64(trials), float64(aboveOld)/float64(trials)
+		t.Logf("n=%d, target %.1f%%: new ham above the threshold %.2f%% (rejecting the share of the n: %.2f%%)", c.n, c.maxHam*100, rateNew*100, rateOld*100)
+		if rateNew > c.maxHam+tolerance {
+			t.Errorf("n=%d, target %.1f%%: a new ham lands above PickThresholdForNewHam's threshold %.2f%% of the time", c.n, c.maxHam*100, rateNew*100)
+		}
+		if rateOld <= rateNew {
+			t.Errorf("n=%d, target %.1f%%: PickThreshold's threshold %.2f%%, not above PickThresholdForNewHam's %.2f%%", c.n, c.maxHam*100, rateOld*100, rateNew*100)
+		}
+	}
+	// Fewer ham than the target can promise: the threshold keeps them all.
+	scores := []float64{-3, -2, -1, 0, 2, 3}
+	spam := []bool{false, false, false, false, true, true}
+	if got := model.PickThresholdForNewHam(scores, spam, 0.1); got != 1 {
+		t.Errorf("4 ham, target 10%%: threshold %v, want 1 (between the top ham, 0, and the next score, 2)", got)
+	}
+}
