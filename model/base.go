@@ -153,7 +153,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	}
 	t := bt.tally()
 	stats := statsOf(examples, o.TrainedAt)
-	stats.Base = base.id
+	stats.Base, stats.PrunedTokens = base.id, base.stats.PrunedTokens
 	h := &holdOut{examples: examples, toks: toks, t: t, cfg: cfg, params: params, stats: stats,
 		src: make([]int, len(examples)), labels: make([]bool, len(examples))}
 	var site []int // the site's sources in t

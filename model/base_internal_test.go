@@ -144,6 +144,78 @@ func TestCountsRoundTrip(t *testing.T) {
 	}
 }
 
+// A pruned model keeps, per source and class, the counts of the tokens it
+// dropped: with the kept tokens' they add up to the whole table's, and
+// the model of its counts weighs each kept token as the pruned model does.
+func TestPrunedTotals(t *testing.T) {
+	examples := readComments(t)
+	p := DefaultParams()
+	whole, err := Train(examples, TrainOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.MaxTokens = 1000
+	pruned, err := Train(examples, TrainOptions{Params: &p, TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := whole.counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := pruned.counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pruned.stats.PrunedTokens, len(wt.vocab)-1000; got != want || len(pt.vocab) != 1000 {
+		t.Fatalf("%d tokens kept, %d recorded as pruned; want 1000 and %d", len(pt.vocab), got, want)
+	}
+	sums := func(tb *table) [][2]uint64 {
+		out := make([][2]uint64, len(tb.sources))
+		for _, cs := range tb.counts {
+			for _, c := range cs {
+				out[c.src][0] += c.n[0]
+				out[c.src][1] += c.n[1]
+			}
+		}
+		return out
+	}
+	ws, ps := sums(wt), sums(pt)
+	for s, so := range pt.sources {
+		if got := [2]uint64{ps[s][0] + so.PrunedHam, ps[s][1] + so.PrunedSpam}; got != ws[s] {
+			t.Errorf("source %s: kept %v + pruned %d/%d = %v, want the whole table's %v", so.Name, ps[s], so.PrunedHam, so.PrunedSpam, got, ws[s])
+		}
+	}
+	rebuilt, err := build(pruned.cfg, pruned.params, pruned.thresholds, pruned.calib, pruned.stats, pt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for _, tok := range pt.vocab {
+		_, a, _ := pruned.lookup(tok)
+		_, b, _ := rebuilt.lookup(tok)
+		worst = math.Max(worst, math.Abs(a-b))
+	}
+	if worst > 1e-3 {
+		t.Errorf("the model of the pruned model's counts weighs a token up to %.2g nats otherwise", worst)
+	}
+	// The library's estimate, shifted for the pruned tokens, and
+	// estimate's own agree.
+	lib, err := estimate(pt, pt.sources, pruned.params, pruned.stats.PrunedTokens, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := estimate(pt, pt.sources, pruned.params, pruned.stats.PrunedTokens, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range lib {
+		if math.Abs(lib[i]-own[i]) > 1e-9 {
+			t.Fatalf("%q: the library's weight %v, estimate's own %v", pt.vocab[i], lib[i], own[i])
+		}
+	}
+}
+
 // Merging models trained on two halves gives the model trained on the
 // whole: the same table, count for count, and with the same thresholds,
 // calibration and statistics the same bytes.
@@ -511,33 +583,18 @@ func TestSuspectLabels(t *testing.T) {
 	}
 }
 
-// The default model is pruned to its best tokens, so its counts give other
-// weights than it has; onBaseScale's calibration puts the scores of those
-// counts back on the default model's scale, which its thresholds are for.
+// TestOnBaseScalePrunedDefault: the default model is pruned to its best
+// tokens. Its counts, with the pruned tokens' totals it keeps, give back
+// its own scores; a pruned file without them (as files were before
+// Source.PrunedHam) gives scores off its scale, which onBaseScale maps
+// back for the few-labels fallback.
 func TestOnBaseScalePrunedDefault(t *testing.T) {
 	base, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	bt, err := base.counts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := onBaseScale(base, bt, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := build(base.cfg, base.params, base.thresholds, Calibration{A: 1}, base.stats, bt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asBase, err := raw.with(base.thresholds, base.calib)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mapped, err := raw.with(base.thresholds, k)
-	if err != nil {
-		t.Fatal(err)
+	if base.stats.PrunedTokens == 0 {
+		t.Fatal("the default model records no pruned tokens")
 	}
 	ex := readComments(t)
 	off := func(c *Classifier) (diff float64, agree int) {
@@ -550,10 +607,46 @@ func TestOnBaseScalePrunedDefault(t *testing.T) {
 		}
 		return diff / float64(len(ex)), agree
 	}
-	d0, a0 := off(asBase)
+	// asBase returns the model of b's counts with the default model's
+	// calibration, and with the calibration onBaseScale fits.
+	asBase := func(b *Classifier) (same, mapped *Classifier) {
+		bt, err := b.counts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := onBaseScale(b, bt, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := build(b.cfg, b.params, b.thresholds, Calibration{A: 1}, b.stats, bt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if same, err = raw.with(b.thresholds, b.calib); err != nil {
+			t.Fatal(err)
+		}
+		if mapped, err = raw.with(b.thresholds, k); err != nil {
+			t.Fatal(err)
+		}
+		return same, mapped
+	}
+	same, _ := asBase(base)
+	d, a := off(same)
+	t.Logf("on the corpus's %d comments, against the default model: its counts with its calibration are off by %.4f nats on average and agree on %d verdicts", len(ex), d, a)
+	if d > 0.01 || a != len(ex) {
+		t.Errorf("the default model's counts, with its pruned totals: off by %.4f nats on average, %d of %d verdicts the same; want within 0.01 and all", d, a, len(ex))
+	}
+
+	old := *base
+	old.stats.PrunedTokens = 0
+	old.stats.Sources = slices.Clone(base.stats.Sources)
+	for i := range old.stats.Sources {
+		old.stats.Sources[i].PrunedHam, old.stats.Sources[i].PrunedSpam = 0, 0
+	}
+	same, mapped := asBase(&old)
+	d0, a0 := off(same)
 	d1, a1 := off(mapped)
-	t.Logf("on the corpus's %d comments, against the default model: its counts with its calibration are off by %.2f nats on average and agree on %d verdicts; calibrated onto its scale, %.2f and %d",
-		len(ex), d0, a0, d1, a1)
+	t.Logf("without its pruned totals: off by %.2f nats on average and agree on %d verdicts; calibrated onto its scale, %.2f and %d", d0, a0, d1, a1)
 	if d1 > 0.75 || 100*a1 < 95*len(ex) || d1 > d0/2 {
 		t.Errorf("calibrated onto the default model's scale: off by %.2f nats on average, %d of %d verdicts the same; want within 0.75 and 95%%, and half the %.2f uncalibrated", d1, a1, len(ex), d0)
 	}

@@ -277,11 +277,11 @@ func (c *corpus) heldOutModel(in func(i int) bool, cfg TokenizerConfig, params P
 		return nil, err
 	}
 	kept := minCount(c, c.sources, params)
-	weights, err := estimate(kept, c.sources, params, false)
+	weights, err := estimate(kept, c.sources, params, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	kept, weights = prune(kept, c.sources, params, weights)
+	kept, weights, _, _ = prune(kept, c.sources, params, weights)
 	scored := make([]bool, len(c.vocab))
 	for i := range c.end {
 		if in(i) {

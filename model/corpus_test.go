@@ -65,11 +65,11 @@ func TestHeldOutWeightsAreTheLibrarys(t *testing.T) {
 			}
 			compare := func(t *testing.T) {
 				kept := minCount(c, c.sources, p)
-				got, err := estimate(kept, c.sources, p, false)
+				got, err := estimate(kept, c.sources, p, 0, false)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, err := estimate(kept, c.sources, p, true)
+				want, err := estimate(kept, c.sources, p, 0, true)
 				if err != nil {
 					t.Fatal(err)
 				}

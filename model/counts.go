@@ -24,6 +24,21 @@ type Source struct {
 	// Training on top of a base model gives the site's labels a weight
 	// above 1 so that a few hundred of them can outvote the base.
 	Weight float64 `json:"weight,omitempty"`
+	// PrunedHam and PrunedSpam are the source's counts of the tokens
+	// pruning dropped (Params.MaxTokens), summed over those tokens: the
+	// model's weights were estimated with them in each class's total,
+	// so a model trained on top of this one puts them back there (see
+	// estimate) and its kept tokens weigh what they weighed here.
+	PrunedHam  uint64 `json:"pruned_ham,omitempty"`
+	PrunedSpam uint64 `json:"pruned_spam,omitempty"`
+}
+
+// pruned returns the source's pruned counts of class k (0 ham, 1 spam).
+func (s Source) pruned(k int) uint64 {
+	if k == 1 {
+		return s.PrunedSpam
+	}
+	return s.PrunedHam
 }
 
 // docs returns the source's comment count for class k (0 ham, 1 spam).
@@ -155,10 +170,13 @@ const sequentialEstimate = 2_000_000
 // with models estimated so, which costs a pass over the counts rather
 // than a library classifier of every token per fold. A test checks the
 // two agree bit for bit; the model Fit returns is estimated by the
-// library.
-func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]float64, error) {
+// library. prunedTokens tokens that a base model pruned (Params.MaxTokens)
+// count in each class's total and vocabulary as they did when its weights
+// were estimated, their counts being the sources' pruned counts.
+func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaLibrary bool) ([]float64, error) {
 	cw := p.classWeights(sources)
 	pseudo := math.Round(p.Smoothing*countUnit) - 1
+	prunedUnits := prunedTotals(cw, pseudo, sources, prunedTokens)
 	// scaled returns token i's weighted counts, n, and the library's
 	// counts, v; buf is scratch space.
 	scaled := func(buf *[]count, i int) (n, v [2]float64) {
@@ -246,7 +264,7 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 			var lp [2]float64
 			for k := range 2 {
 				// The library's classData.getWordProb.
-				prob := (v[k] + 1) / (float64(libTotal[k]) + float64(size))
+				prob := (v[k] + 1) / (float64(libTotal[k]+prunedUnits[k]) + float64(size+prunedTokens))
 				if libTotal[k] == 0 {
 					prob = 1e-11
 				}
@@ -255,10 +273,23 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 			weights[i] = lp[1] - lp[0]
 		}
 	}
+	// The library divides each class's counts by its total and
+	// vocabulary, which the tokens a base pruned are missing from: the
+	// same factor for every token of the class, so one shift per weight
+	// puts them back.
+	prunedShift := 0.0
+	if viaLibrary && prunedTokens > 0 {
+		var shift [2]float64 // added to each class's log-probability
+		for k := range 2 {
+			had := float64(libTotal[k]) + float64(size)
+			shift[k] = math.Log(had / (had + float64(prunedUnits[k]) + float64(prunedTokens)))
+		}
+		prunedShift = shift[1] - shift[0]
+	}
 	for i := range weights {
 		w := weights[i]
 		if viaLibrary {
-			w = logProb[1][i] - logProb[0][i]
+			w = logProb[1][i] - logProb[0][i] + prunedShift
 		}
 		if p.MaxWeight > 0 {
 			w = math.Max(-p.MaxWeight, math.Min(p.MaxWeight, w))
@@ -266,6 +297,25 @@ func estimate(tc tokenCounts, sources []Source, p Params, viaLibrary bool) ([]fl
 		weights[i] = w
 	}
 	return weights, nil
+}
+
+// prunedTotals returns what the tokens pruned from sources' counts add to
+// the library's total of each class: their weighted counts in units of
+// 1/countUnit, plus each one's pseudo-counts, as estimate observed them
+// before they were dropped (up to the rounding of each to a unit).
+func prunedTotals(cw [][2]float64, pseudo float64, sources []Source, prunedTokens int) [2]int {
+	var out [2]int
+	if prunedTokens == 0 {
+		return out
+	}
+	for k := range 2 {
+		mass := 0.0
+		for s, so := range sources {
+			mass += cw[s][k] * float64(so.pruned(k))
+		}
+		out[k] = int(math.Round(mass*countUnit) + pseudo*float64(prunedTokens))
+	}
+	return out
 }
 
 // observed returns a token's weighted comment counts per class (ham,
@@ -291,10 +341,11 @@ func observed(cw [][2]float64, pseudo float64, cs []count) (n, v [2]float64) {
 // little both go. Params.PruneBy can rank by that number alone ("df") or
 // by the mutual information between holding the token and the class
 // ("mi"). Ties keep the token that sorts first, so pruning is
-// deterministic.
-func prune(tc tokenCounts, sources []Source, p Params, weights []float64) (tokenCounts, []float64) {
+// deterministic. It also returns the sources with the counts of the
+// dropped tokens added to their pruned counts, and how many it dropped.
+func prune(tc tokenCounts, sources []Source, p Params, weights []float64) (tokenCounts, []float64, []Source, int) {
 	if p.MaxTokens <= 0 || tc.numTokens() <= p.MaxTokens {
-		return tc, weights
+		return tc, weights, sources, 0
 	}
 	cw := p.classWeights(sources)
 	// docs[k] is the weighted number of comments of class k.
@@ -330,7 +381,20 @@ func prune(tc tokenCounts, sources []Source, p Params, weights []float64) (token
 	for j, i := range keep {
 		idx[j], w[j] = uint32(i), weights[i]
 	}
-	return pick(tc, idx), w
+	out := slices.Clone(sources)
+	next := 0 // keep is in increasing order
+	for i := range tc.numTokens() {
+		if next < len(keep) && keep[next] == i {
+			next++
+			continue
+		}
+		buf = tc.appendCounts(buf[:0], i)
+		for _, c := range buf {
+			out[c.src].PrunedHam += c.n[0]
+			out[c.src].PrunedSpam += c.n[1]
+		}
+	}
+	return pick(tc, idx), w, out, tc.numTokens() - len(keep)
 }
 
 // mutualInformation returns the mutual information, in nats, between

@@ -24,6 +24,10 @@ import (
 //	version     uint32, big endian
 //	header      uvarint length, then JSON: tokenizer, params, thresholds,
 //	            calibration, training statistics with the list of sources
+//	            (and, for a pruned model, each source's counts of the
+//	            tokens pruning dropped and their number: optional fields
+//	            that a model trained on top of it needs to weigh the kept
+//	            tokens as it does)
 //	vocabulary  uvarint count n, uvarint byte length, then per token in
 //	            strictly increasing order: uvarint length, UTF-8 bytes,
 //	            float32 weight (IEEE 754 bits, big endian), uvarint number

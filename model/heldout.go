@@ -37,10 +37,11 @@ func (f *holdOut) foldModel(in func(i int) bool) (*Classifier, error) {
 	live := func(cs []count) []count {
 		return slices.DeleteFunc(slices.Clone(cs), func(c count) bool { return c.n[0] == 0 && c.n[1] == 0 })
 	}
-	// The library's totals: every kept token is observed in both classes.
-	var total [2]int
+	// The library's totals: every kept token is observed in both classes,
+	// and the tokens a pruned base dropped are there too (prunedTotals).
+	total := prunedTotals(cw, pseudo, sources, f.stats.PrunedTokens)
 	var mass [2]float64
-	vocab := 0
+	vocab := f.stats.PrunedTokens
 	for _, cs := range f.t.counts {
 		cs = live(cs)
 		if len(cs) == 0 || !kept(p, minSources, cs) {

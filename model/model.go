@@ -149,6 +149,11 @@ type Stats struct {
 	Sources []Source `json:"sources,omitempty"`
 	// Base is the ID of the model this one was trained on top of, if any.
 	Base string `json:"base,omitempty"`
+	// PrunedTokens is the number of tokens pruning dropped
+	// (Params.MaxTokens), here or in a base: with the sources' pruned
+	// counts, what a model trained on top of this one needs to weigh the
+	// kept tokens as this one does.
+	PrunedTokens int `json:"pruned_tokens,omitempty"`
 }
 
 // Errors returned by this package.

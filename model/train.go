@@ -253,11 +253,13 @@ func buildFrom(cfg TokenizerConfig, params Params, th Thresholds, calib Calibrat
 		return nil, err
 	}
 	tc = minCount(tc, sources, params)
-	weights, err := estimate(tc, sources, params, true)
+	weights, err := estimate(tc, sources, params, stats.PrunedTokens, true)
 	if err != nil {
 		return nil, err
 	}
-	tc, weights = prune(tc, sources, params, weights)
+	var dropped int
+	tc, weights, sources, dropped = prune(tc, sources, params, weights)
+	stats.PrunedTokens += dropped
 	return assemble(cfg, params, th, calib, stats, sources, tc, weights)
 }
 
