@@ -358,7 +358,9 @@ func PickThreshold(scores []float64, spam []bool, maxHam float64) float64 {
 // conformal prediction uses; with 250 ham and a target of 1%,
 // PickThreshold's 2 of them are an expected 1.2% of new ham. So k is
 // ⌊maxHam·(n+1)⌋ − 1, and none when even that is too many: with fewer
-// than 1/maxHam − 1 ham the rate cannot be promised.
+// than 1/maxHam − 1 ham the rate cannot be promised. A site's model on
+// top of a base uses it; Fit's thresholds still reject maxHam of the
+// held-out ham (see the README's "Retraining for one site").
 func PickThresholdForNewHam(scores []float64, spam []bool, maxHam float64) float64 {
 	return thresholdKeeping(scores, spam, func(n int) int { return newHamRejections(n, maxHam) })
 }
