@@ -244,7 +244,16 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		rep.MaxWeight = chosen.MaxWeight
 		calib = FitCalibration(best, h.labels)
 		cal := calibrate(best, calib)
-		th = Thresholds{Reject: clampProb(Sigmoid(PickThresholdForNewHam(cal, h.labels, maxHam)))}
+		reject := PickThresholdForNewHam(cal, h.labels, maxHam)
+		th = Thresholds{Reject: clampProb(Sigmoid(reject))}
+		for i, s := range cal {
+			if !h.labels[i] {
+				rep.SiteHam++
+				if s > reject {
+					rep.SiteHamAbove++
+				}
+			}
+		}
 		rep.Suspects = suspectLabels(cal, h.labels)
 		if float64(ham+1)*maxHam < 1-1e-9 {
 			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, int(math.Ceil(1/maxHam-1e-9))-1)

@@ -315,6 +315,15 @@ func TestFitOnBaseOutvotesTheBase(t *testing.T) {
 	if rep.Folds != 5 || len(rep.WeightTrials) != 2*len(siteWeights) || rep.Fallback != "" {
 		t.Fatalf("report %+v: want 5 folds, %d weights tried with the base's cap and without, no fallback", rep, len(siteWeights))
 	}
+	ham := 0
+	for _, ex := range labels {
+		if ex.Label == Ham {
+			ham++
+		}
+	}
+	if rep.SiteHam != ham || rep.SiteHamAbove > newHamRejections(ham, 0.01) {
+		t.Fatalf("threshold over %d of %d site ham, want %d ham and at most %d above it", rep.SiteHamAbove, rep.SiteHam, ham, newHamRejections(ham, 0.01))
+	}
 	chosen := rep.WeightTrials[bestTrial(rep.WeightTrials)]
 	if rep.SiteWeight != chosen.Weight || rep.MaxWeight != chosen.MaxWeight || c.params.MaxWeight != rep.MaxWeight {
 		t.Fatalf("site weight %v, cap %v (model: %v) are not the best trial's: %+v", rep.SiteWeight, rep.MaxWeight, c.params.MaxWeight, rep.WeightTrials)

@@ -77,6 +77,12 @@ type FitReport struct {
 	// Suspects are the site's labels to check, worst first (see
 	// suspectLabels); only training on top of a base fills it.
 	Suspects []Suspect
+	// SiteHam is the number of the site's held-out ham the reject
+	// threshold was picked on, and SiteHamAbove how many of them it
+	// rejects: a new site ham lands above it with probability about
+	// (SiteHamAbove+1)/(SiteHam+1) (see PickThresholdForNewHam). Only
+	// training on top of a base with enough labels fills them.
+	SiteHam, SiteHamAbove int
 }
 
 // Fit is the whole training procedure. It learns the counts once, then

@@ -125,7 +125,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		printSiteReport(stdout, o.base, rep, d)
 		switch {
 		case rep.Folds > 0 && rep.Fallback == "":
-			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (a new site ham lands above it with probability ≤ %.2g%%, from the ranks of the site's held-out ham)\n", th.Reject, o.maxHamRejected*100)
+			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (%d of the site's %d held-out ham above it: a new site ham lands above it with probability at most (%d+1)/(%d+1) = %.2g%%, within the %.2g%% asked)\n",
+				th.Reject, rep.SiteHamAbove, rep.SiteHam, rep.SiteHamAbove, rep.SiteHam, 100*float64(rep.SiteHamAbove+1)/float64(rep.SiteHam+1), o.maxHamRejected*100)
 		case rep.Folds > 0:
 			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (above every held-out site ham: see the note)\n", th.Reject)
 		default:
