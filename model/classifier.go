@@ -110,8 +110,20 @@ func (c *Classifier) validateSettings() error {
 			return errors.New("model: no sources")
 		}
 		var docs [2]int
+		pruned := uint64(c.stats.PrunedTokens)
+		if c.stats.PrunedTokens < 0 || c.stats.PrunedTokens > 1<<32 || pruned > 0 && c.params.MaxTokens == 0 {
+			return fmt.Errorf("model: %d pruned tokens with -max-tokens %d", c.stats.PrunedTokens, c.params.MaxTokens)
+		}
+		// Each pruned token was held by at most every comment of the
+		// source's class.
+		heldBy := func(n uint64, docs int) bool {
+			if pruned == 0 {
+				return n == 0
+			}
+			return n/pruned <= uint64(docs)
+		}
 		for _, s := range c.stats.Sources {
-			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= 1e6) {
+			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= 1e6) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
 				return fmt.Errorf("model: bad source %+v", s)
 			}
 			docs[0] += s.Ham

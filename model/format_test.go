@@ -451,6 +451,13 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 			p.vocab[0].counts = nil
 		}},
 		{name: "sources not adding up", edit: set("training", "sources", []map[string]any{{"name": "x", "ham": 1, "spam": 1}})},
+		{name: "pruned tokens in a model not pruned", edit: set("training", "pruned_tokens", 5)},
+		{name: "negative pruned tokens", edit: set("training", "pruned_tokens", -1)},
+		{name: "pruned counts without pruned tokens", edit: func(t *testing.T, p *parts) {
+			p.editHeader(t, func(h map[string]map[string]any) {
+				h["training"]["sources"].([]any)[0].(map[string]any)["pruned_spam"] = 3
+			})
+		}},
 		{name: "weight NaN", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.NaN() }},
 		{name: "weight infinite", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.Inf(-1) }},
 		{name: "weight above the cap", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = 5.5 }},
