@@ -246,12 +246,10 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		cal := calibrate(best, calib)
 		reject := PickThresholdForNewHam(cal, h.labels, maxHam)
 		th = Thresholds{Reject: clampProb(Sigmoid(reject))}
+		rep.SiteHam = ham
 		for i, s := range cal {
-			if !h.labels[i] {
-				rep.SiteHam++
-				if s > reject {
-					rep.SiteHamAbove++
-				}
+			if !h.labels[i] && s > reject {
+				rep.SiteHamAbove++
 			}
 		}
 		rep.Suspects = suspectLabels(cal, h.labels)
