@@ -31,6 +31,11 @@ const minSiteLabels = 10
 // choose one: the middle of siteWeights.
 const defaultSiteWeight = 10
 
+// siteReviewFactor is how many times the reject threshold's rate of new
+// site ham the review band of a site's model may flag: with the default
+// 0.5%, a new ham reaches review or reject with probability at most 1%.
+const siteReviewFactor = 2
+
 // pseudoSource names the one source of a format-3 model, which kept its
 // counts summed over its sources.
 const pseudoSource = "base"
@@ -246,10 +251,18 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		cal := calibrate(best, calib)
 		reject := PickThresholdForNewHam(cal, h.labels, maxHam)
 		th = Thresholds{Reject: clampProb(Sigmoid(reject))}
+		// The review band is the same rule at twice the rate: a new
+		// site ham reaches review or reject with probability at most
+		// twice maxHam. The base's band would not do: it is a
+		// probability on the base's calibration, not the site's.
+		review := PickThresholdForNewHam(cal, h.labels, siteReviewFactor*maxHam)
 		rep.SiteHam = ham
 		for i, s := range cal {
 			if !h.labels[i] && s > reject {
 				rep.SiteHamAbove++
+			}
+			if !h.labels[i] && s > review {
+				rep.SiteHamAboveReview++
 			}
 		}
 		rep.Suspects = suspectLabels(cal, h.labels)
@@ -259,10 +272,8 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		switch {
 		case o.Review > 0 && o.Review < th.Reject:
 			th.Review = o.Review
-		case o.Review == 0 && base.thresholds.Review > 0 && base.thresholds.Review < th.Reject:
-			// The base's review band still says what the base
-			// itself is unsure of.
-			th.Review = base.thresholds.Review
+		case o.Review == 0 && clampProb(Sigmoid(review)) < th.Reject:
+			th.Review = clampProb(Sigmoid(review))
 		}
 	}
 	if o.Review < 0 {

@@ -324,6 +324,16 @@ func TestFitOnBaseOutvotesTheBase(t *testing.T) {
 	if rep.SiteHam != ham || rep.SiteHamAbove > newHamRejections(ham, 0.01) {
 		t.Fatalf("threshold over %d of %d site ham, want %d ham and at most %d above it", rep.SiteHamAbove, rep.SiteHam, ham, newHamRejections(ham, 0.01))
 	}
+	// The review band is the same rule at twice the rate, on the site's
+	// calibration: never the base's band, which is a probability on the
+	// base's.
+	th := c.Thresholds()
+	if rep.SiteHamAboveReview < rep.SiteHamAbove || rep.SiteHamAboveReview > newHamRejections(ham, 0.02) ||
+		th.Review >= th.Reject || (th.Review == 0) != (rep.SiteHamAboveReview == rep.SiteHamAbove) || th.Review != 0 && th.Review == base.thresholds.Review {
+		t.Fatalf("review band %v under reject %v over %d of %d site ham (reject: %d), want at most %d and a band exactly when it flags more ham than reject (base's band: %v)",
+			th.Review, th.Reject, rep.SiteHamAboveReview, ham, rep.SiteHamAbove, newHamRejections(ham, 0.02), base.thresholds.Review)
+	}
+	t.Logf("reject %v over %d of %d site ham, review %v over %d", th.Reject, rep.SiteHamAbove, ham, th.Review, rep.SiteHamAboveReview)
 	chosen := rep.WeightTrials[bestTrial(rep.WeightTrials)]
 	if rep.SiteWeight != chosen.Weight || rep.MaxWeight != chosen.MaxWeight || c.params.MaxWeight != rep.MaxWeight {
 		t.Fatalf("site weight %v, cap %v (model: %v) are not the best trial's: %+v", rep.SiteWeight, rep.MaxWeight, c.params.MaxWeight, rep.WeightTrials)

@@ -27,7 +27,9 @@ type FitOptions struct {
 	// is 0 and the reject threshold comes from held-out sources, the
 	// review threshold is the one the k-fold scores would give: what
 	// the model is sure of within its own sources but not across them.
-	// A negative Review means no review band.
+	// On top of a Base it is the threshold a new site ham reaches with
+	// probability at most twice MaxHamRejected. A negative Review means
+	// no review band.
 	Review float64
 	// SourceWeights multiplies the evidence of the named sources (see
 	// Source.Weight); sources not named weigh 1.
@@ -83,6 +85,10 @@ type FitReport struct {
 	// (SiteHamAbove+1)/(SiteHam+1) (see PickThresholdForNewHam). Only
 	// training on top of a base with enough labels fills them.
 	SiteHam, SiteHamAbove int
+	// SiteHamAboveReview is how many of them the review threshold
+	// flags: it is picked as the reject threshold is, at
+	// siteReviewFactor times the rate.
+	SiteHamAboveReview int
 }
 
 // Fit is the whole training procedure. It learns the counts once, then

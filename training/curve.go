@@ -177,12 +177,14 @@ func pick(examples []model.Example, idx []int) []model.Example {
 // judge scores test with c at its own threshold.
 func judge(c *model.Classifier, test []model.Example) metrics {
 	scores := make([]float64, len(test))
-	spam, rejected := make([]bool, len(test)), make([]bool, len(test))
+	spam, rejected, review := make([]bool, len(test)), make([]bool, len(test)), make([]bool, len(test))
 	for i, ex := range test {
 		s := c.Score(ex.Comment)
-		scores[i], spam[i], rejected[i] = s.LogOdds, ex.Label == model.Spam, s.Verdict == model.Reject
+		scores[i], spam[i], rejected[i], review[i] = s.LogOdds, ex.Label == model.Spam, s.Verdict == model.Reject, s.Verdict == model.Review
 	}
-	return measure(scores, spam, rejected)
+	m := measure(scores, spam, rejected)
+	m.countReview(spam, review)
+	return m
 }
 
 // summarise returns the mean, the sample standard deviation (0 for one

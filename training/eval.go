@@ -32,6 +32,7 @@ type report struct {
 	scores   []float64
 	spam     []bool
 	rejected []bool
+	review   []bool
 	texts    []string
 	sources  []string
 }
@@ -232,6 +233,7 @@ func (e *evaluator) score(c *model.Classifier, test []model.Example, src []strin
 		e.r.scores = append(e.r.scores, s.LogOdds)
 		e.r.spam = append(e.r.spam, ex.Label == model.Spam)
 		e.r.rejected = append(e.r.rejected, s.Verdict == model.Reject)
+		e.r.review = append(e.r.review, s.Verdict == model.Review)
 		e.r.texts = append(e.r.texts, ex.Text)
 		e.r.sources = append(e.r.sources, src[i])
 	}
@@ -240,19 +242,23 @@ func (e *evaluator) score(c *model.Classifier, test []model.Example, src []strin
 func (e *evaluator) finish() *report {
 	r := &e.r
 	r.Overall = measure(r.scores, r.spam, r.rejected)
+	r.Overall.countReview(r.spam, r.review)
 	bySrc := map[string][]int{}
 	for i, s := range r.sources {
 		bySrc[s] = append(bySrc[s], i)
 	}
 	for _, s := range slices.Sorted(maps.Keys(bySrc)) {
 		var sc []float64
-		var sp, rj []bool
+		var sp, rj, rv []bool
 		for _, i := range bySrc[s] {
 			sc = append(sc, r.scores[i])
 			sp = append(sp, r.spam[i])
 			rj = append(rj, r.rejected[i])
+			rv = append(rv, r.review[i])
 		}
-		r.Sources = append(r.Sources, sourceMetrics{Source: s, metrics: measure(sc, sp, rj)})
+		m := measure(sc, sp, rj)
+		m.countReview(sp, rv)
+		r.Sources = append(r.Sources, sourceMetrics{Source: s, metrics: m})
 	}
 	r.Seconds = time.Since(e.start).Seconds()
 	return r
@@ -431,6 +437,10 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "recall          %.4f\n", m.Recall)
 	fmt.Fprintf(w, "F1              %.4f\n", m.F1)
 	fmt.Fprintf(w, "ham rejected    %s (%d of %d)\n", m.HamRejected.percent(), m.Confusion.FP, m.Ham)
+	if m.SpamReview+m.HamReview > 0 {
+		fmt.Fprintf(w, "sent to review  %s of the spam (%d), %s of the ham (%d); counted as kept\n",
+			share(float64(m.SpamReview), float64(m.Spam)).percent(), m.SpamReview, share(float64(m.HamReview), float64(m.Ham)).percent(), m.HamReview)
+	}
 	fmt.Fprintf(w, "MCC             %.4f\n", m.MCC)
 	fmt.Fprintf(w, "ROC AUC         %.4f\n", m.AUC)
 	fmt.Fprintf(w, "recall at ≤1%% ham rejected  %.4f\n", m.RecallAt1)

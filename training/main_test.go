@@ -205,6 +205,10 @@ func TestMetrics(t *testing.T) {
 	if m.Confusion != (confusion{TP: 2, FN: 1, FP: 1, TN: 2}) {
 		t.Errorf("confusion = %+v", m.Confusion)
 	}
+	m.countReview(spam, []bool{false, false, false, true, true, false})
+	if m.SpamReview != 1 || m.HamReview != 1 {
+		t.Errorf("sent to review: %d spam, %d ham; want 1 and 1", m.SpamReview, m.HamReview)
+	}
 	if got, want := float64(m.AUC), 8.0/9; math.Abs(got-want) > 1e-12 {
 		t.Errorf("AUC = %v, want %v", got, want)
 	}

@@ -52,6 +52,11 @@ type metrics struct {
 	// allows with a perfect threshold, which tells a threshold that
 	// missed from a ranking that cannot get there.
 	BestF1At1 figure `json:"best_f1_at_1pct_ham_rejected"`
+	// SpamReview and HamReview count the comments kept from rejection
+	// that the model's review band sends to a moderator before they are
+	// published; the confusion matrix counts them as kept.
+	SpamReview int `json:"spam_review"`
+	HamReview  int `json:"ham_review"`
 }
 
 // measure computes metrics from log-odds scores, labels and the verdicts
@@ -85,6 +90,18 @@ func measure(scores []float64, spam, rejected []bool) metrics {
 		}
 	}
 	return m
+}
+
+// countReview counts the comments sent to review by class.
+func (m *metrics) countReview(spam, review []bool) {
+	for i, r := range review {
+		switch {
+		case r && spam[i]:
+			m.SpamReview++
+		case r:
+			m.HamReview++
+		}
+	}
 }
 
 // figure is the value of one metric, NaN when the metric is undefined for

@@ -144,7 +144,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "note: %s\n", rep.Fallback)
 		}
 	}
-	if th.Review != 0 {
+	switch {
+	case th.Review != 0 && o.base != nil && o.review == 0 && rep.Folds > 0:
+		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g (%d of the site's %d held-out ham above it: a new site ham lands there with probability at most (%d+1)/(%d+1) = %.2g%%, within twice the %.2g%% asked)\n",
+			th.Review, rep.SiteHamAboveReview, rep.SiteHam, rep.SiteHamAboveReview, rep.SiteHam, 100*float64(rep.SiteHamAboveReview+1)/float64(rep.SiteHam+1), o.maxHamRejected*100)
+	case th.Review != 0:
 		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g\n", th.Review)
 	}
 	if o.review > 0 && th.Review == 0 {
