@@ -23,6 +23,7 @@ import (
 type siteBar struct {
 	maxHam     string     // -max-ham-rejected: "0.5" is train's default, the issue's protocol
 	f1, hamRej [2]float64 // after 300, after 1,000 labels
+	review     [2][2]int  // spam and ham sent to review, after 300 and after 1,000 labels
 }
 
 // TestSiteBars runs the per-site protocol of the README ("A site's own
@@ -37,12 +38,12 @@ func TestSiteBars(t *testing.T) {
 	data := sharedPath(t, "data")
 	for platform, bars := range map[string][]siteBar{
 		"instagram-scamspot": {
-			{maxHam: "0.5", f1: [2]float64{0.2441, 0.6503}, hamRej: [2]float64{0, 0.0028}},
-			{maxHam: "1", f1: [2]float64{0.3419, 0.7917}, hamRej: [2]float64{0.0009, 0.0066}},
+			{maxHam: "0.5", f1: [2]float64{0.2441, 0.6503}, hamRej: [2]float64{0, 0.0028}, review: [2][2]int{{35, 1}, {93, 4}}},
+			{maxHam: "1", f1: [2]float64{0.3419, 0.7917}, hamRej: [2]float64{0.0009, 0.0066}, review: [2][2]int{{325, 41}, {61, 8}}},
 		},
 		"x-janitr": {
-			{maxHam: "0.5", f1: [2]float64{0.8033, 0.8639}, hamRej: [2]float64{0.0078, 0.0072}},
-			{maxHam: "1", f1: [2]float64{0.7970, 0.8736}, hamRej: [2]float64{0.0264, 0.0162}},
+			{maxHam: "0.5", f1: [2]float64{0.8033, 0.8639}, hamRej: [2]float64{0.0078, 0.0072}, review: [2][2]int{{18, 31}, {16, 15}}},
+			{maxHam: "1", f1: [2]float64{0.7970, 0.8736}, hamRej: [2]float64{0.0264, 0.0162}, review: [2][2]int{{9, 17}, {16, 27}}},
 		},
 	} {
 		t.Run(platform, func(t *testing.T) {
@@ -72,11 +73,15 @@ func TestSiteBars(t *testing.T) {
 					}
 					f1, ham := float64(m.F1), float64(m.HamRejected)
 					met := f1 >= []float64{0.80, 0.85}[i] && ham <= 0.01
-					t.Logf("%s, -max-ham-rejected %s, %d labels: F1 %.4f, ham rejected %.2f%% (%d of %d); bar (F1 ≥ %.2f, ≤ 1%%) met: %v",
-						platform, tc.maxHam, k, f1, 100*ham, m.Confusion.FP, m.Ham, []float64{0.80, 0.85}[i], met)
+					t.Logf("%s, -max-ham-rejected %s, %d labels: F1 %.4f, ham rejected %.2f%% (%d of %d); bar (F1 ≥ %.2f, ≤ 1%%) met: %v; sent to review: %d of %d spam, %d of %d ham",
+						platform, tc.maxHam, k, f1, 100*ham, m.Confusion.FP, m.Ham, []float64{0.80, 0.85}[i], met, m.SpamReview, m.Spam, m.HamReview, m.Ham)
 					if math.Abs(f1-tc.f1[i]) > 5e-5 || math.Abs(ham-tc.hamRej[i]) > 5e-5 {
 						t.Errorf("-max-ham-rejected %s, %d labels: F1 %.4f, ham rejected %.4f; the README says %.4f and %.4f",
 							tc.maxHam, k, f1, ham, tc.f1[i], tc.hamRej[i])
+					}
+					if got := [2]int{m.SpamReview, m.HamReview}; got != tc.review[i] {
+						t.Errorf("-max-ham-rejected %s, %d labels: %d spam and %d ham sent to review, want %d and %d",
+							tc.maxHam, k, got[0], got[1], tc.review[i][0], tc.review[i][1])
 					}
 				}
 			}
