@@ -442,6 +442,13 @@ func TestFitOnFormat3Base(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Format 3 predates the totals of pruned tokens: a file that claims
+	// them is corrupt, not a base whose totals would go unchecked.
+	claims := &Classifier{cfg: v4.cfg, params: v4.params, thresholds: v4.thresholds, calib: v4.calib, stats: v4.stats}
+	claims.stats.PrunedTokens = 5
+	if _, err := parse(v3File(t, claims, entries, len(tb.vocab))); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("format 3 with pruned tokens: %v, want ErrCorrupt", err)
+	}
 	c, _, err := Fit(synthetic("example.org", 100, 0.4, siteSpam, siteHam, 31), FitOptions{Base: old, TrainedAt: fixedTime})
 	if err != nil {
 		t.Fatal(err)

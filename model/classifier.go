@@ -115,23 +115,33 @@ func (c *Classifier) validateSettings() error {
 			return fmt.Errorf("model: %d pruned tokens with -max-tokens %d", c.stats.PrunedTokens, c.params.MaxTokens)
 		}
 		// Each pruned token was held by at most every comment of the
-		// source's class.
+		// source's class (n ≤ pruned·docs, without overflowing), and
+		// by at least one comment of some source.
 		heldBy := func(n uint64, docs int) bool {
 			if pruned == 0 {
 				return n == 0
 			}
-			return n/pruned <= uint64(docs)
+			q, r := n/pruned, n%pruned
+			return q < uint64(docs) || q == uint64(docs) && r == 0
 		}
+		var held uint64
 		for _, s := range c.stats.Sources {
 			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= 1e6) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
 				return fmt.Errorf("model: bad source %+v", s)
 			}
 			docs[0] += s.Ham
 			docs[1] += s.Spam
+			held = min(held+min(s.PrunedHam, pruned)+min(s.PrunedSpam, pruned), pruned) // each term ≤ 2^32: no overflow
+		}
+		if held < pruned {
+			return fmt.Errorf("model: %d pruned tokens, held by fewer comments", pruned)
 		}
 		if docs[0] != c.stats.Documents[Ham] || docs[1] != c.stats.Documents[Spam] {
 			return errors.New("model: sources do not add up to the documents")
 		}
+	} else if c.stats.PrunedTokens != 0 || slices.ContainsFunc(c.stats.Sources, func(s Source) bool { return s.PrunedHam != 0 || s.PrunedSpam != 0 }) {
+		// Format 3 predates the pruned totals.
+		return fmt.Errorf("model: version %d with pruned totals", c.version)
 	}
 	if err := c.thresholds.Validate(); err != nil {
 		return err

@@ -492,6 +492,52 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 	}
 }
 
+// TestLoadCorruptPrunedTotals: the totals a pruned model keeps of the
+// tokens it dropped must be ones training could give: each dropped token
+// held by at least one comment and by at most every comment of a class.
+func TestLoadCorruptPrunedTotals(t *testing.T) {
+	p := model.DefaultParams()
+	p.MaxTokens = 5
+	c := mustTrain(t, balanced, model.TrainOptions{Params: &p})
+	info := c.Info()
+	pruned, src := info.Stats.PrunedTokens, info.Stats.Sources[0]
+	if pruned == 0 || src.PrunedHam == 0 {
+		t.Fatalf("pruned %d tokens, source %+v: nothing to corrupt", pruned, src)
+	}
+	data := mustSave(t, c)
+	setSource := func(key string, v uint64) func(map[string]map[string]any) {
+		return func(h map[string]map[string]any) { h["training"]["sources"].([]any)[0].(map[string]any)[key] = v }
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(map[string]map[string]any)
+	}{
+		{"pruned ham above every ham comment holding every pruned token", setSource("pruned_ham", uint64(pruned*src.Ham+1))},
+		{"pruned spam above every spam comment holding every pruned token", setSource("pruned_spam", uint64(pruned*src.Spam+1))},
+		{"pruned tokens held by no comment", func(h map[string]map[string]any) {
+			setSource("pruned_ham", 0)(h)
+			setSource("pruned_spam", 0)(h)
+		}},
+		{"pruned tokens beyond any vocabulary", func(h map[string]map[string]any) { h["training"]["pruned_tokens"] = uint64(1<<32 + 1) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := split(t, data)
+			p.editHeader(t, tc.edit)
+			checkLoadFails(t, p.encode(), model.ErrCorrupt)
+		})
+	}
+	// The bound itself is not a failure: every pruned token in every
+	// comment of both classes.
+	t.Run("at the bound", func(t *testing.T) {
+		p := split(t, data)
+		p.editHeader(t, func(h map[string]map[string]any) {
+			setSource("pruned_ham", uint64(pruned*src.Ham))(h)
+			setSource("pruned_spam", uint64(pruned*src.Spam))(h)
+		})
+		mustLoad(t, p.encode())
+	})
+}
+
 func TestDefault(t *testing.T) {
 	c := mustDefault(t)
 	info := c.Info()
