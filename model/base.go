@@ -266,8 +266,8 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 			}
 		}
 		rep.Suspects = suspectLabels(cal, h.labels)
-		if float64(ham+1)*maxHam < 1-1e-9 {
-			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, int(math.Ceil(1/maxHam-1e-9))-1)
+		if conformalRank(ham, maxHam) < 0 {
+			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, minNewHam(maxHam))
 		}
 		switch {
 		case o.Review > 0 && o.Review < th.Reject:

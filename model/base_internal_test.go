@@ -677,3 +677,32 @@ func TestOnBaseScalePrunedDefault(t *testing.T) {
 		t.Errorf("calibrated onto the default model's scale: off by %.2f nats on average, %d of %d verdicts the same; want within 0.75 and 95%%, and half the %.2f uncalibrated", d1, a1, len(ex), d0)
 	}
 }
+
+// TestConformalRank pins the rank PickThresholdForNewHam keeps above its
+// threshold, and the fewest ham that make a target possible.
+func TestConformalRank(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		maxHam float64
+		rank   int // negative: the rate cannot be promised
+	}{
+		{98, 0.01, -1}, {99, 0.01, 0}, {198, 0.005, -1}, {199, 0.005, 0}, {398, 0.005, 0}, {399, 0.005, 1},
+		{250, 0.01, 1}, {252, 0.005, 0}, {850, 0.005, 3}, {10, 0.15, 0},
+	} {
+		if got := conformalRank(c.n, c.maxHam); got != c.rank {
+			t.Errorf("conformalRank(%d, %v) = %d, want %d", c.n, c.maxHam, got, c.rank)
+		}
+		if got := newHamRejections(c.n, c.maxHam); got != max(c.rank, 0) {
+			t.Errorf("newHamRejections(%d, %v) = %d, want %d", c.n, c.maxHam, got, max(c.rank, 0))
+		}
+	}
+	for _, maxHam := range []float64{0.003, 0.005, 0.01, 0.02, 0.15, 0.5} {
+		n := minNewHam(maxHam)
+		if conformalRank(n-1, maxHam) >= 0 || conformalRank(n, maxHam) != 0 {
+			t.Errorf("minNewHam(%v) = %d: ranks %d below it and %d at it, want negative and 0", maxHam, n, conformalRank(n-1, maxHam), conformalRank(n, maxHam))
+		}
+	}
+	if minNewHam(0.005) != 199 || minNewHam(0.01) != 99 {
+		t.Errorf("minNewHam: %d at 0.5%%, %d at 1%%; want 199 and 99", minNewHam(0.005), minNewHam(0.01))
+	}
+}

@@ -380,7 +380,20 @@ func PickThresholdForNewHam(scores []float64, spam []bool, maxHam float64) float
 // newHamRejections is how many of n ham PickThresholdForNewHam's
 // threshold may reject: ⌊maxHam·(n+1)⌋ − 1, at least 0.
 func newHamRejections(n int, maxHam float64) int {
-	return max(int(math.Floor(maxHam*float64(n+1)+1e-9))-1, 0)
+	return max(conformalRank(n, maxHam), 0)
+}
+
+// conformalRank is ⌊maxHam·(n+1)⌋ − 1: negative when n ham are too few
+// for a new one to land above even the highest of them with probability
+// at most maxHam.
+func conformalRank(n int, maxHam float64) int {
+	return int(math.Floor(maxHam*float64(n+1)+1e-9)) - 1
+}
+
+// minNewHam is the fewest ham with which conformalRank is not negative:
+// ⌈1/maxHam⌉ − 1 (199 at 0.5%).
+func minNewHam(maxHam float64) int {
+	return int(math.Ceil(1/maxHam-1e-9)) - 1
 }
 
 // thresholdKeeping returns the threshold halfway between the highest ham

@@ -37,11 +37,13 @@ func (f *holdOut) foldModel(in func(i int) bool) (*Classifier, error) {
 	live := func(cs []count) []count {
 		return slices.DeleteFunc(slices.Clone(cs), func(c count) bool { return c.n[0] == 0 && c.n[1] == 0 })
 	}
-	// The library's totals: every kept token is observed in both classes,
-	// and the tokens a pruned base dropped are there too (prunedTotals).
-	total := prunedTotals(cw, pseudo, sources, f.stats.PrunedTokens)
+	// The library's totals: every kept token is observed in both classes.
+	// A base pruned to its best tokens, whose totals include the tokens
+	// it dropped (prunedTotals), has Params.MaxTokens set and takes
+	// heldOut's way.
+	var total [2]int
 	var mass [2]float64
-	vocab := f.stats.PrunedTokens
+	vocab := 0
 	for _, cs := range f.t.counts {
 		cs = live(cs)
 		if len(cs) == 0 || !kept(p, minSources, cs) {

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -50,6 +51,12 @@ func TestPickThresholdForNewHam(t *testing.T) {
 		if rateNew > c.maxHam+tolerance {
 			t.Errorf("n=%d, target %.1f%%: a new ham lands above PickThresholdForNewHam's threshold %.2f%% of the time", c.n, c.maxHam*100, rateNew*100)
 		}
+		// Nor more careful than it needs to be: k = ⌊maxHam·(n+1)⌋ − 1
+		// ham above it, so a new ham lands there (k+1)/(n+1) of the time.
+		k := int(math.Floor(c.maxHam*float64(c.n+1)+1e-9)) - 1
+		if want := float64(k+1) / float64(c.n+1); math.Abs(rateNew-want) > tolerance {
+			t.Errorf("n=%d, target %.1f%%: a new ham lands above the threshold %.2f%% of the time, want (%d+1)/(%d+1) = %.2f%%", c.n, c.maxHam*100, rateNew*100, k, c.n, want*100)
+		}
 		if rateOld <= rateNew {
 			t.Errorf("n=%d, target %.1f%%: PickThreshold's threshold %.2f%%, not above PickThresholdForNewHam's %.2f%%", c.n, c.maxHam*100, rateOld*100, rateNew*100)
 		}
@@ -59,5 +66,14 @@ func TestPickThresholdForNewHam(t *testing.T) {
 	spam := []bool{false, false, false, false, true, true}
 	if got := model.PickThresholdForNewHam(scores, spam, 0.1); got != 1 {
 		t.Errorf("4 ham, target 10%%: threshold %v, want 1 (between the top ham, 0, and the next score, 2)", got)
+	}
+	// Where the two rules part: 10 ham at 15%. Rejecting 15% of them is
+	// one (PickThreshold: between -1 and 0); for the ham to come,
+	// ⌊0.15·11⌋ − 1 = 0 (between 0 and the spam at 2).
+	scores = []float64{-9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 2, 3}
+	spam = make([]bool, len(scores))
+	spam[10], spam[11] = true, true
+	if got, old := model.PickThresholdForNewHam(scores, spam, 0.15), model.PickThreshold(scores, spam, 0.15); got != 1 || old != -0.5 {
+		t.Errorf("10 ham, target 15%%: thresholds %v for the ham to come and %v for the share, want 1 and -0.5", got, old)
 	}
 }
