@@ -255,8 +255,11 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		// site ham reaches review or reject with probability at most
 		// twice maxHam. The base's band would not do: it is a
 		// probability on the base's calibration, not the site's.
-		review := PickThresholdForNewHam(cal, h.labels, siteReviewFactor*maxHam)
+		reviewRate := min(siteReviewFactor*maxHam, 1)
+		review := PickThresholdForNewHam(cal, h.labels, reviewRate)
 		rep.SiteHam = ham
+		rep.SiteRejectBound = float64(newHamRejections(ham, maxHam)+1) / float64(ham+1)
+		rep.SiteReviewBound = float64(newHamRejections(ham, reviewRate)+1) / float64(ham+1)
 		for i, s := range cal {
 			if !h.labels[i] && s > reject {
 				rep.SiteHamAbove++
@@ -283,12 +286,14 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		setWeight(rep.SiteWeight)
 	} else {
 		// The base's thresholds are kept, so the model must score on
-		// the base's scale. A base pruned to its best tokens
-		// (-max-tokens) does not: its weights were estimated with the
-		// whole vocabulary, which its counts no longer hold, and come
-		// out lower from them. The calibration maps the scores of the
-		// base's counts, estimated as this model's are, onto the
-		// base's own (see onBaseScale).
+		// the base's scale. Its counts give back its own scores, also
+		// when it was pruned to its best tokens (-max-tokens): the file
+		// keeps the totals of the tokens it dropped. A pruned file from
+		// before those totals does not: its weights were estimated with
+		// the whole vocabulary and come out lower from its counts. The
+		// calibration maps the scores of the base's counts, estimated
+		// as this model's are, onto the base's own (see onBaseScale),
+		// which for any other base is close to the identity.
 		if calib, err = onBaseScale(base, bt, examples); err != nil {
 			return nil, rep, err
 		}

@@ -81,14 +81,21 @@ type FitReport struct {
 	Suspects []Suspect
 	// SiteHam is the number of the site's held-out ham the reject
 	// threshold was picked on, and SiteHamAbove how many of them it
-	// rejects: a new site ham lands above it with probability about
-	// (SiteHamAbove+1)/(SiteHam+1) (see PickThresholdForNewHam). Only
-	// training on top of a base with enough labels fills them.
+	// rejects. Only training on top of a base with enough labels fills
+	// them.
 	SiteHam, SiteHamAbove int
-	// SiteHamAboveReview is how many of them the review threshold
-	// flags: it is picked as the reject threshold is, at
+	// SiteRejectBound is (k+1)/(n+1) for the k of the n held-out ham
+	// the rule lets the reject threshold reject: the probability that a
+	// new site ham lands above a threshold picked this way, on average
+	// over the draws of the site's labels (see PickThresholdForNewHam).
+	// One model's rate varies around it: the held-out scores come from
+	// fold models, the threshold from a few hundred of them.
+	SiteRejectBound float64
+	// SiteHamAboveReview and SiteReviewBound are the same for the
+	// review threshold, picked as the reject threshold is at
 	// siteReviewFactor times the rate.
 	SiteHamAboveReview int
+	SiteReviewBound    float64
 }
 
 // Fit is the whole training procedure. It learns the counts once, then

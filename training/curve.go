@@ -182,9 +182,7 @@ func judge(c *model.Classifier, test []model.Example) metrics {
 		s := c.Score(ex.Comment)
 		scores[i], spam[i], rejected[i], review[i] = s.LogOdds, ex.Label == model.Spam, s.Verdict == model.Reject, s.Verdict == model.Review
 	}
-	m := measure(scores, spam, rejected)
-	m.countReview(spam, review)
-	return m
+	return measure(scores, spam, rejected, review)
 }
 
 // summarise returns the mean, the sample standard deviation (0 for one

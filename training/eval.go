@@ -20,9 +20,11 @@ import (
 // report is what eval prints.
 type report struct {
 	Protocol string `json:"protocol"`
-	// Thresholds lists each test model's own reject threshold.
-	Thresholds []float64 `json:"reject_thresholds"`
-	Overall    metrics   `json:"overall"`
+	// Thresholds lists each test model's own reject threshold, and
+	// ReviewThresholds its review threshold (0: no review band).
+	Thresholds       []float64 `json:"reject_thresholds"`
+	ReviewThresholds []float64 `json:"review_thresholds"`
+	Overall          metrics   `json:"overall"`
 	// Sources breaks the results down by the file each test comment came
 	// from.
 	Sources []sourceMetrics `json:"sources"`
@@ -228,6 +230,7 @@ func (e *evaluator) test(train []model.Example, test []model.Example, src []stri
 // score scores test with c at its own threshold.
 func (e *evaluator) score(c *model.Classifier, test []model.Example, src []string) {
 	e.r.Thresholds = append(e.r.Thresholds, c.Thresholds().Reject)
+	e.r.ReviewThresholds = append(e.r.ReviewThresholds, c.Thresholds().Review)
 	for i, ex := range test {
 		s := c.Score(ex.Comment)
 		e.r.scores = append(e.r.scores, s.LogOdds)
@@ -241,8 +244,7 @@ func (e *evaluator) score(c *model.Classifier, test []model.Example, src []strin
 
 func (e *evaluator) finish() *report {
 	r := &e.r
-	r.Overall = measure(r.scores, r.spam, r.rejected)
-	r.Overall.countReview(r.spam, r.review)
+	r.Overall = measure(r.scores, r.spam, r.rejected, r.review)
 	bySrc := map[string][]int{}
 	for i, s := range r.sources {
 		bySrc[s] = append(bySrc[s], i)
@@ -256,9 +258,7 @@ func (e *evaluator) finish() *report {
 			rj = append(rj, r.rejected[i])
 			rv = append(rv, r.review[i])
 		}
-		m := measure(sc, sp, rj)
-		m.countReview(sp, rv)
-		r.Sources = append(r.Sources, sourceMetrics{Source: s, metrics: m})
+		r.Sources = append(r.Sources, sourceMetrics{Source: s, metrics: measure(sc, sp, rj, rv)})
 	}
 	r.Seconds = time.Since(e.start).Seconds()
 	return r
@@ -437,7 +437,7 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "recall          %.4f\n", m.Recall)
 	fmt.Fprintf(w, "F1              %.4f\n", m.F1)
 	fmt.Fprintf(w, "ham rejected    %s (%d of %d)\n", m.HamRejected.percent(), m.Confusion.FP, m.Ham)
-	if m.SpamReview+m.HamReview > 0 {
+	if slices.ContainsFunc(r.ReviewThresholds, func(p float64) bool { return p > 0 }) {
 		fmt.Fprintf(w, "sent to review  %s of the spam (%d), %s of the ham (%d); counted as kept\n",
 			share(float64(m.SpamReview), float64(m.Spam)).percent(), m.SpamReview, share(float64(m.HamReview), float64(m.Ham)).percent(), m.HamReview)
 	}

@@ -56,8 +56,10 @@
 // out-of-fold scores of the site's labels, the threshold so that a new
 // site ham lands above it with probability at most -max-ham-rejected:
 // k = ⌊share·(n+1)⌋ − 1 of the n held-out site ham above it, not share·n,
-// which would reject more of the ham to come. With fewer than 10 spam or 10
-// ham, the base's are kept and train says so. It then lists the labels to
+// which would reject more of the ham to come (a promise on average over
+// the draws of the labels; one model's rate varies around it). The review
+// band is picked the same way at twice the rate. With fewer than 10 spam
+// or 10 ham, the base's are kept and train says so. It then lists the labels to
 // check: the site's ham that the out-of-fold scores put above the median
 // site spam, and its spam below the median site ham, worst first. The
 // tokenizer and the other learning settings are the base's; flags that
@@ -93,7 +95,8 @@
 // Every test model is trained exactly as train would train it, threshold
 // included, and judged at its own threshold. eval prints accuracy,
 // precision, recall, F1, the share of ham rejected, MCC, ROC AUC, recall at
-// ≤ 1% ham rejected, the confusion matrix and a per-source breakdown (by
+// ≤ 1% ham rejected, the share of each class a model's review band sends
+// to a moderator (counted as kept), the confusion matrix and a per-source breakdown (by
 // file, but one row per -test path, so that a directory of feedback
 // records is one row); -json prints the same as JSON. A metric the test
 // comments cannot define (AUC and MCC need both classes, recall needs

@@ -201,11 +201,10 @@ func TestMetrics(t *testing.T) {
 	scores := []float64{3, 2, 1, 0, -1, -2}
 	spam := []bool{true, true, false, true, false, false}
 	rej := []bool{true, true, true, false, false, false}
-	m := measure(scores, spam, rej)
+	m := measure(scores, spam, rej, []bool{false, false, false, true, true, false})
 	if m.Confusion != (confusion{TP: 2, FN: 1, FP: 1, TN: 2}) {
 		t.Errorf("confusion = %+v", m.Confusion)
 	}
-	m.countReview(spam, []bool{false, false, false, true, true, false})
 	if m.SpamReview != 1 || m.HamReview != 1 {
 		t.Errorf("sent to review: %d spam, %d ham; want 1 and 1", m.SpamReview, m.HamReview)
 	}
@@ -309,7 +308,7 @@ func TestClassifyAnswersAroundBadLines(t *testing.T) {
 // metrics that need both (AUC, MCC) or the missing one (recall without
 // spam) print as "–" and are null in JSON, never a measured-looking 0.
 func TestEvalUndefinedMetrics(t *testing.T) {
-	m := measure([]float64{-3, -1, 2}, []bool{false, false, false}, []bool{false, false, true})
+	m := measure([]float64{-3, -1, 2}, []bool{false, false, false}, []bool{false, false, true}, nil)
 	for name, f := range map[string]figure{"recall": m.Recall, "MCC": m.MCC, "AUC": m.AUC, "recall at 1%": m.RecallAt1} {
 		if f.defined() {
 			t.Errorf("ham only: %s = %v, want undefined", name, float64(f))

@@ -60,13 +60,20 @@ type metrics struct {
 }
 
 // measure computes metrics from log-odds scores, labels and the verdicts
-// (rejected or not) a model gave. A metric the predictions cannot define
-// (a recall without spam, an AUC or MCC without both classes) is
-// undefined, not 0.
-func measure(scores []float64, spam, rejected []bool) metrics {
+// a model gave: rejected or not, and sent to review or not (review may be
+// nil: none). A metric the predictions cannot define (a recall without
+// spam, an AUC or MCC without both classes) is undefined, not 0.
+func measure(scores []float64, spam, rejected, review []bool) metrics {
 	var m metrics
 	for i := range scores {
 		m.Confusion.add(spam[i], rejected[i])
+		switch {
+		case review == nil || !review[i]:
+		case spam[i]:
+			m.SpamReview++
+		default:
+			m.HamReview++
+		}
 	}
 	c := m.Confusion
 	tp, fn, fp, tn := float64(c.TP), float64(c.FN), float64(c.FP), float64(c.TN)
@@ -90,18 +97,6 @@ func measure(scores []float64, spam, rejected []bool) metrics {
 		}
 	}
 	return m
-}
-
-// countReview counts the comments sent to review by class.
-func (m *metrics) countReview(spam, review []bool) {
-	for i, r := range review {
-		switch {
-		case r && spam[i]:
-			m.SpamReview++
-		case r:
-			m.HamReview++
-		}
-	}
 }
 
 // figure is the value of one metric, NaN when the metric is undefined for

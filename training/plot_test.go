@@ -77,7 +77,7 @@ func TestWritePlotEdgeCases(t *testing.T) {
 			for _, s := range tt.scores {
 				r.rejected = append(r.rejected, s > 0)
 			}
-			r.Overall = measure(r.scores, r.spam, r.rejected)
+			r.Overall = measure(r.scores, r.spam, r.rejected, nil)
 			var buf bytes.Buffer
 			if err := r.writePlot(&buf); err != nil {
 				t.Fatal(err)

@@ -69,6 +69,26 @@ func TestTrainOnBaseForOneSite(t *testing.T) {
 		!regexp.MustCompile(`labels to check.*\n.*\n  ham   P\(spam\) 0\.9\d\d  \S*/2026/01/a\.jsonl:90  "sourdough masterclass levain`).MatchString(stdout) {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	}
+	// With a rate its 60 ham can promise, the threshold lines give the
+	// count and the promise: k = ⌊0.04·61⌋ − 1 = 1 for reject, 2/61; at
+	// twice the rate, 3 for review, 4/61.
+	banded := filepath.Join(dir, "banded.model")
+	bandedOut := mustRun(t, "", "train", "-base", "default", "-site", "example.org", "-max-ham-rejected", "4", "-o", banded, "-trained-at", "2026-01-01T00:00:00Z", fb)
+	if !regexp.MustCompile(`threshold: reject at P\(spam\) ≥ \S+ \([01] of the site's 60 held-out ham above it\)\n  picked so, a threshold rejects a new site ham with probability at most 3\.3% on average over the draws of the labels, within the 4% asked`).MatchString(bandedOut) ||
+		!regexp.MustCompile(`review band: P\(spam\) ≥ \S+ \([0-3] of the site's 60 held-out ham above it\)\n  picked as the reject threshold at twice the rate: a new site ham reaches review or reject with probability at most 6\.6% on average`).MatchString(bandedOut) ||
+		strings.Contains(bandedOut, "note:") {
+		t.Fatalf("train -max-ham-rejected 4 on 60 ham: want the reject and review lines with their promises, no note\n%s", bandedOut)
+	}
+	if th := loadModelFile(t, banded).Thresholds(); !(th.Review > 0 && th.Review < th.Reject) {
+		t.Fatalf("thresholds %+v: want a review band below reject", th)
+	}
+	if out := mustRun(t, "", "eval", "-q", "-m", banded, "-site", "example.org", fb); !regexp.MustCompile(`sent to review  \d+\.\d\d% of the spam \(\d+\), \d+\.\d\d% of the ham \(\d+\); counted as kept`).MatchString(out) {
+		t.Errorf("eval -m of a model with a review band: want the sent-to-review line\n%s", out)
+	}
+	// The fallback above has no band, and says so.
+	if !strings.Contains(stdout, "no review band: at twice the rate, the threshold would flag no more of the site's 60 held-out ham") {
+		t.Errorf("train with too few ham for a band: want the no-review-band line\n%s", stdout)
+	}
 	// eval's per-source table has one row for the site, not one per
 	// file of its feedback.
 	evalOut := mustRun(t, "", "eval", "-q", "-m", "default", "-site", "example.org", fb)

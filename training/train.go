@@ -24,7 +24,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	p := model.DefaultParams()
 	tc := model.DefaultTokenizer()
 	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores (with -base: of the site's ham to come)")
-	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; -1: no review band)")
+	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; with -base, the threshold picked for twice -max-ham-rejected of the site's ham to come; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
 	weights := weightFlag{}
 	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path) by W (repeatable)")
@@ -125,8 +125,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		printSiteReport(stdout, o.base, rep, d)
 		switch {
 		case rep.Folds > 0 && rep.Fallback == "":
-			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (%d of the site's %d held-out ham above it: a new site ham lands above it with probability at most (%d+1)/(%d+1) = %.2g%%, within the %.2g%% asked)\n",
-				th.Reject, rep.SiteHamAbove, rep.SiteHam, rep.SiteHamAbove, rep.SiteHam, 100*float64(rep.SiteHamAbove+1)/float64(rep.SiteHam+1), o.maxHamRejected*100)
+			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (%d of the site's %d held-out ham above it)\n", th.Reject, rep.SiteHamAbove, rep.SiteHam)
+			fmt.Fprintf(stdout, "  picked so, a threshold rejects a new site ham with probability at most %.2g%% on average over the draws of the labels, within the %.2g%% asked; one model's rate varies around that\n",
+				100*rep.SiteRejectBound, o.maxHamRejected*100)
 		case rep.Folds > 0:
 			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (above every held-out site ham: see the note)\n", th.Reject)
 		default:
@@ -144,12 +145,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "note: %s\n", rep.Fallback)
 		}
 	}
+	siteBand := o.base != nil && o.review == 0 && rep.Folds > 0
 	switch {
-	case th.Review != 0 && o.base != nil && o.review == 0 && rep.Folds > 0:
-		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g (%d of the site's %d held-out ham above it: a new site ham lands there with probability at most (%d+1)/(%d+1) = %.2g%%, within twice the %.2g%% asked)\n",
-			th.Review, rep.SiteHamAboveReview, rep.SiteHam, rep.SiteHamAboveReview, rep.SiteHam, 100*float64(rep.SiteHamAboveReview+1)/float64(rep.SiteHam+1), o.maxHamRejected*100)
+	case th.Review != 0 && siteBand:
+		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g (%d of the site's %d held-out ham above it)\n", th.Review, rep.SiteHamAboveReview, rep.SiteHam)
+		fmt.Fprintf(stdout, "  picked as the reject threshold at twice the rate: a new site ham reaches review or reject with probability at most %.2g%% on average\n",
+			100*rep.SiteReviewBound)
 	case th.Review != 0:
 		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g\n", th.Review)
+	case siteBand:
+		fmt.Fprintf(stdout, "no review band: at twice the rate, the threshold would flag no more of the site's %d held-out ham than the reject threshold; more ham labels give one\n", rep.SiteHam)
 	}
 	if o.review > 0 && th.Review == 0 {
 		fmt.Fprintf(stdout, "no review band: -review %v is not below the reject threshold\n", o.review)
