@@ -172,7 +172,13 @@ const sequentialEstimate = 2_000_000
 // two agree bit for bit; the model Fit returns is estimated by the
 // library. prunedTokens tokens that a base model pruned (Params.MaxTokens)
 // count in each class's total and vocabulary as they did when its weights
-// were estimated, their counts being the sources' pruned counts.
+// were estimated, their counts being the sources' pruned counts. A token
+// the base dropped that a site's labels hold again counts twice in the
+// vocabulary, once as pruned and once as the site's: which tokens were
+// dropped is not kept. On 1,000 Instagram or X labels on top of the
+// default model that is at most 11,301 or 19,567 tokens of 347,715, and
+// counting none of them twice moves the site model's scores by 0.009 or
+// 0.003 nats on average, no verdict changed.
 func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaLibrary bool) ([]float64, error) {
 	cw := p.classWeights(sources)
 	pseudo := math.Round(p.Smoothing*countUnit) - 1
