@@ -275,8 +275,10 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		switch {
 		case o.Review > 0 && o.Review < th.Reject:
 			th.Review = o.Review
-		case o.Review == 0 && clampProb(Sigmoid(review)) < th.Reject:
-			th.Review = clampProb(Sigmoid(review))
+		case o.Review == 0:
+			if p := clampProb(Sigmoid(review)); p < th.Reject {
+				th.Review = p
+			}
 		}
 	}
 	if o.Review < 0 {
