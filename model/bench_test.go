@@ -5,6 +5,7 @@ package model
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -92,4 +93,57 @@ func BenchmarkLoadFile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// fortunesDir is where Debian's fortunes packages put their files.
+const fortunesDir = "/usr/share/games/fortunes"
+
+// BenchmarkDefaultOnFortunes prints what the default model does with
+// text that no training source resembles and none of which is spam:
+// every entry of the fortune(6) files of Debian's fortunes and
+// fortunes-min packages (quotations, jokes, definitions, chat logs),
+// one comment each. It skips when the packages are not installed
+// (`apt-get install fortunes fortunes-min`) and asserts nothing:
+//
+//	go test -run=NONE -bench=DefaultOnFortunes -benchtime=1x ./model/
+func BenchmarkDefaultOnFortunes(b *testing.B) {
+	entries, err := os.ReadDir(fortunesDir)
+	if err != nil {
+		b.Skipf("skipping: %v (apt-get install fortunes fortunes-min)", err)
+	}
+	var texts []string
+	for _, e := range entries {
+		if e.IsDir() || strings.Contains(e.Name(), ".") { // .dat indexes, .u8 links
+			continue
+		}
+		raw, err := os.ReadFile(fortunesDir + "/" + e.Name())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range strings.Split(string(raw), "\n%\n") {
+			if f = strings.Join(strings.Fields(f), " "); len(f) >= 10 {
+				texts = append(texts, f)
+			}
+		}
+	}
+	c, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n [3]int // keep, review, reject
+	for b.Loop() {
+		n = [3]int{}
+		for _, t := range texts {
+			switch c.Score(Comment{Text: t}).Verdict {
+			case Keep:
+				n[0]++
+			case Review:
+				n[1]++
+			case Reject:
+				n[2]++
+			}
+		}
+	}
+	fmt.Printf("default model on %d fortunes (all ham): %d kept, %d sent to review (%.2f%%), %d rejected (%.2f%%)\n",
+		len(texts), n[0], n[1], 100*float64(n[1])/float64(len(texts)), n[2], 100*float64(n[2])/float64(len(texts)))
 }
