@@ -115,11 +115,15 @@ func (c *Classifier) validateSettings() error {
 			return fmt.Errorf("model: %d pruned tokens with -max-tokens %d", c.stats.PrunedTokens, c.params.MaxTokens)
 		}
 		// Each pruned token was held by at most every comment of the
-		// source's class (n ≤ pruned·docs, without overflowing), and
-		// by at least one comment of some source.
+		// source's class (n ≤ pruned·docs, without overflowing; with
+		// binary counts, since otherwise a token counts as often as
+		// it occurs), and by at least one comment of some source.
 		heldBy := func(n uint64, docs int) bool {
 			if pruned == 0 {
 				return n == 0
+			}
+			if !c.params.Binary {
+				return true
 			}
 			q, r := n/pruned, n%pruned
 			return q < uint64(docs) || q == uint64(docs) && r == 0

@@ -383,7 +383,9 @@ func (c *Classifier) entry(d *decoder, buf []count) (string, float64, []count) {
 			d.err = fmt.Errorf("source %d out of order or range", src)
 		case ham > math.MaxInt32 || spam > math.MaxInt32 || ham+spam == 0:
 			d.err = errors.New("counts out of range")
-		case ham > uint64(c.stats.Sources[src].Ham) || spam > uint64(c.stats.Sources[src].Spam):
+		case c.params.Binary && (ham > uint64(c.stats.Sources[src].Ham) || spam > uint64(c.stats.Sources[src].Spam)):
+			// Binary counts are comments; otherwise a token counts
+			// as often as it occurs.
 			d.err = errors.New("counts above the source's comments")
 		}
 		out = append(out, count{src: int(src), n: [2]uint64{ham, spam}})

@@ -247,6 +247,10 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		{name: "plain tokenizer", c: mustTrain(t, lopsided, plainOpts())},
 		{name: "review band and calibration", c: smallModel(t)},
 		{name: "textbook params", c: mustTrain(t, balanced, model.TrainOptions{Params: &binaryOff})},
+		// Without binary counts a word counts as often as it occurs:
+		// more times than the source has comments.
+		{name: "textbook params, repeated words", c: mustTrain(t, append(examples(model.Ham, "la la la la la lovely song", "so so so good"),
+			examples(model.Spam, "win win win free money money now", "free free free spins")...), model.TrainOptions{Params: &binaryOff})},
 		{name: "Default", c: mustDefault(t)},
 	}
 	for _, m := range models {
