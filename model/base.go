@@ -135,8 +135,8 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	if nfolds < 2 {
 		return nil, rep, fmt.Errorf("model: %d folds: want at least 2", nfolds)
 	}
-	if o.SiteWeight < 0 || o.SiteWeight > 1e6 || math.IsNaN(o.SiteWeight) {
-		return nil, rep, fmt.Errorf("model: site weight %v must be in (0, 1e6]", o.SiteWeight)
+	if o.SiteWeight < 0 || o.SiteWeight > maxSourceWeight || math.IsNaN(o.SiteWeight) {
+		return nil, rep, fmt.Errorf("model: site weight %v must be in (0, %g]", o.SiteWeight, maxSourceWeight)
 	}
 	if len(examples) == 0 {
 		return nil, rep, fmt.Errorf("%w: no site examples to add to the base", ErrNoData)
@@ -188,6 +188,11 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	for s, so := range t.sources {
 		baseWeight[s] = so.weight()
 	}
+	// A source's weight is at most maxSourceWeight: scaled down by a
+	// tiny site weight, the base's heaviest would weigh more.
+	if heaviest := slices.Max(baseWeight); o.SiteWeight > 0 && heaviest/o.SiteWeight > maxSourceWeight {
+		return nil, rep, fmt.Errorf("model: site weight %v is too small for this base, whose heaviest source weighs %g: want at least %g", o.SiteWeight, heaviest, heaviest/maxSourceWeight)
+	}
 	setWeight := func(w float64) {
 		for s := range t.sources {
 			if !slices.Contains(site, s) {
@@ -211,6 +216,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		}
 	} else {
 		rep.Folds = min(nfolds, spam, ham)
+		rep.TrialShare = max(maxHam, weightFPR)
 		fold := StratifiedFolds(h.labels, rep.Folds, o.Seed)
 		weights := siteWeights
 		if o.SiteWeight > 0 {
@@ -272,17 +278,15 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		if conformalRank(ham, maxHam) < 0 {
 			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, minNewHam(maxHam))
 		}
-		switch {
-		case o.Review > 0 && o.Review < th.Reject:
-			th.Review = o.Review
-		case o.Review == 0:
-			if p := clampProb(Sigmoid(review)); p < th.Reject {
-				th.Review = p
-			}
+		if p := clampProb(Sigmoid(review)); o.Review == 0 && p < th.Reject {
+			th.Review = p
 		}
 	}
-	if o.Review < 0 {
+	switch {
+	case o.Review < 0:
 		th.Review = 0
+	case o.Review > 0 && o.Review < th.Reject:
+		th.Review = o.Review
 	}
 	if rep.Folds > 0 {
 		setWeight(rep.SiteWeight)

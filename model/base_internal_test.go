@@ -399,6 +399,18 @@ func TestFitOnBaseFallbackAndRefusals(t *testing.T) {
 	if diff /= float64(len(ex)); diff > 0.5 {
 		t.Errorf("with %d labels the model's log-odds differ from the base's by %.2f on average on the base's comments: its thresholds no longer fit", len(few), diff)
 	}
+	// A review band asked for holds in the fallback too.
+	if c, _, err := Fit(few, FitOptions{Base: base, Review: 0.3, TrainedAt: fixedTime}); err != nil {
+		t.Error(err)
+	} else if c.thresholds.Review != 0.3 {
+		t.Errorf("review 0.3 with %d labels: thresholds %+v, want review at 0.3", len(few), c.thresholds)
+	}
+	// A site weight so small that the base's sources, scaled down by
+	// it, would weigh more than a source may is the caller's mistake.
+	if _, _, err := Fit(synthetic("example.org", 100, 0.4, siteSpam, siteHam, 24), FitOptions{Base: base, SiteWeight: 1e-7}); err == nil ||
+		errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "too small") {
+		t.Errorf("site weight 1e-7: %v, want an error saying it is too small", err)
+	}
 	onlySpam := synthetic("example.org", 30, 1, siteSpam, siteHam, 22)
 	if _, _, err := Fit(onlySpam, FitOptions{Base: base}); err != nil {
 		t.Fatalf("a site with only spam labels: %v", err)
@@ -704,5 +716,24 @@ func TestConformalRank(t *testing.T) {
 	}
 	if minNewHam(0.005) != 199 || minNewHam(0.01) != 99 {
 		t.Errorf("minNewHam: %d at 0.5%%, %d at 1%%; want 199 and 99", minNewHam(0.005), minNewHam(0.01))
+	}
+}
+
+// rocAUC breaks ties between site weights: the share of (spam, ham)
+// pairs the spam wins, ties counting half.
+func TestRocAUC(t *testing.T) {
+	for _, c := range []struct {
+		scores []float64
+		spam   []bool
+		want   float64
+	}{
+		{[]float64{0.9, 0.8, 0.7, 0.1}, []bool{true, false, true, false}, 0.75},
+		{[]float64{1, 2}, []bool{true, false}, 0},
+		{[]float64{0.5, 0.5, 0.9}, []bool{true, false, true}, 0.75},
+		{[]float64{0.3, 0.3}, []bool{true, true}, 0}, // no ham: nothing to rank
+	} {
+		if got := rocAUC(c.scores, c.spam); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("rocAUC(%v, %v) = %v, want %v", c.scores, c.spam, got, c.want)
+		}
 	}
 }

@@ -130,7 +130,7 @@ func (c *Classifier) validateSettings() error {
 		}
 		var held uint64
 		for _, s := range c.stats.Sources {
-			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= 1e6) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
+			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= maxSourceWeight) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
 				return fmt.Errorf("model: bad source %+v", s)
 			}
 			docs[0] += s.Ham

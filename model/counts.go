@@ -49,6 +49,10 @@ func (s Source) docs(k int) int {
 	return s.Ham
 }
 
+// maxSourceWeight bounds a source's weight (Source.Weight), and so a
+// site's weight against its base.
+const maxSourceWeight = 1e6
+
 // weight returns the source's weight, 1 when unset.
 func (s Source) weight() float64 {
 	if s.Weight == 0 {

@@ -89,6 +89,14 @@ in, so that reject means sure there too. The k-fold threshold, lower, then
 bounds a review band: what the model is sure of within its own sources
 but not across them goes to a person.
 
+On top of a base (FitOptions.Base), the thresholds come from the site's
+own labels, scored by fold models: a few hundred ham, of which rejecting
+0.5% would reject more of the ham to come. The reject threshold keeps
+the (k+1)-th highest held-out site ham below it for the k that gives a
+new site ham a chance of about MaxHamRejected to land above it, the rank
+conformal prediction uses (PickThresholdForNewHam); the review threshold
+is the same rule at twice the rate.
+
 Reasons. Score names the tokens whose share of the log-odds (weight,
 length normalisation and calibration applied) is largest in magnitude. With
 the prior (times A, plus B) and, when a window decided, less the penalty,

@@ -21,7 +21,8 @@ type FitOptions struct {
 	// reject in the held-out scores; 0 means 0.005. On top of a Base,
 	// where the threshold comes from a few hundred of the site's ham, it
 	// is the probability that a new site ham lands above the threshold
-	// (see PickThresholdForNewHam).
+	// (see PickThresholdForNewHam); with too few site labels to
+	// cross-validate, the base's threshold is kept and it has no effect.
 	MaxHamRejected float64
 	// Review, when in (0, Reject), is a fixed review threshold. When it
 	// is 0 and the reject threshold comes from held-out sources, the
@@ -44,9 +45,10 @@ type FitOptions struct {
 	// TrainedAt is recorded in the model; the zero value means now.
 	TrainedAt time.Time
 	// Progress, when set, is told what Fit is doing: a stage ("reading"
-	// is not Fit's; "tokenizing", "fold", "source", "writing") and how
-	// far it is (done of total, in comments for tokenizing, folds or
-	// sources otherwise).
+	// is not Fit's; "tokenizing", "fold", "source", "weight" on top of a
+	// Base, "writing") and how far it is (done of total, in comments for
+	// tokenizing, folds or sources, or, for "weight", folds of every
+	// site weight and cap tried).
 	Progress func(stage string, done, total int)
 	// Base, when set, is a model to train on top of (see fitOnBase):
 	// its counts per source stay on the training side of every fold,
@@ -54,15 +56,19 @@ type FitOptions struct {
 	// are the site's own labels.
 	Base *Classifier
 	// SiteWeight is the weight of each example against a comment of
-	// Base, which is scaled down by it; 0 chooses it by cross-validation
-	// (see fitOnBase).
+	// Base, which is scaled down by it (with too few examples to
+	// cross-validate, the examples are scaled up by it instead, so the
+	// base's thresholds keep their meaning); 0 chooses it by
+	// cross-validation (see fitOnBase).
 	SiteWeight float64
 }
 
 // FitReport says how Fit picked the thresholds.
 type FitReport struct {
 	// Folds is the number of cross-validation folds used (0: too few
-	// comments of a class, so the model is uncalibrated at 0.5).
+	// comments of a class, so the model is uncalibrated at 0.5; on top
+	// of a base, it keeps the base's thresholds and its scores are
+	// calibrated onto the base's).
 	Folds int
 	// HeldOutSources counts the sources held out one at a time to pick
 	// the reject threshold (0: the k-fold scores picked it).
@@ -76,6 +82,9 @@ type FitReport struct {
 	SiteWeight   float64
 	MaxWeight    float64
 	WeightTrials []WeightTrial
+	// TrialShare is the share of the site's held-out ham up to which a
+	// trial's recall is averaged (see WeightTrial.Recall).
+	TrialShare float64
 	// Suspects are the site's labels to check, worst first (see
 	// suspectLabels); only training on top of a base fills it.
 	Suspects []Suspect
@@ -87,9 +96,12 @@ type FitReport struct {
 	// SiteRejectBound is (k+1)/(n+1) for the k of the n held-out ham
 	// the rule lets the reject threshold reject: the probability that a
 	// new site ham lands above a threshold picked this way, on average
-	// over the draws of the site's labels (see PickThresholdForNewHam).
-	// One model's rate varies around it: the held-out scores come from
-	// fold models, the threshold from a few hundred of them.
+	// over the draws of the site's labels (see PickThresholdForNewHam),
+	// were the held-out scores the final model's. They are the fold
+	// models', and they also chose the site's weight and cap, which
+	// flatters their ham tail: the bound is approximate, and one model's
+	// rate varies around it, the threshold coming from a few hundred
+	// scores.
 	SiteRejectBound float64
 	// SiteHamAboveReview and SiteReviewBound are the same for the
 	// review threshold, picked as the reject threshold is at
@@ -183,8 +195,8 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		return nil
 	}
 	for name, w := range o.SourceWeights {
-		if !(w > 0 && w <= 1e6) {
-			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, 1e6]", name, w)
+		if !(w > 0 && w <= maxSourceWeight) {
+			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, %g]", name, w, maxSourceWeight)
 		}
 		for j := range corp.sources {
 			if corp.sources[j].Name == name {

@@ -91,18 +91,14 @@ func BenchmarkBaselinesByPlatform(b *testing.B) {
 	}
 }
 
-// sharedPlatforms are the folders of ../shared/data the default model is
-// trained on, with testdata/comments.
-var sharedPlatforms = []string{"instagram-scamspot", "judol-youtube-id", "sms-spam-collection", "wordpress-spam", "x-janitr", "youtube-spam-collection"}
-
 // writeSources writes testdata/comments and every folder of
-// sharedPlatforms, as this package reads them, to NAME.jsonl files (text
+// defaultModelSources, as this package reads them, to NAME.jsonl files (text
 // and label only) in a temporary directory it returns.
 func writeSources(b *testing.B) string {
 	data := sharedPath(b, "data")
 	dir := b.TempDir()
 	sources := []string{corpus}
-	for _, name := range sharedPlatforms {
+	for _, name := range defaultModelSources {
 		sources = append(sources, filepath.Join(data, name))
 	}
 	for _, src := range sources {

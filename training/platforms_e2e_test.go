@@ -104,11 +104,6 @@ func TestEveryPlatformHeldOut(t *testing.T) {
 // The README gives the same command.
 var defaultModelRecipe = []string{"train", "-q", "-weight", "comments=5", "-max-tokens", "20000"}
 
-// defaultModelSources are the folders of ../shared/data the default model
-// is trained on, besides the project's own corpus, in the README's order.
-var defaultModelSources = []string{"instagram-scamspot", "judol-youtube-id", "sms-spam-collection",
-	"wordpress-spam", "x-janitr", "youtube-spam-collection"}
-
 // TestDefaultModelUpToDate: the committed default model is exactly what the
 // documented command builds.
 func TestDefaultModelUpToDate(t *testing.T) {

@@ -21,6 +21,11 @@ import (
 // ../shared into a failure instead of a skip; CI sets it.
 const requireShared = "SPAMCHECK_REQUIRE_SHARED"
 
+// defaultModelSources are the folders of ../shared/data the default model
+// is trained on, besides the project's own corpus, in the README's order.
+var defaultModelSources = []string{"instagram-scamspot", "judol-youtube-id", "sms-spam-collection",
+	"wordpress-spam", "x-janitr", "youtube-spam-collection"}
+
 // sharedPath returns the path of name under ../shared, skipping the test
 // when it is absent (unless SPAMCHECK_REQUIRE_SHARED=1).
 func sharedPath(t testing.TB, name string) string {

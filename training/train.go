@@ -126,7 +126,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		switch {
 		case rep.Folds > 0 && rep.Fallback == "":
 			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (%d of the site's %d held-out ham above it)\n", th.Reject, rep.SiteHamAbove, rep.SiteHam)
-			fmt.Fprintf(stdout, "  picked so, a threshold rejects a new site ham with probability at most %.2g%% on average over the draws of the labels, within the %.2g%% asked; one model's rate varies around that\n",
+			fmt.Fprintf(stdout, "  picked so, a threshold rejects a new site ham with probability about %.2g%% on average over the draws of the labels, within the %.2g%% asked: approximate, as fold models stand in for this one and their scores also chose the site's weight; one model's rate varies around that\n",
 				100*rep.SiteRejectBound, o.maxHamRejected*100)
 		case rep.Folds > 0:
 			fmt.Fprintf(stdout, "threshold: reject at P(spam) ≥ %.6g (above every held-out site ham: see the note)\n", th.Reject)
@@ -149,7 +149,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case th.Review != 0 && siteBand:
 		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g (%d of the site's %d held-out ham above it)\n", th.Review, rep.SiteHamAboveReview, rep.SiteHam)
-		fmt.Fprintf(stdout, "  picked as the reject threshold at twice the rate: a new site ham reaches review or reject with probability at most %.2g%% on average\n",
+		fmt.Fprintf(stdout, "  picked as the reject threshold at twice the rate: a new site ham reaches review or reject with probability about %.2g%% on average\n",
 			100*rep.SiteReviewBound)
 	case th.Review != 0:
 		fmt.Fprintf(stdout, "review band: P(spam) ≥ %.6g\n", th.Review)
@@ -323,6 +323,8 @@ func progressLine(w io.Writer) func(stage string, done, total int) {
 			fmt.Fprintf(w, "\r\033[Kcross-validation: fold %d of %d", done+1, total)
 		case "source":
 			fmt.Fprintf(w, "\r\033[Kholding out source %d of %d to pick the threshold", done+1, total)
+		case "weight":
+			fmt.Fprintf(w, "\r\033[Kchoosing the site's weight: fold %d of %d", done+1, total)
 		default:
 			fmt.Fprintf(w, "\r\033[K%s", stage)
 		}
