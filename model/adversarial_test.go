@@ -220,8 +220,13 @@ func catchRate(c *model.Classifier, texts []string) float64 {
 // TestAdversarialCatchRate scores the clean and the disguised spam of each
 // family with the default model: disguising must not lower the share of
 // spam rejected by more than maxCatchDrop points. `go test -v -run
-// Adversarial ./model/` prints the table.
+// Adversarial ./model/` prints the table, whose shares flagged, clean and
+// disguised, the README's table gives (readmeCatch).
 func TestAdversarialCatchRate(t *testing.T) {
+	readmeCatch := map[string][2]string{
+		"zero-width": {"86.6", "86.6"}, "homoglyph": {"86.5", "93.1"}, "spaced": {"87.1", "89.8"}, "leet": {"86.6", "82.0"},
+		"html": {"86.7", "87.9"}, "url": {"93.2", "95.5"}, "padding": {"86.1", "88.5"}, "mixed": {"86.5", "90.5"},
+	}
 	c := mustDefault(t)
 	t.Logf("%-11s %4s %8s %12s", "family", "n", "clean %", "obfuscated %")
 	for _, fam := range families {
@@ -240,6 +245,9 @@ func TestAdversarialCatchRate(t *testing.T) {
 		}
 		cr, or := catchRate(c, clean), catchRate(c, obf)
 		t.Logf("%-11s %4d %8.1f %12.1f", fam.name, len(vs), cr, or)
+		if got := [2]string{fmt.Sprintf("%.1f", cr), fmt.Sprintf("%.1f", or)}; got != readmeCatch[fam.name] {
+			t.Errorf("%s: %s%% flagged clean and %s%% disguised, the README says %s%% and %s%%", fam.name, got[0], got[1], readmeCatch[fam.name][0], readmeCatch[fam.name][1])
+		}
 		if or < cr-maxCatchDrop {
 			t.Errorf("%s: %.1f%% of disguised spam rejected, want at least %.1f%% (clean %.1f%% − %.0f points); caught clean, missed disguised: %v",
 				fam.name, or, cr-maxCatchDrop, cr, maxCatchDrop, missed)
@@ -252,12 +260,13 @@ func TestAdversarialCatchRate(t *testing.T) {
 // disguised: the defences, and the #obfuscated token they add, must not
 // turn an ordinary comment with a stray look-alike letter, an emoji inside
 // a word or a defanged link into spam. The README gives the exceptions,
-// which the test asserts exactly: 1 of 1,712 with leetspeak, none
+// which the test asserts exactly: 1 of 1,856 with leetspeak and 1 of
+// 1,860 with look-alikes (the same announcement, sent to review), none
 // otherwise.
 func TestAdversarialHam(t *testing.T) {
 	c := mustDefault(t)
 	ham := withLabel(readCorpus(t), model.Ham)
-	readme := map[string]struct{ n, flipped int }{"leet": {1712, 1}}
+	readme := map[string]struct{ n, flipped int }{"leet": {1856, 1}, "homoglyph": {1860, 1}}
 	for _, fam := range families {
 		t.Run(fam.name, func(t *testing.T) {
 			n, flipped := 0, 0
@@ -280,7 +289,9 @@ func TestAdversarialHam(t *testing.T) {
 				t.Fatalf("%s: no ham comment has anything to disguise: the family measures nothing", fam.name)
 			}
 			// Leetspeak on ordinary prose ("w0rk1ng fr0m h0me") reads
-			// like a pitch even to a person.
+			// like a pitch even to a person, and so does an
+			// exchange's announcement of staking rewards in
+			// look-alike letters.
 			if want, ok := readme[fam.name]; ok && (n != want.n || flipped != want.flipped) {
 				t.Errorf("%s: %d of %d disguised ham comments newly not kept, the README says %d of %d", fam.name, flipped, n, want.flipped, want.n)
 			}
@@ -627,8 +638,13 @@ func flipPoint(c *model.Classifier, spam string, pad []string) int {
 // goodWordPad is the padding of the attack: words drawn at random, with a
 // fixed seed, from the ham corpus.
 func goodWordPad(tb testing.TB, n int) []string {
-	words := hamWords(tb)
-	rng := rand.New(rand.NewPCG(1, 2))
+	return drawWords(hamWords(tb), n, 1)
+}
+
+// drawWords draws n of words at random, with replacement, the same for a
+// given seed.
+func drawWords(words []string, n int, seed uint64) []string {
+	rng := rand.New(rand.NewPCG(seed, 2))
 	pad := make([]string, n)
 	for i := range pad {
 		pad[i] = words[rng.IntN(len(words))]
@@ -695,27 +711,36 @@ func flipText(n, tries int) string {
 }
 
 // TestGoodWordAttackCorpus pads every spam comment of the corpus with
-// ordinary words from its ham and checks the shares still rejected that
-// the README gives: 84.4% of the 1,168 unpadded, 65.3% with 50 words, and at
-// least minPaddedCatch with 200. (Without Score's windows, fewer than 10%
+// ordinary words from its ham and checks the shares still flagged that
+// the README gives, each the mean over goodWordPads pads of random ham
+// words (one pad's figure swings by ten points with the words drawn):
+// 86.1% of the 1,168 unpadded, 64.2% with 50 words, and at least
+// minPaddedCatch with 200. (Without Score's windows, fewer than 10%
 // survive 50 words: a pitch of 30 words is diluted below the threshold.)
 func TestGoodWordAttackCorpus(t *testing.T) {
-	const minPaddedCatch = 65.0
-	readme := map[int]string{0: "84.4", 50: "65.3"}
+	const minPaddedCatch = 64.0
+	readme := map[int]string{0: "86.1", 50: "64.2"}
 	c := mustDefault(t)
 	spam := withLabel(readCorpus(t), model.Spam)
 	if len(spam) != 1168 {
 		t.Errorf("%d spam comments in the corpus, the README says 1,168", len(spam))
 	}
-	pad := goodWordPad(t, 200)
+	words := hamWords(t)
+	var pads [][]string
+	for seed := range uint64(goodWordPads) {
+		pads = append(pads, drawWords(words, 200, seed+1))
+	}
 	var rate float64
 	for _, n := range []int{0, 10, 25, 50, 100, 200} {
-		texts := make([]string, len(spam))
-		for i, s := range spam {
-			texts[i] = strings.TrimSpace(s.Text + " " + strings.Join(pad[:n], " "))
+		rate = 0
+		for _, pad := range pads {
+			texts := make([]string, len(spam))
+			for i, s := range spam {
+				texts[i] = strings.TrimSpace(s.Text + " " + strings.Join(pad[:n], " "))
+			}
+			rate += catchRate(c, texts) / float64(len(pads))
 		}
-		rate = catchRate(c, texts)
-		t.Logf("spam + %3d ham words: %5.1f%% flagged", n, rate)
+		t.Logf("spam + %3d ham words: %5.1f%% flagged, mean of %d pads", n, rate, len(pads))
 		if want, ok := readme[n]; ok && fmt.Sprintf("%.1f", rate) != want {
 			t.Errorf("spam + %d ham words: %.1f%% flagged, the README says %s%%", n, rate, want)
 		}
@@ -724,6 +749,10 @@ func TestGoodWordAttackCorpus(t *testing.T) {
 		t.Errorf("spam + 200 ham words: %.1f%% flagged, want at least %.0f%%", rate, minPaddedCatch)
 	}
 }
+
+// goodWordPads is how many pads of random ham words
+// TestGoodWordAttackCorpus averages over.
+const goodWordPads = 10
 
 func TestTrainValidatesWindow(t *testing.T) {
 	ex := append(examples(model.Spam, "buy cheap pills now"), examples(model.Ham, "nice video thanks")...)

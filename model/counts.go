@@ -180,9 +180,10 @@ const sequentialEstimate = 2_000_000
 // the base dropped that a site's labels hold again counts twice in the
 // vocabulary, once as pruned and once as the site's: which tokens were
 // dropped is not kept. On 1,000 Instagram or X labels on top of the
-// default model that is at most 11,301 or 19,567 tokens of 347,715, and
-// counting none of them twice moves the site model's scores by 0.009 or
-// 0.003 nats on average, no verdict changed.
+// default model of 2026-11-29's corpus of 2,941 comments that was at
+// most 11,301 or 19,567 tokens of 347,715, and counting none of them
+// twice moved the site model's scores by 0.009 or 0.003 nats on
+// average, no verdict changed.
 func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaLibrary bool) ([]float64, error) {
 	cw := p.classWeights(sources)
 	pseudo := math.Round(p.Smoothing*countUnit) - 1
