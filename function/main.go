@@ -189,6 +189,11 @@ func loadModel(cfg config) (*model.Classifier, error) {
 	th := clf.Thresholds()
 	if cfg.reject > 0 {
 		th.Reject = cfg.reject
+		// The model's band lies at or above the new reject threshold:
+		// all it would send to review is now rejected.
+		if cfg.review == 0 && th.Review >= th.Reject {
+			th.Review = 0
+		}
 	}
 	if cfg.review > 0 {
 		th.Review = cfg.review

@@ -287,6 +287,19 @@ func TestThresholdOverrides(t *testing.T) {
 	}
 }
 
+// A reject threshold set alone below the model's review band drops the
+// band rather than failing start-up.
+func TestRejectThresholdBelowTheModelsBand(t *testing.T) {
+	s, _, _ := testServer(t, map[string]string{"REJECT_THRESHOLD": "0.9"})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
+	var h struct{ Thresholds model.Thresholds }
+	json.Unmarshal(rec.Body.Bytes(), &h)
+	if h.Thresholds != (model.Thresholds{Reject: 0.9}) {
+		t.Errorf("health thresholds %+v, want reject at 0.9 and no review band", h.Thresholds)
+	}
+}
+
 func TestConfig(t *testing.T) {
 	defaults := config{addr: "127.0.0.1:3000", maxBody: 64 << 10, discard: 0.999, feedbackPrefix: "feedback/"}
 	tests := []struct {

@@ -25,7 +25,6 @@ const repoRoot = ".."
 var notDeployed = map[string]string{
 	"ADDR":                              "the local server's address; Lambda has no listener",
 	"MODEL_PATH":                        "set by hand when a model ships in a layer",
-	"MODELS_DIR":                        "set by hand when per-site models ship in a layer (/opt/models)",
 	"FEEDBACK_DIR":                      "a local directory; on Lambda feedback goes to the bucket",
 	"FEEDBACK_S3_ENDPOINT":              "an S3-compatible server for tests; Lambda uses AWS's",
 	"AWS_LAMBDA_RUNTIME_API":            "set by Lambda itself",
@@ -142,6 +141,9 @@ func TestTemplate(t *testing.T) {
 			// The function accepts IAM-authenticated feedback writers
 			// exactly when the API asks for SigV4.
 			{"IAM_AUTH", ref("EnableIamAuth")},
+			// Per-site models come in a layer, which Lambda unpacks
+			// under /opt.
+			{"MODELS_DIR", fnIf("HasModelsLayer", "/opt/models", ref("AWS::NoValue"))},
 		}
 		for _, tt := range tests {
 			if got := vars[tt.name]; !equal(got, tt.want) {
@@ -149,7 +151,7 @@ func TestTemplate(t *testing.T) {
 			}
 		}
 		conds := asMap(t, tpl["Conditions"], "Conditions")
-		for cond, param := range map[string]string{"HasRejectThreshold": "RejectThreshold", "HasReviewThreshold": "ReviewThreshold"} {
+		for cond, param := range map[string]string{"HasRejectThreshold": "RejectThreshold", "HasReviewThreshold": "ReviewThreshold", "HasModelsLayer": "ModelsLayerArn"} {
 			want := map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref(param), ""}}}}
 			if got := conds[cond]; !equal(got, want) {
 				t.Errorf("condition %s = %s, want %s", cond, show(got), show(want))
