@@ -523,6 +523,12 @@ func TestLoadCorruptPrunedTotals(t *testing.T) {
 			setSource("pruned_spam", 0)(h)
 		}},
 		{"pruned tokens beyond any vocabulary", func(h map[string]map[string]any) { h["training"]["pruned_tokens"] = uint64(1<<32 + 1) }},
+		// Held by enough comments: only the bound on the vocabulary
+		// itself refuses it.
+		{"pruned tokens beyond any vocabulary, each held", func(h map[string]map[string]any) {
+			h["training"]["pruned_tokens"] = uint64(1<<32 + 1)
+			setSource("pruned_ham", uint64(1<<32+1))(h)
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := split(t, data)

@@ -201,13 +201,38 @@ func TestLearningCurveIsReproducible(t *testing.T) {
 	if r.Comments != 240 || r.Duplicates != 20 || r.Test != 120 || len(r.Points) != 3 || r.Points[2].Labels != 60 || len(r.Points[2].Draws) != 2 {
 		t.Fatalf("report: %+v", r)
 	}
+	// Each point's summaries are the means of its draws' figures, and
+	// it names the weight and cap each draw chose.
+	for _, p := range r.Points {
+		for name, c := range map[string]struct {
+			stat curveStat
+			get  func(m metrics) figure
+		}{
+			"F1":                 {p.F1, func(m metrics) figure { return m.F1 }},
+			"ham rejected":       {p.HamRejected, func(m metrics) figure { return m.HamRejected }},
+			"ROC AUC":            {p.AUC, func(m metrics) figure { return m.AUC }},
+			"best F1 at ≤1% ham": {p.BestF1At1, func(m metrics) figure { return m.BestF1At1 }},
+		} {
+			mean := (float64(c.get(p.Draws[0])) + float64(c.get(p.Draws[1]))) / 2
+			if math.Abs(float64(c.stat.Mean)-mean) > 1e-9 {
+				t.Errorf("%d labels: %s mean %v, the draws' mean is %v", p.Labels, name, c.stat.Mean, mean)
+			}
+		}
+		if want := min(p.Labels, 1) * 2; len(p.SiteWeights) != want || len(p.MaxWeights) != want {
+			t.Errorf("%d labels: site weights %v and caps %v, want %d of each", p.Labels, p.SiteWeights, p.MaxWeights, want)
+		}
+	}
 	site := filepath.Join(dir, "site.model")
 	mustRun(t, "", "train", "-base", "default", "-o", site, filepath.Join(dir, "split", "labels-60.jsonl"))
 	test, err := readData([]string{filepath.Join(dir, "split", "test.jsonl")}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := judge(loadModelFile(t, site), test.examples)
+	c := loadModelFile(t, site)
+	if got, want := c.Info().Params.MaxWeight, r.Points[2].MaxWeights[0]; got != want {
+		t.Errorf("train on draw 0's labels chose a cap of %v, the curve says %v", got, want)
+	}
+	got := judge(c, test.examples)
 	if want := r.Points[2].Draws[0]; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("train + judge on the split: %+v\ncurve's draw 0: %+v", got, want)
 	}
