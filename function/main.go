@@ -19,7 +19,8 @@
 //	MODEL_PATH            a model file to use instead of the built-in model
 //	MODELS_DIR            a directory of <site>.model files: one model per site, the default model for the rest
 //	REJECT_THRESHOLD      spam probability at or above which to reject (default: the model's)
-//	REVIEW_THRESHOLD      spam probability at or above which to ask for review (default: the model's)
+//	REVIEW_THRESHOLD      spam probability at or above which to ask for review (default: the model's,
+//	                      none when REJECT_THRESHOLD is set alone at or below it)
 //	MODE                  enforce (default) or shadow: always answer keep, report what would have happened
 //	MAX_BODY_BYTES        largest request body (default 65536)
 //	LOG_LEVEL             DEBUG, INFO (default), WARN or ERROR

@@ -288,15 +288,28 @@ func TestThresholdOverrides(t *testing.T) {
 }
 
 // A reject threshold set alone below the model's review band drops the
-// band rather than failing start-up.
-func TestRejectThresholdBelowTheModelsBand(t *testing.T) {
-	s, _, _ := testServer(t, map[string]string{"REJECT_THRESHOLD": "0.9"})
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
-	var h struct{ Thresholds model.Thresholds }
-	json.Unmarshal(rec.Body.Bytes(), &h)
-	if h.Thresholds != (model.Thresholds{Reject: 0.9}) {
-		t.Errorf("health thresholds %+v, want reject at 0.9 and no review band", h.Thresholds)
+// band rather than failing start-up; one above it keeps the band.
+func TestRejectThresholdAlone(t *testing.T) {
+	def, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	band := def.Thresholds().Review
+	if !(band > 0.9 && band < 0.99999) {
+		t.Fatalf("the default model's review threshold %v: this test needs one in (0.9, 0.99999)", band)
+	}
+	for reject, want := range map[string]model.Thresholds{
+		"0.9":     {Reject: 0.9},
+		"0.99999": {Reject: 0.99999, Review: band},
+	} {
+		s, _, _ := testServer(t, map[string]string{"REJECT_THRESHOLD": reject})
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
+		var h struct{ Thresholds model.Thresholds }
+		json.Unmarshal(rec.Body.Bytes(), &h)
+		if h.Thresholds != want {
+			t.Errorf("REJECT_THRESHOLD=%s: health thresholds %+v, want %+v", reject, h.Thresholds, want)
+		}
 	}
 }
 

@@ -83,6 +83,8 @@ func TestTemplate(t *testing.T) {
 			{[]string{"Metadata", "BuildMethod"}, "makefile"},
 			// The Go module is at the root; SAM only copies CodeUri.
 			{[]string{"Properties", "CodeUri"}, "."},
+			// Per-site models come in the layer MODELS_DIR points into.
+			{[]string{"Properties", "Layers"}, fnIf("HasModelsLayer", []any{ref("ModelsLayerArn")}, ref("AWS::NoValue"))},
 		}
 		for _, tt := range tests {
 			if got := dig(fn, tt.path...); !equal(got, tt.want) {

@@ -188,11 +188,6 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	for s, so := range t.sources {
 		baseWeight[s] = so.weight()
 	}
-	// A source's weight is at most maxSourceWeight: scaled down by a
-	// tiny site weight, the base's heaviest would weigh more.
-	if heaviest := slices.Max(baseWeight); o.SiteWeight > 0 && heaviest/o.SiteWeight > maxSourceWeight {
-		return nil, rep, fmt.Errorf("model: site weight %v is too small for this base, whose heaviest source weighs %g: want at least %g", o.SiteWeight, heaviest, heaviest/maxSourceWeight)
-	}
 	setWeight := func(w float64) {
 		for s := range t.sources {
 			if !slices.Contains(site, s) {
@@ -215,8 +210,19 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 			t.sources[s].Weight = rep.SiteWeight
 		}
 	} else {
+		// A source's weight is at most maxSourceWeight: scaled down by
+		// a tiny site weight, the base's heaviest would weigh more.
+		heaviest := 0.0
+		for s, w := range baseWeight {
+			if !slices.Contains(site, s) {
+				heaviest = max(heaviest, w)
+			}
+		}
+		if o.SiteWeight > 0 && heaviest/o.SiteWeight > maxSourceWeight {
+			return nil, rep, fmt.Errorf("model: site weight %v is too small for this base, whose heaviest source weighs %g: want at least %g", o.SiteWeight, heaviest, heaviest/maxSourceWeight)
+		}
 		rep.Folds = min(nfolds, spam, ham)
-		rep.TrialShare = max(maxHam, weightFPR)
+		rep.TrialShare, rep.TrialMinHam = trialShare(maxHam), minRejectedHam
 		fold := StratifiedFolds(h.labels, rep.Folds, o.Seed)
 		weights := siteWeights
 		if o.SiteWeight > 0 {
@@ -282,12 +288,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 			th.Review = p
 		}
 	}
-	switch {
-	case o.Review < 0:
-		th.Review = 0
-	case o.Review > 0 && o.Review < th.Reject:
-		th.Review = o.Review
-	}
+	th.Review = reviewAsked(th, o.Review)
 	if rep.Folds > 0 {
 		setWeight(rep.SiteWeight)
 	} else {
@@ -385,10 +386,14 @@ const weightFPR = 0.05
 const minRejectedHam = 5
 
 // weightRecall is how fitOnBase compares site weights: lowRejectRecall up
-// to maxHam of the site's ham, or weightFPR of it if more.
+// to trialShare of the site's ham.
 func weightRecall(scores []float64, spam []bool, maxHam float64) float64 {
-	return lowRejectRecall(scores, spam, max(maxHam, weightFPR))
+	return lowRejectRecall(scores, spam, trialShare(maxHam))
 }
+
+// trialShare is the share of the site's ham up to which weightRecall
+// averages: maxHam, or weightFPR if more.
+func trialShare(maxHam float64) float64 { return max(maxHam, weightFPR) }
 
 // lowRejectRecall is fitOnBase's criterion: the mean recall over the
 // thresholds that reject 0, 1, …, k of the ham (each just above the

@@ -400,16 +400,26 @@ func TestFitOnBaseFallbackAndRefusals(t *testing.T) {
 		t.Errorf("with %d labels the model's log-odds differ from the base's by %.2f on average on the base's comments: its thresholds no longer fit", len(few), diff)
 	}
 	// A review band asked for holds in the fallback too.
-	if c, _, err := Fit(few, FitOptions{Base: base, Review: 0.3, TrainedAt: fixedTime}); err != nil {
-		t.Error(err)
-	} else if c.thresholds.Review != 0.3 {
-		t.Errorf("review 0.3 with %d labels: thresholds %+v, want review at 0.3", len(few), c.thresholds)
+	for _, asked := range []float64{0.3, base.thresholds.Reject} {
+		want := asked
+		if asked >= base.thresholds.Reject {
+			want = 0 // not below the reject threshold: no band
+		}
+		if c, _, err := Fit(few, FitOptions{Base: base, Review: asked, TrainedAt: fixedTime}); err != nil {
+			t.Error(err)
+		} else if c.thresholds.Review != want {
+			t.Errorf("review %v with %d labels: thresholds %+v, want review at %v", asked, len(few), c.thresholds, want)
+		}
 	}
 	// A site weight so small that the base's sources, scaled down by
 	// it, would weigh more than a source may is the caller's mistake.
 	if _, _, err := Fit(synthetic("example.org", 100, 0.4, siteSpam, siteHam, 24), FitOptions{Base: base, SiteWeight: 1e-7}); err == nil ||
 		errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("site weight 1e-7: %v, want an error saying it is too small", err)
+	}
+	// With too few labels the base is not scaled: any weight will do.
+	if _, _, err := Fit(few, FitOptions{Base: base, SiteWeight: 1e-7}); err != nil {
+		t.Errorf("site weight 1e-7 with %d labels: %v", len(few), err)
 	}
 	onlySpam := synthetic("example.org", 30, 1, siteSpam, siteHam, 22)
 	if _, _, err := Fit(onlySpam, FitOptions{Base: base}); err != nil {

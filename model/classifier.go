@@ -115,18 +115,20 @@ func (c *Classifier) validateSettings() error {
 			return fmt.Errorf("model: %d pruned tokens with -max-tokens %d", c.stats.PrunedTokens, c.params.MaxTokens)
 		}
 		// Each pruned token was held by at most every comment of the
-		// source's class (n ≤ pruned·docs, without overflowing; with
-		// binary counts, since otherwise a token counts as often as
-		// it occurs), and by at least one comment of some source.
+		// source's class (n ≤ pruned·docs, without overflowing), or,
+		// without binary counts, where a token counts as often as it
+		// occurs, counted at most as often as an entry may hold (n ≤
+		// pruned·MaxInt32); and by at least one comment of some source.
 		heldBy := func(n uint64, docs int) bool {
 			if pruned == 0 {
 				return n == 0
 			}
+			most := uint64(docs)
 			if !c.params.Binary {
-				return true
+				most = math.MaxInt32
 			}
 			q, r := n/pruned, n%pruned
-			return q < uint64(docs) || q == uint64(docs) && r == 0
+			return q < most || q == most && r == 0
 		}
 		var held uint64
 		for _, s := range c.stats.Sources {

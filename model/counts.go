@@ -187,7 +187,10 @@ const sequentialEstimate = 2_000_000
 func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaLibrary bool) ([]float64, error) {
 	cw := p.classWeights(sources)
 	pseudo := math.Round(p.Smoothing*countUnit) - 1
-	prunedUnits := prunedTotals(cw, pseudo, sources, prunedTokens)
+	prunedUnits, err := prunedTotals(cw, pseudo, sources, prunedTokens)
+	if err != nil {
+		return nil, err
+	}
 	// scaled returns token i's weighted counts, n, and the library's
 	// counts, v; buf is scratch space.
 	scaled := func(buf *[]count, i int) (n, v [2]float64) {
@@ -314,19 +317,25 @@ func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaL
 // the library's total of each class: their weighted counts in units of
 // 1/countUnit, plus each one's pseudo-counts, as estimate observed them
 // before they were dropped (up to the rounding of each to a unit).
-func prunedTotals(cw [][2]float64, pseudo float64, sources []Source, prunedTokens int) [2]int {
+func prunedTotals(cw [][2]float64, pseudo float64, sources []Source, prunedTokens int) ([2]int, error) {
 	var out [2]int
 	if prunedTokens == 0 {
-		return out
+		return out, nil
 	}
 	for k := range 2 {
 		mass := 0.0
 		for s, so := range sources {
 			mass += cw[s][k] * float64(so.pruned(k))
 		}
-		out[k] = int(math.Round(mass*countUnit) + pseudo*float64(prunedTokens))
+		// Within the integers a float64 holds exactly, as the
+		// library's totals must be.
+		units := math.Round(mass*countUnit) + pseudo*float64(prunedTokens)
+		if !(units >= 0 && units < 1<<53) {
+			return out, fmt.Errorf("model: the pruned tokens' %s total %v is out of range", []string{"ham", "spam"}[k], units)
+		}
+		out[k] = int(units)
 	}
-	return out
+	return out, nil
 }
 
 // observed returns a token's weighted comment counts per class (ham,

@@ -29,8 +29,9 @@ type FitOptions struct {
 	// review threshold is the one the k-fold scores would give: what
 	// the model is sure of within its own sources but not across them.
 	// On top of a Base it is the threshold a new site ham reaches with
-	// probability at most twice MaxHamRejected. A negative Review means
-	// no review band.
+	// probability about twice MaxHamRejected (the base's with too few
+	// site labels). A negative Review, or one at or above the reject
+	// threshold, means no review band.
 	Review float64
 	// SourceWeights multiplies the evidence of the named sources (see
 	// Source.Weight); sources not named weigh 1.
@@ -83,8 +84,10 @@ type FitReport struct {
 	MaxWeight    float64
 	WeightTrials []WeightTrial
 	// TrialShare is the share of the site's held-out ham up to which a
-	// trial's recall is averaged (see WeightTrial.Recall).
-	TrialShare float64
+	// trial's recall is averaged, over at least TrialMinHam of them
+	// (see WeightTrial.Recall).
+	TrialShare  float64
+	TrialMinHam int
 	// Suspects are the site's labels to check, worst first (see
 	// suspectLabels); only training on top of a base fills it.
 	Suspects []Suspect
@@ -255,12 +258,7 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 			}
 		}
 	}
-	switch {
-	case o.Review < 0:
-		th.Review = 0
-	case o.Review > 0 && o.Review < th.Reject:
-		th.Review = o.Review
-	}
+	th.Review = reviewAsked(th, o.Review)
 	progress("writing", 0, 1)
 	corp.forgetComments()
 	c, err := buildFrom(cfg, params, th, calib, stats, corp.sources, corp)
@@ -268,6 +266,19 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		return nil, rep, err
 	}
 	return c, rep, nil
+}
+
+// reviewAsked returns the review threshold of th once FitOptions.Review
+// is applied: 0 keeps th's, a negative one or one not below the reject
+// threshold leaves no band, and any other replaces it.
+func reviewAsked(th Thresholds, asked float64) float64 {
+	switch {
+	case asked == 0:
+		return th.Review
+	case asked > 0 && asked < th.Reject:
+		return asked
+	}
+	return 0
 }
 
 // holdOut holds what scoring examples with models that did not see them

@@ -239,6 +239,10 @@ func sameInfo(a, b model.Info) bool {
 func TestSaveLoadRoundTrip(t *testing.T) {
 	binaryOff := model.DefaultParams()
 	binaryOff.Binary, binaryOff.LengthNorm, binaryOff.MaxWeight, binaryOff.MinCount = false, 0, 0, 2
+	binaryOffPruned := binaryOff
+	binaryOffPruned.MinCount, binaryOffPruned.MaxTokens = 1, 2
+	repeated := append(examples(model.Ham, strings.Repeat("la lovely song ", 30), "so so so good"),
+		examples(model.Spam, "win win win free money money now", "free free free spins")...)
 	models := []struct {
 		name string
 		c    *model.Classifier
@@ -248,9 +252,10 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		{name: "review band and calibration", c: smallModel(t)},
 		{name: "textbook params", c: mustTrain(t, balanced, model.TrainOptions{Params: &binaryOff})},
 		// Without binary counts a word counts as often as it occurs:
-		// more times than the source has comments.
-		{name: "textbook params, repeated words", c: mustTrain(t, append(examples(model.Ham, "la la la la la lovely song", "so so so good"),
-			examples(model.Spam, "win win win free money money now", "free free free spins")...), model.TrainOptions{Params: &binaryOff})},
+		// more times than the source has comments, also in the totals
+		// of the tokens pruned.
+		{name: "textbook params, repeated words", c: mustTrain(t, repeated, model.TrainOptions{Params: &binaryOff})},
+		{name: "textbook params, repeated words, pruned", c: mustTrain(t, repeated, model.TrainOptions{Params: &binaryOffPruned})},
 		{name: "Default", c: mustDefault(t)},
 	}
 	for _, m := range models {
@@ -536,6 +541,18 @@ func TestLoadCorruptPrunedTotals(t *testing.T) {
 			checkLoadFails(t, p.encode(), model.ErrCorrupt)
 		})
 	}
+	// Without binary counts a pruned token may count more often than
+	// the source has comments, but not more than an entry may hold.
+	t.Run("pruned counts beyond any entry, without binary counts", func(t *testing.T) {
+		p := model.DefaultParams()
+		p.Binary, p.MaxTokens = false, 2
+		c := mustTrain(t, append(examples(model.Ham, strings.Repeat("la lovely song ", 30), "so so so good"),
+			examples(model.Spam, "win win free money now", "free free spins")...), model.TrainOptions{Params: &p})
+		pruned := uint64(c.Info().Stats.PrunedTokens)
+		parts := split(t, mustSave(t, c))
+		parts.editHeader(t, setSource("pruned_ham", pruned*math.MaxInt32+1))
+		checkLoadFails(t, parts.encode(), model.ErrCorrupt)
+	})
 	// The bound itself is not a failure: every pruned token in every
 	// comment of both classes.
 	t.Run("at the bound", func(t *testing.T) {

@@ -22,7 +22,7 @@ type siteOptions struct {
 
 // settingFlags are learnFlags' flags that change how counts are made or
 // estimated: on top of a base they come from the base's file.
-var settingFlags = []string{"smoothing", "balance", "window", "min-sources", "max-tokens", "binary", "min-count",
+var settingFlags = []string{"smoothing", "balance", "window", "window-penalty", "min-sources", "max-tokens", "prune-by", "binary", "min-count",
 	"max-weight", "reasons", "bigrams", "style", "metadata"}
 
 // siteFitted are learnFlags' flags that training on top of a base has no
@@ -35,7 +35,7 @@ func siteFlags(fs *flag.FlagSet) *siteOptions {
 	fs.StringVar(&s.base, "base", "", "train on top of this base `model` file (\"default\": the built-in model): its counts, tokenizer and parameters, with DATA as the site's labels")
 	fs.StringVar(&s.site, "site", "", "use only the records of this site `host` (their \"site\" field, as the function stores feedback), as one source named after it")
 	fs.StringVar(&s.source, "source", "", "count all of DATA as one source of this `name` (default: one source per DATA path)")
-	fs.Float64Var(&s.siteWeight, "site-weight", 0, "with -base, the `weight` of each site comment against a base comment, by which the base is scaled down (with too few labels to cross-validate, the site's are scaled up instead; 0: chosen by cross-validation)")
+	fs.Float64Var(&s.siteWeight, "site-weight", 0, "with -base, the `weight` of each site comment against a base comment, by which the base is scaled down (with too few labels to cross-validate, the site's are scaled up instead; 0: chosen by cross-validation, or 10 with too few labels)")
 	return s
 }
 
@@ -74,7 +74,7 @@ func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
 		return usagef("%v: with -base, the tokenizer and learning settings come from the base model, so its counts and the site's add up; drop %v", set, set)
 	}
 	if len(fitted) > 0 {
-		return usagef("%v: with -base, the site's weight against the base is chosen by cross-validation on its labels (-site-weight fixes it) and so is the threshold; drop %v", fitted, fitted)
+		return usagef("%v: with -base, the base's sources keep their weights and the site's is -site-weight's, and the threshold comes from the site's labels (or the base's, with too few of them); drop %v", fitted, fitted)
 	}
 	path := s.base
 	if path == "default" {
@@ -140,7 +140,7 @@ func capText(maxWeight float64) string {
 func printSiteReport(w io.Writer, base *model.Classifier, rep model.FitReport, d *dataset) {
 	fmt.Fprintf(w, "base: %s\n", base.Info().ID)
 	if len(rep.WeightTrials) > 0 {
-		fmt.Fprintf(w, "held-out site spam rejected, mean over the thresholds that reject up to %.2g%% of site ham, at least 5 of them (ROC AUC):\n", 100*rep.TrialShare)
+		fmt.Fprintf(w, "held-out site spam rejected, mean over the thresholds that reject up to %.2g%% of site ham, at least %d of them (ROC AUC):\n", 100*rep.TrialShare, rep.TrialMinHam)
 	}
 	for _, t := range rep.WeightTrials {
 		mark := ""

@@ -76,8 +76,9 @@ func TestTrainOnBaseForOneSite(t *testing.T) {
 	bandedOut := mustRun(t, "", "train", "-base", "default", "-site", "example.org", "-max-ham-rejected", "4", "-o", banded, "-trained-at", "2026-01-01T00:00:00Z", fb)
 	if !regexp.MustCompile(`threshold: reject at P\(spam\) ≥ \S+ \([01] of the site's 60 held-out ham above it\)\n  picked so, a threshold rejects a new site ham with probability about 3\.3% on average over the draws of the labels, within the 4% asked: approximate`).MatchString(bandedOut) ||
 		!regexp.MustCompile(`review band: P\(spam\) ≥ \S+ \([0-3] of the site's 60 held-out ham above it\)\n  picked as the reject threshold at twice the rate: a new site ham reaches review or reject with probability about 6\.6% on average`).MatchString(bandedOut) ||
+		!strings.Contains(bandedOut, "mean over the thresholds that reject up to 5% of site ham, at least 5 of them") ||
 		strings.Contains(bandedOut, "note:") {
-		t.Fatalf("train -max-ham-rejected 4 on 60 ham: want the reject and review lines with their promises, no note\n%s", bandedOut)
+		t.Fatalf("train -max-ham-rejected 4 on 60 ham: want the weight trials' share, the reject and review lines with their promises, no note\n%s", bandedOut)
 	}
 	if th := loadModelFile(t, banded).Thresholds(); !(th.Review > 0 && th.Review < th.Reject) {
 		t.Fatalf("thresholds %+v: want a review band below reject", th)
