@@ -219,7 +219,7 @@ func catchRate(c *model.Classifier, texts []string) float64 {
 
 // TestAdversarialCatchRate scores the clean and the disguised spam of each
 // family with the default model: disguising must not lower the share of
-// spam rejected by more than maxCatchDrop points. `go test -v -run
+// spam flagged (rejected or sent to review) by more than maxCatchDrop points. `go test -v -run
 // Adversarial ./model/` prints the table, whose shares flagged, clean and
 // disguised, the README's table gives (readmeCatch).
 func TestAdversarialCatchRate(t *testing.T) {
@@ -249,7 +249,7 @@ func TestAdversarialCatchRate(t *testing.T) {
 			t.Errorf("%s: %s%% flagged clean and %s%% disguised, the README says %s%% and %s%%", fam.name, got[0], got[1], readmeCatch[fam.name][0], readmeCatch[fam.name][1])
 		}
 		if or < cr-maxCatchDrop {
-			t.Errorf("%s: %.1f%% of disguised spam rejected, want at least %.1f%% (clean %.1f%% − %.0f points); caught clean, missed disguised: %v",
+			t.Errorf("%s: %.1f%% of disguised spam flagged, want at least %.1f%% (clean %.1f%% − %.0f points); caught clean, missed disguised: %v",
 				fam.name, or, cr-maxCatchDrop, cr, maxCatchDrop, missed)
 		}
 	}
@@ -713,13 +713,13 @@ func flipText(n, tries int) string {
 // TestGoodWordAttackCorpus pads every spam comment of the corpus with
 // ordinary words from its ham and checks the shares still flagged that
 // the README gives, each the mean over goodWordPads pads of random ham
-// words (one pad's figure swings by ten points with the words drawn):
-// 86.1% of the 1,168 unpadded, 64.2% with 50 words, and at least
-// minPaddedCatch with 200. (Without Score's windows, fewer than 10%
+// words (one pad's figure ranges over 7 points at 50 words and 11 at
+// 200 with the words drawn): 86.1% of the 1,168 unpadded, 64.2% with 50
+// words, 64.7% with 200, and at least minPaddedCatch with 200. (Without Score's windows, fewer than 10%
 // survive 50 words: a pitch of 30 words is diluted below the threshold.)
 func TestGoodWordAttackCorpus(t *testing.T) {
 	const minPaddedCatch = 64.0
-	readme := map[int]string{0: "86.1", 50: "64.2"}
+	readme := map[int]string{0: "86.1", 50: "64.2", 200: "64.7"}
 	c := mustDefault(t)
 	spam := withLabel(readCorpus(t), model.Spam)
 	if len(spam) != 1168 {

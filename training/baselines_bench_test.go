@@ -22,56 +22,23 @@ import (
 // ≤ 1% ham rejected on the held-out platform. Multinomial naive Bayes
 // on binary word 1–2-gram counts, and on those with character 3–5-grams;
 // logistic regression on word and on word + character TF-IDF.
-const baselinesScript = `
-import glob, json, os, sys
-import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.naive_bayes import MultinomialNB
-
+const baselinesScript = sklearnPy + `
 data = {}
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.jsonl"))):
-    rows = [json.loads(l) for l in open(f)]
-    data[os.path.basename(f)[:-6]] = ([r["text"] for r in rows], np.array([r["label"] == "spam" for r in rows]))
-
-def recall_at(y, s, fpr=0.01):
-    ham = np.sort(s[~y])[::-1]
-    k = int(np.floor(fpr * len(ham) + 1e-9))
-    t = ham[k] if k < len(ham) else -np.inf
-    return float((s[y] > t).mean())
-
-def vectorizers(model):
-    word = CountVectorizer(ngram_range=(1, 2), binary=True) if model.startswith("nb") else TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    if not model.endswith("char"):
-        return [word]
-    char = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), binary=True, min_df=2) if model.startswith("nb") else TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
-    return [word, char]
+    data[os.path.basename(f)[:-6]] = read(f)
 
 for test in sys.argv[2].split(","):
     X, y, w = [], [], []
     for name, (texts, labels) in data.items():
-        if name == test:
-            continue
-        for cls in (False, True):
-            n = int((labels == cls).sum())
-            unit = 1000 / max(n, 100) * (5 if name == "comments" else 1)
-            X += [t for t, l in zip(texts, labels) if l == cls]
-            y += [cls] * n
-            w += [unit] * n
-    y, w = np.array(y), np.array(w)
+        if name != test:
+            X += texts
+            y += list(labels)
+            w += weights(labels, 1000 * (5 if name == "comments" else 1))
     Xt, yt = data[test]
     for model in ("nb-word", "nb-word+char", "lr-word", "lr-word+char"):
-        vs = vectorizers(model)
-        A = hstack([v.fit_transform(X) for v in vs]).tocsr()
-        At = hstack([v.transform(Xt) for v in vs]).tocsr()
-        if model.startswith("nb"):
-            lp = MultinomialNB().fit(A, y, sample_weight=w).predict_log_proba(At)
-            s = lp[:, 1] - lp[:, 0]
-        else:
-            s = LogisticRegression(C=10, max_iter=3000).fit(A, y, sample_weight=w).decision_function(At)
-        print(test, model, "%.3f" % roc_auc_score(yt, s), "%.3f" % recall_at(yt, s), flush=True)
+        s = score(model, X, np.array(y), np.array(w), Xt)
+        auc, recall, _ = figures(yt, s)
+        print(test, model, "%.3f" % auc, "%.3f" % recall, flush=True)
 `
 
 // BenchmarkBaselinesByPlatform prints what scikit-learn's usual text
@@ -157,8 +124,25 @@ func printScript(b *testing.B, python, script, header string, args ...string) {
 // naive Bayes on binary word 1–2-gram counts (add-1 and add-0.1) and on
 // those with character 3–5-grams; logistic regression on word and on
 // word + character TF-IDF. One platform and one language: no weights.
-const byVideoScript = `
-import json, os, sys
+const byVideoScript = sklearnPy + `
+X, y = read(os.path.join(sys.argv[1], "train.jsonl"))
+Xt, yt = read(os.path.join(sys.argv[1], "test.jsonl"))
+for model in ("nb-word", "nb-word-alpha0.1", "nb-word+char", "lr-word", "lr-word+char"):
+    print(model, "%.4f %.3f %.4f" % figures(yt, score(model, X, y, None, Xt)), flush=True)
+`
+
+// sklearnPy is what the scripts share: read(path) reads a JSONL file of
+// labelled comments; weights(y, per_class) weighs each class of a source
+// as per_class comments (a class with fewer than 100 proportionally
+// less), as train's -balance does; score(model, X, y, w, Xt) fits one of
+// the usual text classifiers on X, y with sample weights w and scores Xt
+// (naive Bayes on binary word 1–2-gram counts, add-1 or, for
+// "nb-word-alpha0.1", add-0.1; logistic regression on word TF-IDF; each
+// with character 3–5-grams when the name ends in "+char"); figures(y, s)
+// returns the ROC AUC, the recall at ≤ 1% ham rejected and the best F1
+// any threshold reaches at ≤ 1% ham rejected, picked in hindsight.
+const sklearnPy = `
+import glob, json, os, sys
 import numpy as np
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -166,33 +150,25 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.naive_bayes import MultinomialNB
 
-def read(name):
-    rows = [json.loads(l) for l in open(os.path.join(sys.argv[1], name))]
+def read(path):
+    rows = [json.loads(l) for l in open(path)]
     return [r["text"] for r in rows], np.array([r["label"] == "spam" for r in rows])
 
-X, y = read("train.jsonl")
-Xt, yt = read("test.jsonl")
+def weights(y, per_class):
+    return [per_class / max(int((y == c).sum()), 100) for c in y]
 
-` + figuresPy + `
-for model in ("nb-word", "nb-word-alpha0.1", "nb-word+char", "lr-word", "lr-word+char"):
+def score(model, X, y, w, Xt):
     nb = model.startswith("nb")
     vs = [CountVectorizer(ngram_range=(1, 2), binary=True) if nb else TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)]
-    if model.endswith("char"):
+    if model.endswith("+char"):
         vs.append(CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), binary=True, min_df=2) if nb else TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2))
     A = hstack([v.fit_transform(X) for v in vs]).tocsr()
     At = hstack([v.transform(Xt) for v in vs]).tocsr()
     if nb:
-        lp = MultinomialNB(alpha=0.1 if model.endswith("0.1") else 1.0).fit(A, y).predict_log_proba(At)
-        s = lp[:, 1] - lp[:, 0]
-    else:
-        s = LogisticRegression(C=10, max_iter=3000).fit(A, y).decision_function(At)
-    print(model, "%.4f %.3f %.4f" % figures(yt, s), flush=True)
-`
+        lp = MultinomialNB(alpha=0.1 if model.endswith("alpha0.1") else 1.0).fit(A, y, sample_weight=w).predict_log_proba(At)
+        return lp[:, 1] - lp[:, 0]
+    return LogisticRegression(C=10, max_iter=3000).fit(A, y, sample_weight=w).decision_function(At)
 
-// figuresPy is the scripts' figures(y, s): the ROC AUC, the recall at
-// ≤ 1% ham rejected and the best F1 any threshold reaches at ≤ 1% ham
-// rejected, picked in hindsight, of scores s for labels y (True: spam).
-const figuresPy = `
 def figures(y, s, fpr=0.01):
     ham = np.sort(s[~y])[::-1]
     k = int(np.floor(fpr * len(ham) + 1e-9))
@@ -253,55 +229,25 @@ func BenchmarkBaselinesIndonesianByVideo(b *testing.B) {
 // hindsight. Two ways: on the site's labels alone (multinomial naive
 // Bayes on binary word 1–2-gram counts, and with character 3–5-grams;
 // logistic regression on word and on word + character TF-IDF), and on
-// the base's sources (every one but P, weighted as baselinesScript
-// weighs them) with the site's labels added, each of the site's classes
-// counting as 20,000 comments, the weight that did best of 1, 5 and 20
-// times a base source's (with the corpus of 2,941 comments).
-const siteScript = `
-import glob, json, os, sys
-import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.naive_bayes import MultinomialNB
-
-def read(path):
-    rows = [json.loads(l) for l in open(path)]
-    return [r["text"] for r in rows], np.array([r["label"] == "spam" for r in rows])
-
-` + figuresPy + `
-def weights(y, per_class):
-    return [per_class / max(int((y == c).sum()), 100) for c in y]
-
-def score(model, X, y, w, Xt):
-    nb = model.startswith("nb")
-    vs = [CountVectorizer(ngram_range=(1, 2), binary=True) if nb else TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)]
-    if model.endswith("char"):
-        vs.append(CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), binary=True, min_df=2) if nb else TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2))
-    A = hstack([v.fit_transform(X) for v in vs]).tocsr()
-    At = hstack([v.transform(Xt) for v in vs]).tocsr()
-    if nb:
-        lp = MultinomialNB().fit(A, y, sample_weight=w).predict_log_proba(At)
-        return lp[:, 1] - lp[:, 0]
-    return LogisticRegression(C=10, max_iter=3000).fit(A, y, sample_weight=w).decision_function(At)
-
+// the base's sources (every one but P, weighted as `train` weighs them
+// without -weight: each class of each as 1,000 comments) with the site's
+// labels added, each of the site's classes counting as 20,000 comments,
+// 20 times a base source's (better than 1 or 5 times in a trial on a
+// base with the corpus weighed five times, before it grew to 3,092).
+const siteScript = sklearnPy + `
 BX, By, Bw = [], [], []
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.jsonl"))):
-    name = os.path.basename(f)[:-6]
-    if name == sys.argv[2]:
-        continue
-    texts, labels = read(f)
-    BX += texts
-    By += list(labels)
-    Bw += weights(labels, 1000 * (5 if name == "comments" else 1))
+    if os.path.basename(f)[:-6] != sys.argv[2]:
+        texts, labels = read(f)
+        BX += texts
+        By += list(labels)
+        Bw += weights(labels, 1000)
 
 Xt, yt = read(os.path.join(sys.argv[3], "test.jsonl"))
 for k in (300, 1000):
     X, y = read(os.path.join(sys.argv[3], "labels-%d.jsonl" % k))
     for model in ("nb-word", "nb-word+char", "lr-word", "lr-word+char"):
-        s = score(model, X, y, None, Xt)
-        print(sys.argv[2], k, "site only", model, "%.4f %.3f %.4f" % figures(yt, s), flush=True)
+        print(sys.argv[2], k, "site only", model, "%.4f %.3f %.4f" % figures(yt, score(model, X, y, None, Xt)), flush=True)
     for model in ("nb-word", "lr-word"):
         s = score(model, BX + X, np.array(By + list(y)), np.array(Bw + weights(y, 20000)), Xt)
         print(sys.argv[2], k, "base + site", model, "%.4f %.3f %.4f" % figures(yt, s), flush=True)
