@@ -176,13 +176,10 @@ func pick(examples []model.Example, idx []int) []model.Example {
 
 // judge scores test with c at its own threshold.
 func judge(c *model.Classifier, test []model.Example) metrics {
-	scores := make([]float64, len(test))
-	spam, rejected, review := make([]bool, len(test)), make([]bool, len(test)), make([]bool, len(test))
-	for i, ex := range test {
-		s := c.Score(ex.Comment)
-		scores[i], spam[i], rejected[i], review[i] = s.LogOdds, ex.Label == model.Spam, s.Verdict == model.Reject, s.Verdict == model.Review
-	}
-	return measure(scores, spam, rejected, review)
+	e := newEvaluator("")
+	e.score(c, test, make([]string, len(test)))
+	r := &e.r
+	return measure(r.scores, r.spam, r.rejected, r.review)
 }
 
 // summarise returns the mean, the sample standard deviation (0 for one
