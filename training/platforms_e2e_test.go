@@ -102,7 +102,10 @@ func TestEveryPlatformHeldOut(t *testing.T) {
 // output file and the date: the corpus, weighed five times a platform, and
 // every platform beside the checkout; the 20,000 most informative tokens.
 // The README gives the same command.
-var defaultModelRecipe = []string{"train", "-q", "-weight", "comments=5", "-max-tokens", "20000"}
+var defaultModelRecipe = append([]string{"train", "-q"}, defaultModelFlags...)
+
+// defaultModelFlags are the recipe's training flags, which eval takes too.
+var defaultModelFlags = []string{"-weight", "comments=5", "-max-tokens", "20000"}
 
 // TestDefaultModelUpToDate: the committed default model is exactly what the
 // documented command builds.
@@ -170,7 +173,7 @@ func TestDefaultRecipeOnANewVideo(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			args := append(slices.Clone(defaultModelRecipe[2:]), "-test", filepath.Join(videos, v+".csv"), corpus)
+			args := append(slices.Clone(defaultModelFlags), "-test", filepath.Join(videos, v+".csv"), corpus)
 			for _, s := range defaultModelSources {
 				if s != "youtube-spam-collection" {
 					args = append(args, sharedPath(t, "data/"+s))
