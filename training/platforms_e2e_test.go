@@ -89,12 +89,12 @@ func TestEveryPlatformHeldOut(t *testing.T) {
 			float64(m.SpamReview) / float64(m.Spam), float64(m.HamReview) / float64(m.Ham)}
 		// The README rounds to three places, shares to a tenth (spam sent
 		// to review) or a hundredth (ham) of a percent.
-		for i, d := range [][3]float64{{g.auc, w.auc, 5e-4}, {g.recallAt1, w.recallAt1, 5e-4}, {g.f1, w.f1, 5e-4},
-			{g.hamRejected, w.hamRejected, 5e-5}, {g.spamReview, w.spamReview, 5e-4}, {g.hamReview, w.hamReview, 5e-5}} {
-			if math.Abs(d[0]-d[1]) > d[2]+1e-12 {
-				t.Errorf("%s: %s is %.5f, the README says %.4g", name, []string{"ROC AUC", "recall at ≤1% ham rejected", "F1", "ham rejected", "spam sent to review", "ham sent to review"}[i], d[0], d[1])
-			}
-		}
+		readmeFigure(t, name+": ROC AUC", g.auc, w.auc, 5e-4)
+		readmeFigure(t, name+": recall at ≤1% ham rejected", g.recallAt1, w.recallAt1, 5e-4)
+		readmeFigure(t, name+": F1", g.f1, w.f1, 5e-4)
+		readmeFigure(t, name+": ham rejected", g.hamRejected, w.hamRejected, 5e-5)
+		readmeFigure(t, name+": spam sent to review", g.spamReview, w.spamReview, 5e-4)
+		readmeFigure(t, name+": ham sent to review", g.hamReview, w.hamReview, 5e-5)
 	}
 }
 
@@ -186,12 +186,19 @@ func TestDefaultRecipeOnANewVideo(t *testing.T) {
 				t.Errorf("ham rejected %.2f%%, want ≤ 1%%", 100*m.HamRejected)
 			}
 			w := want[v]
-			for i, d := range [][3]float64{{float64(m.F1), w.f1, 5e-4}, {float64(m.HamRejected), w.hamRejected, 5e-5},
-				{float64(m.AUC), w.auc, 5e-4}, {float64(m.BestF1At1), w.bestF1, 5e-4}} {
-				if math.Abs(d[0]-d[1]) > d[2]+1e-12 {
-					t.Errorf("%s is %.5f, the README says %.4g", []string{"F1", "ham rejected", "ROC AUC", "best F1 at ≤1% ham rejected"}[i], d[0], d[1])
-				}
-			}
+			readmeFigure(t, "F1", float64(m.F1), w.f1, 5e-4)
+			readmeFigure(t, "ham rejected", float64(m.HamRejected), w.hamRejected, 5e-5)
+			readmeFigure(t, "ROC AUC", float64(m.AUC), w.auc, 5e-4)
+			readmeFigure(t, "best F1 at ≤1% ham rejected", float64(m.BestF1At1), w.bestF1, 5e-4)
 		})
+	}
+}
+
+// readmeFigure fails t when a measured figure is further than tol (half the
+// README's last printed digit) from the README's.
+func readmeFigure(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	if math.Abs(got-want) > tol+1e-12 {
+		t.Errorf("%s is %.5f, the README says %.4g", what, got, want)
 	}
 }
