@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -62,6 +63,12 @@ type FitOptions struct {
 	// base's thresholds keep their meaning); 0 chooses it by
 	// cross-validation (see fitOnBase).
 	SiteWeight float64
+	// Unlabeled are comments of the platform the model is for, without
+	// labels (a site's recent comments, say): when set, Fit adapts the
+	// model to them by self-training (see fitSelfTrained). Not with Base.
+	Unlabeled []Comment
+	// SelfTrainRounds bounds the rounds of self-training; 0 means 3.
+	SelfTrainRounds int
 }
 
 // FitReport says how Fit picked the thresholds.
@@ -111,6 +118,9 @@ type FitReport struct {
 	// siteReviewFactor times the rate.
 	SiteHamAboveReview int
 	SiteReviewBound    float64
+	// SelfTrain says what self-training on FitOptions.Unlabeled did,
+	// round by round; empty without unlabeled comments.
+	SelfTrain []SelfTrainRound
 }
 
 // Fit is the whole training procedure. It learns the counts once, then
@@ -125,9 +135,23 @@ type FitReport struct {
 // model has never seen, else on the k-fold scores — and the review
 // threshold from the k-fold scores (see FitOptions.Review).
 func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
-	if o.Base != nil {
+	switch {
+	case o.Base != nil && len(o.Unlabeled) > 0:
+		return nil, FitReport{}, errors.New("model: unlabeled comments cannot be added on top of a base model")
+	case o.Base != nil:
 		return fitOnBase(examples, o)
+	case len(o.Unlabeled) > 0:
+		return fitSelfTrained(examples, o)
 	}
+	return fit(examples, o, len(examples))
+}
+
+// fit is Fit without a base or unlabeled comments, where only the first
+// labeled examples are ever held out: the others (pseudo-labeled comments,
+// see fitSelfTrained) stay on the training side of every fold and source
+// held out, and neither the calibration nor the thresholds see their
+// scores.
+func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport, error) {
 	var rep FitReport
 	topts := TrainOptions{Tokenizer: o.Tokenizer, Params: o.Params, TrainedAt: o.TrainedAt}
 	cfg, params := topts.settings()
@@ -208,7 +232,15 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		}
 	}
 
-	spam, ham := countLabels(labels)
+	// Only the labeled examples are held out, scored and counted: lab
+	// is their labels, and a source is held out only if one of them
+	// comes from it.
+	lab := labels[:labeled]
+	heldSource := make([]bool, len(corp.sources))
+	for _, s := range corp.src[:labeled] {
+		heldSource[s] = true
+	}
+	spam, ham := countLabels(lab)
 	calib := Calibration{A: 1}
 	th := Thresholds{Reject: 0.5}
 	rep.Folds = min(folds, spam, ham)
@@ -216,38 +248,43 @@ func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 		rep.Folds = 0
 		rep.Fallback = fmt.Sprintf("only %d spam and %d ham: too few to cross-validate, so the model is uncalibrated and rejects at P(spam) ≥ 0.5", spam, ham)
 	} else {
-		fold := StratifiedFolds(labels, rep.Folds, o.Seed)
+		fold := StratifiedFolds(lab, rep.Folds, o.Seed)
 		raw := make([]float64, len(examples))
 		for f := range rep.Folds {
 			progress("fold", f, rep.Folds)
-			if err := heldOut(func(i int) bool { return fold[i] == f }, raw); err != nil {
+			if err := heldOut(func(i int) bool { return i < labeled && fold[i] == f }, raw); err != nil {
 				return nil, rep, fmt.Errorf("fold %d: %w", f+1, err)
 			}
 		}
-		calib = FitCalibration(raw, labels)
-		kfold := Sigmoid(PickThreshold(calibrate(raw, calib), labels, maxHam))
+		raw = raw[:labeled]
+		calib = FitCalibration(raw, lab)
+		kfold := Sigmoid(PickThreshold(calibrate(raw, calib), lab, maxHam))
 		th.Reject = kfold
 		// Sources that have ham can price the shift in.
-		var withHam []int
+		var held, withHam []int
 		for s, so := range corp.sources {
+			if !heldSource[s] {
+				continue
+			}
+			held = append(held, s)
 			if so.Ham > 0 {
 				withHam = append(withHam, s)
 			}
 		}
-		if len(corp.sources) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
-			rep.HeldOutSources = len(corp.sources)
+		if len(held) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
+			rep.HeldOutSources = len(held)
 			loso := make([]float64, len(examples))
-			for j := range corp.sources {
-				progress("source", j, len(corp.sources))
+			for n, j := range held {
+				progress("source", n, len(held))
 				if err := heldOut(func(i int) bool { return int(corp.src[i]) == j }, loso); err != nil {
 					return nil, rep, fmt.Errorf("holding out source %q: %w", corp.sources[j].Name, err)
 				}
 			}
-			th.Reject = max(kfold, Sigmoid(PickThreshold(calibrate(loso, calib), labels, maxHam)))
+			th.Reject = max(kfold, Sigmoid(PickThreshold(calibrate(loso[:labeled], calib), lab, maxHam)))
 			if o.Review == 0 && kfold < th.Reject {
 				th.Review = kfold
 			}
-		} else if len(corp.sources) >= 2 && !o.KFoldThreshold {
+		} else if len(held) >= 2 && !o.KFoldThreshold {
 			rep.Fallback = "only one source has ham, so the reject threshold comes from the k-fold scores"
 		}
 		th.Reject = clampProb(th.Reject)
