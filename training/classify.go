@@ -131,3 +131,31 @@ func openModel(path string) (*model.Classifier, error) {
 	}
 	return c, nil
 }
+
+// readComments reads the comments of a file as classify reads its input:
+// one per non-blank line, JSON (labels ignored) or plain text. Lines it
+// cannot read (a JSON record without text, say) are skipped and counted.
+func readComments(path string) (comments []model.Comment, skipped int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		cm, err := parseComment(sc.Text())
+		if err != nil {
+			skipped++
+			continue
+		}
+		comments = append(comments, cm)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return comments, skipped, nil
+}

@@ -33,6 +33,12 @@ type learnOptions struct {
 	// siteWeight the site's weight (0: chosen by cross-validation).
 	base       *model.Classifier
 	siteWeight float64
+	// unlabeled are a platform's comments without labels to self-train
+	// on (-unlabeled).
+	unlabeled []model.Comment
+	// unlabeledSkipped counts the lines of -unlabeled that could not
+	// be read.
+	unlabeledSkipped int
 }
 
 // learn trains a model the way `train` does (model.Fit).
@@ -40,7 +46,7 @@ func learn(examples []model.Example, o learnOptions) (*model.Classifier, model.F
 	return model.Fit(examples, model.FitOptions{Tokenizer: o.tokenizer, Params: o.params,
 		MaxHamRejected: o.maxHamRejected, Review: o.review, Folds: o.folds, Seed: o.seed,
 		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold, SourceWeights: o.sourceWeights,
-		Base: o.base, SiteWeight: o.siteWeight})
+		Base: o.base, SiteWeight: o.siteWeight, Unlabeled: o.unlabeled})
 }
 
 func labelsOf(examples []model.Example) []bool {

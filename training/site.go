@@ -55,6 +55,9 @@ func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
 	if s.siteWeight < 0 || s.siteWeight > 1e6 {
 		return usagef("-site-weight %v: want a weight in (0, 1e6], or 0 to choose it", s.siteWeight)
 	}
+	if s.base != "" && len(o.unlabeled) > 0 {
+		return usagef("-unlabeled does not combine with -base: self-training prices its reject threshold on the labeled sources held out in turn, which a base model's file does not hold; train on the labeled data with -unlabeled instead")
+	}
 	if s.base == "" {
 		if s.siteWeight != 0 {
 			return usagef("-site-weight needs -base")

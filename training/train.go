@@ -44,6 +44,8 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	fs.BoolVar(&tc.Bigrams, "bigrams", tc.Bigrams, "add word-pair tokens")
 	fs.BoolVar(&tc.Style, "style", tc.Style, "add writing-style tokens (Title Case, shouting, links)")
 	fs.BoolVar(&tc.Metadata, "metadata", tc.Metadata, "use author name, URL and e-mail domain")
+	var unlabeled listFlag
+	fs.Var(&unlabeled, "unlabeled", "adapt to the platform whose comments, without labels, are in this `file` (one per line, as classify reads them; repeatable) by self-training on them (see the package doc)")
 	return func() (learnOptions, error) {
 		if !(*maxHam >= 0 && *maxHam < 100) {
 			return learnOptions{}, usagef("-max-ham-rejected %v: want a percentage in [0, 100)", *maxHam)
@@ -57,8 +59,20 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 		if err := p.Validate(); err != nil {
 			return learnOptions{}, usageError{err.Error()}
 		}
+		var comments []model.Comment
+		skipped := 0
+		for _, path := range unlabeled {
+			cs, n, err := readComments(path)
+			if err != nil {
+				return learnOptions{}, fmt.Errorf("-unlabeled: %w", err)
+			}
+			comments, skipped = append(comments, cs...), skipped+n
+		}
+		if len(unlabeled) > 0 && len(comments) == 0 {
+			return learnOptions{}, usagef("-unlabeled %s: no comments", strings.Join(unlabeled, ", "))
+		}
 		return learnOptions{maxHamRejected: max(*maxHam/100, 1e-9), review: *review, folds: *folds, seed: *seed,
-			params: &p, tokenizer: &tc, kfoldThreshold: *kfold, sourceWeights: weights}, nil
+			params: &p, tokenizer: &tc, kfoldThreshold: *kfold, sourceWeights: weights, unlabeled: comments, unlabeledSkipped: skipped}, nil
 	}
 }
 
@@ -159,7 +173,26 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if o.review > 0 && th.Review == 0 {
 		fmt.Fprintf(stdout, "no review band: -review %v is not below the reject threshold\n", o.review)
 	}
+	printSelfTrain(stdout, rep.SelfTrain, len(o.unlabeled), o.unlabeledSkipped)
 	return nil
+}
+
+// printSelfTrain says what self-training on -unlabeled took, round by
+// round.
+func printSelfTrain(w io.Writer, rounds []model.SelfTrainRound, n, skipped int) {
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "self-training on %d unlabeled comments (source %q, never held out: the thresholds above come from the labeled sources):\n", n, model.UnlabeledSource)
+	if skipped > 0 {
+		fmt.Fprintf(w, "  %d unreadable lines of -unlabeled skipped (no text)\n", skipped)
+	}
+	for i, r := range rounds {
+		fmt.Fprintf(w, "  round %d: the %d the model before it rejects, counted as spam\n", i+1, r.Spam)
+	}
+	if len(rounds) == 0 {
+		fmt.Fprintln(w, "  the model rejects none of them: nothing to learn from, so the model is the one the labels give")
+	}
 }
 
 // trainedAt resolves the training date: the flag, else SOURCE_DATE_EPOCH,
