@@ -67,6 +67,18 @@
 // "site" field is HOST (feedback as the function stores it) and names the
 // source after it; -source NAME names the source of a file of labels.
 //
+// train -unlabeled FILE (repeatable) adapts the model to a platform from
+// its comments without labels, one per line as classify reads them (a
+// JSON record's label, if any, is not read; lines without text are
+// skipped and counted): the model trained on DATA scores them, what it
+// rejects is added to the training data as spam, as one more source named
+// "#unlabeled", and the model is trained again, up to three rounds or
+// until the same comments are rejected twice. Spam comes in campaigns, and
+// the wording of the ones the model is sure of catches more of the rest.
+// The "#unlabeled" source is never held out: calibration and thresholds
+// come from DATA's sources as without it. It does not combine with -base.
+// eval takes -unlabeled too, for every model it trains.
+//
 // # merge
 //
 // merge adds up, source by source, the counts of models trained with the

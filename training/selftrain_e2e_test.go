@@ -8,8 +8,8 @@ import (
 )
 
 // TestSelfTrainOnANewPlatform pins the README's figures of self-training
-// on a platform held out (train -unlabeled): the issue-9 protocol's test
-// half of each English platform (eval -write-split: deduplicated by text,
+// on a platform held out (train -unlabeled): the site-label protocol's
+// test half of each English platform (eval -write-split: deduplicated by text,
 // shuffled with seed 1, half kept for testing) is judged by the model of
 // the default recipe trained on everything else, without and with the
 // other half's first 1,000 comments, their labels unread, to self-train
