@@ -133,7 +133,8 @@ type FitReport struct {
 // of the held-out ham would have been rejected — on the held-out sources
 // when there are several, which prices in the shift to a platform the
 // model has never seen, else on the k-fold scores — and the review
-// threshold from the k-fold scores (see FitOptions.Review).
+// threshold from the k-fold scores (see FitOptions.Review). With
+// FitOptions.Unlabeled it then self-trains on them (see fitSelfTrained).
 func Fit(examples []Example, o FitOptions) (*Classifier, FitReport, error) {
 	switch {
 	case o.Base != nil && len(o.Unlabeled) > 0:
@@ -205,20 +206,11 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 		if err != nil {
 			return err
 		}
-		// Score is safe for concurrent use: one share of the examples
-		// per core.
-		var wg sync.WaitGroup
-		workers := runtime.GOMAXPROCS(0)
-		for w := range workers {
-			wg.Go(func() {
-				for i := w; i < len(examples); i += workers {
-					if in(i) {
-						raw[i] = c.Score(examples[i].Comment).LogOdds
-					}
-				}
-			})
-		}
-		wg.Wait()
+		eachOnEveryCore(len(examples), func(i int) {
+			if in(i) {
+				raw[i] = c.Score(examples[i].Comment).LogOdds
+			}
+		})
 		return nil
 	}
 	for name, w := range o.SourceWeights {
@@ -303,6 +295,21 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 		return nil, rep, err
 	}
 	return c, rep, nil
+}
+
+// eachOnEveryCore calls f(i) for every i below n, one share of them per
+// core; f must be safe for concurrent use (Score is).
+func eachOnEveryCore(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // reviewAsked returns the review threshold of th once FitOptions.Review

@@ -3,9 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // UnlabeledSource names the source of the pseudo-labeled comments that
@@ -84,20 +82,12 @@ func fitSelfTrained(examples []Example, o FitOptions) (*Classifier, FitReport, e
 }
 
 // pseudoLabels labels each comment Spam if c rejects it, else "".
-// Scoring is safe for concurrent use: one share of the comments per core.
 func pseudoLabels(c *Classifier, comments []Comment) []Label {
 	labels := make([]Label, len(comments))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(comments); i += workers {
-				if c.Score(comments[i]).Verdict == Reject {
-					labels[i] = Spam
-				}
-			}
-		})
-	}
-	wg.Wait()
+	eachOnEveryCore(len(comments), func(i int) {
+		if c.Score(comments[i]).Verdict == Reject {
+			labels[i] = Spam
+		}
+	})
 	return labels
 }

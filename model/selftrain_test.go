@@ -102,8 +102,8 @@ func TestSelfTrainRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := model.Fit(labeled, model.FitOptions{Base: base, Unlabeled: unlabeled}); err == nil {
-		t.Error("unlabeled comments on top of a base: want an error")
+	if _, _, err := model.Fit(nil, model.FitOptions{Base: base, Unlabeled: unlabeled}); err == nil || !strings.Contains(err.Error(), "on top of a base") {
+		t.Errorf("unlabeled comments on top of a base: got %v, want a refusal", err)
 	}
 	renamed := slices.Clone(labeled)
 	renamed[0].Source = model.UnlabeledSource
