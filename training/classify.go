@@ -65,30 +65,21 @@ func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 func classify(c *model.Classifier, in io.Reader, out, stderr io.Writer) error {
 	id := c.Info().ID
 	enc := json.NewEncoder(out)
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	line, read, bad := 0, 0, 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
+	read, bad := 0, 0
+	err := scanComments(in, func(line int, cm model.Comment, err error) error {
 		read++
 		var answer any
-		if cm, err := parseComment(text); err != nil {
+		if err != nil {
 			bad++
 			fmt.Fprintf(stderr, "  unreadable line %d: %v\n", line, err)
 			answer = unreadable{Line: line, Error: err.Error()}
 		} else {
 			answer = classified{Line: line, Score: c.Score(cm), Model: id}
 		}
-		if err := enc.Encode(answer); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("classify: read input after line %d: %w", line, err)
+		return enc.Encode(answer)
+	})
+	if err != nil {
+		return fmt.Errorf("classify: %w", err)
 	}
 	if bad > 0 {
 		return fmt.Errorf("classify: %d of %d lines unreadable, each answered with an error object", bad, read)
@@ -132,29 +123,47 @@ func openModel(path string) (*model.Classifier, error) {
 	return c, nil
 }
 
-// readComments reads the comments of a file as classify reads its input:
-// one per non-blank line, JSON (labels ignored) or plain text. Lines it
-// cannot read (a JSON record without text, say) are skipped and counted.
+// scanComments calls f with each non-blank line of in read as a comment
+// (see parseComment), or the error that kept it from being one, in order;
+// an error from f, or from reading, ends it.
+func scanComments(in io.Reader, f func(line int, cm model.Comment, err error) error) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		cm, err := parseComment(sc.Text())
+		if err := f(line, cm, err); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read input after line %d: %w", line, err)
+	}
+	return nil
+}
+
+// readComments reads the comments of a file as classify reads its input.
+// Lines it cannot read (a JSON record without text, say) are skipped and
+// counted.
 func readComments(path string) (comments []model.Comment, skipped int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		cm, err := parseComment(sc.Text())
+	err = scanComments(f, func(_ int, cm model.Comment, err error) error {
 		if err != nil {
 			skipped++
-			continue
+		} else {
+			comments = append(comments, cm)
 		}
-		comments = append(comments, cm)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	return comments, skipped, nil

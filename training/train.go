@@ -185,7 +185,7 @@ func printSelfTrain(w io.Writer, rounds []model.SelfTrainRound, n, skipped int) 
 	}
 	fmt.Fprintf(w, "self-training on %d unlabeled comments (source %q, never held out: the thresholds above come from the labeled sources):\n", n, model.UnlabeledSource)
 	if skipped > 0 {
-		fmt.Fprintf(w, "  %d unreadable lines of -unlabeled skipped (no text)\n", skipped)
+		fmt.Fprintf(w, "  %d unreadable lines of -unlabeled skipped (no text, or not a comment record)\n", skipped)
 	}
 	for i, r := range rounds {
 		fmt.Fprintf(w, "  round %d: the %d the model before it rejects, counted as spam\n", i+1, r.Spam)
