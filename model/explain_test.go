@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -165,7 +166,10 @@ func decidingWords(sc model.Score) []string {
 }
 
 // missedWords returns the deciding words of c that no span marks: a word
-// is marked when a span's own text tokenizes to it.
+// is marked when a span's own text tokenizes to it. A word whose own
+// weight and its halves of the bigrams it is in cancel out (within 0.01
+// nats) carries nothing a span could show, and Explain leaves such spans
+// out; it is not counted.
 func missedWords(clf *model.Classifier, c model.Comment) []string {
 	cfg := clf.Info().Tokenizer
 	cfg.Bigrams, cfg.Style, cfg.Metadata = false, false, false
@@ -176,13 +180,33 @@ func missedWords(clf *model.Classifier, c model.Comment) []string {
 			have[tok] = true
 		}
 	}
+	all := model.Tokenize(c, clf.Info().Tokenizer)
 	var out []string
 	for _, w := range decidingWords(clf.Score(c)) {
-		if !have[w] {
+		if !have[w] && math.Abs(netWeight(clf, all, w)) >= 0.01 {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// netWeight is what the words w of a comment with tokens all weigh
+// together in Explain's reckoning: w's own weight for each time it occurs,
+// and half of each bigram it is a half of.
+func netWeight(clf *model.Classifier, all []string, w string) float64 {
+	net := 0.0
+	for _, tok := range all {
+		own, _ := clf.Weight(tok)
+		if tok == w {
+			net += own
+		} else if a, b, ok := strings.Cut(tok, "+"); ok && (a == w || b == w) {
+			net += own / 2
+			if a == b {
+				net += own / 2
+			}
+		}
+	}
+	return net
 }
 
 // TestExplainDecidingWords: the words among a comment's reasons are
