@@ -14,13 +14,45 @@ const (
 	tokMention = "#mention"
 	tokPhone   = "#phone"
 	tokFancy   = "#fancy-letters"
+	// With TokenizerConfig.Payments: two amounts of money in one comment,
+	// the stake and the return of a testimonial ("invested $500 and got
+	// $5,000"); an amount per unit of time ("$15,000 per week"); a crypto
+	// wallet or contract address to send coins to or buy a token at.
+	tokMoneyPair = "#money-pair"
+	tokMoneyRate = "#money-rate"
+	tokWallet    = "#wallet"
 )
 
+// rateWindow is how many words after an amount a unit of time may come
+// for #money-rate: "$500 every single week", "$2,000 in 10 days".
+const rateWindow = 5
+
+var timeUnits = map[string]bool{
+	"hour": true, "hours": true, "hourly": true, "day": true, "days": true, "daily": true,
+	"week": true, "weeks": true, "weekly": true, "month": true, "months": true, "monthly": true,
+}
+
 // acts emits the act tokens of s, the comment's plain text before Unicode
-// normalisation; each at most once. It is one pass over s.
+// normalisation; each at most once. It is one pass over s. A wallet
+// address is 0x and 40 hex digits (Ethereum and the chains that copy it)
+// or 32 to 44 base58 characters mixing upper case, lower case and digits
+// (Bitcoin, Solana); it is read here, where the case is still the
+// writer's.
 func (t *tokenizer) acts(s string) {
 	var mention, phone, fancy bool
 	prev := ' '
+	// The current run of ASCII letters and digits, for wallet addresses:
+	// where it starts, and which kinds of characters it has.
+	run, hex, base58, upper, lower, digit := -1, true, true, false, false, false
+	wallet := false
+	endWord := func(end int) {
+		if run >= 0 {
+			n := end - run
+			wallet = wallet || n == 42 && hex && (s[run+1] == 'x' || s[run+1] == 'X') && s[run] == '0' ||
+				n >= 32 && n <= 44 && base58 && upper && lower && digit
+		}
+		run, hex, base58, upper, lower, digit = -1, true, true, false, false, false
+	}
 	digits, groups := 0, 0 // of the current run of digit groups
 	endRun := func() {
 		// Nine to fifteen digits in two or more groups ("+44 7700 900123",
@@ -57,10 +89,29 @@ func (t *tokenizer) acts(s string) {
 		if !fancy && r >= utf8.RuneSelf && isFancyLetter(r) {
 			fancy = true
 		}
+		if t.cfg.Payments {
+			if isASCIIAlnum(r) {
+				if run < 0 {
+					run = i
+				}
+				// 0x and hex digits; base58 leaves out 0, O, I and l.
+				lo := r | 0x20
+				hex = hex && (r >= '0' && r <= '9' || lo >= 'a' && lo <= 'f' || i == run+1 && lo == 'x')
+				base58 = base58 && r != '0' && r != 'O' && r != 'I' && r != 'l'
+				upper = upper || r >= 'A' && r <= 'Z'
+				lower = lower || r >= 'a' && r <= 'z'
+				digit = digit || r >= '0' && r <= '9'
+			} else {
+				endWord(i)
+			}
+		}
 		prev = r
 		i += size
 	}
 	endRun()
+	if t.cfg.Payments {
+		endWord(len(s))
+	}
 	if mention {
 		t.emit(tokMention)
 	}
@@ -69,6 +120,33 @@ func (t *tokenizer) acts(s string) {
 	}
 	if fancy {
 		t.emit(tokFancy)
+	}
+	if wallet {
+		t.emit(tokWallet)
+	}
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+}
+
+// amounts emits #money-pair and #money-rate for the comment's words.
+func (t *tokenizer) amounts(words []string) {
+	n, rate := 0, false
+	for i, w := range words {
+		if w != tokMoney {
+			continue
+		}
+		n++
+		for _, next := range words[i+1 : min(i+1+rateWindow, len(words))] {
+			rate = rate || timeUnits[next]
+		}
+	}
+	if n >= 2 {
+		t.emit(tokMoneyPair)
+	}
+	if rate {
+		t.emit(tokMoneyRate)
 	}
 }
 

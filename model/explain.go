@@ -339,7 +339,7 @@ func (x *explainer) unit(vis []visRune, a, b int, words, links []string) {
 		u.weight += x.used[tok]
 	}
 	for _, w := range words {
-		if n := len(x.stream); moneyWords[w] && n > 0 && x.stream[n-1].tok == tokNumber {
+		if n := len(x.stream); isMoneyWord(w, x.cfg) && n > 0 && x.stream[n-1].tok == tokNumber {
 			x.stream[n-1].tok = tokMoney
 		}
 		x.stream = append(x.stream, streamWord{w, len(x.units)})

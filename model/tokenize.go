@@ -25,6 +25,13 @@ type TokenizerConfig struct {
 	// Models trained before it existed have it off, so they are still
 	// scored with the tokens they learned.
 	Deobfuscate bool `json:"deobfuscate,omitempty"`
+	// Payments adds tokens for how spam asks for or promises money,
+	// whatever the amounts and the coin: two amounts in one comment (a
+	// stake and its return), an amount per day, week or month, and a
+	// crypto wallet or contract address; and it reads "5 grand" as an
+	// amount. Style must be on too. Models trained before it existed have
+	// it off, so they are still scored with the tokens they learned.
+	Payments bool `json:"payments,omitempty"`
 	// MaxTokens caps the tokens taken from one comment (0 means
 	// DefaultMaxTokens), so one huge comment cannot cost more than a
 	// bounded amount of work.
@@ -33,7 +40,7 @@ type TokenizerConfig struct {
 
 // DefaultTokenizer returns the configuration new models are trained with.
 func DefaultTokenizer() TokenizerConfig {
-	return TokenizerConfig{Bigrams: true, Style: true, Metadata: true, Deobfuscate: true, MaxTokens: DefaultMaxTokens}
+	return TokenizerConfig{Bigrams: true, Style: true, Metadata: true, Deobfuscate: true, Payments: true, MaxTokens: DefaultMaxTokens}
 }
 
 // DefaultMaxTokens is the token cap used when TokenizerConfig.MaxTokens is 0.
@@ -199,6 +206,9 @@ func (t *tokenizer) text(s string) (words, bigrams span) {
 	bigrams = span{words.end, len(t.out)}
 	if t.cfg.Style {
 		t.emit(tokLinks + bucket(t.links))
+		if t.cfg.Payments {
+			t.amounts(t.out[words.start:words.end])
+		}
 	}
 	if t.obfuscated {
 		t.emit(tokObfuscated)

@@ -13,6 +13,12 @@ var moneyWords = map[string]bool{
 	"bucks": true, "gbp": true, "pounds": true, "btc": true,
 }
 
+// isMoneyWord reports whether w after a number makes it an amount; with
+// TokenizerConfig.Payments "grand" does too ("5 grand").
+func isMoneyWord(w string, cfg TokenizerConfig) bool {
+	return moneyWords[w] || cfg.Payments && (w == "grand" || w == "grands")
+}
+
 // words splits folded text into words and number tokens. Scripts written
 // without spaces (Han, Hiragana, Katakana, Thai) give one token per
 // character.
@@ -125,7 +131,7 @@ func (t *tokenizer) words(s string) {
 			continue
 		case n > maxWordRunes:
 			w = tokLongWord
-		case moneyWords[w] && lastNum >= 0 && lastNum == len(t.out)-1:
+		case isMoneyWord(w, t.cfg) && lastNum >= 0 && lastNum == len(t.out)-1:
 			t.toMoney(lastNum) // "15000 dollars"
 		}
 		money = false

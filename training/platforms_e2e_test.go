@@ -23,8 +23,8 @@ import (
 func TestLeaveOnePlatformOut(t *testing.T) {
 	floors := map[string]struct{ auc, recallAt1 figure }{
 		"youtube-spam-collection": {0.93, 0.44},
-		"instagram-scamspot":      {0.89, 0.17},
-		"x-janitr":                {0.77, 0.20},
+		"instagram-scamspot":      {0.89, 0.19},
+		"x-janitr":                {0.78, 0.20},
 	}
 	for _, held := range []string{"youtube-spam-collection", "instagram-scamspot", "x-janitr"} {
 		t.Run(held, func(t *testing.T) {
@@ -56,13 +56,13 @@ func TestLeaveOnePlatformOut(t *testing.T) {
 func TestEveryPlatformHeldOut(t *testing.T) {
 	type row struct{ auc, recallAt1, f1, hamRejected, spamReview, hamReview float64 }
 	want := map[string]row{ // README, Quality: "Every platform held out in turn"
-		"comments":                {0.870, 0.283, 0.231, 0.0010, 0.283, 0.0218},
-		"instagram-scamspot":      {0.893, 0.174, 0.270, 0.0065, 0.184, 0.0144},
-		"judol-youtube-id":        {0.784, 0.154, 0.045, 0.0010, 0.072, 0.0033},
-		"sms-spam-collection":     {0.724, 0.063, 0.046, 0.0037, 0.057, 0.0143},
-		"x-janitr":                {0.780, 0.202, 0.137, 0.0021, 0.190, 0.0187},
-		"youtube-spam-collection": {0.931, 0.446, 0.217, 0.0000, 0.156, 0.0013},
-		"pooled":                  {0.707, 0.088, 0.094, 0.0022, 0.106, 0.0103},
+		"comments":                {0.872, 0.298, 0.245, 0.0010, 0.283, 0.0223},
+		"instagram-scamspot":      {0.899, 0.193, 0.284, 0.0065, 0.203, 0.0153},
+		"judol-youtube-id":        {0.784, 0.152, 0.046, 0.0010, 0.072, 0.0034},
+		"sms-spam-collection":     {0.729, 0.067, 0.046, 0.0037, 0.067, 0.0143},
+		"x-janitr":                {0.790, 0.203, 0.134, 0.0021, 0.194, 0.0190},
+		"youtube-spam-collection": {0.931, 0.445, 0.217, 0.0000, 0.154, 0.0013},
+		"pooled":                  {0.707, 0.091, 0.097, 0.0022, 0.108, 0.0105},
 	}
 	args := []string{"-weight", "comments=5", "-by-platform", corpus}
 	for _, s := range defaultModelSources {
@@ -148,8 +148,8 @@ func TestDefaultRecipeOnANewVideo(t *testing.T) {
 	type row struct{ f1, hamRejected, auc, bestF1 float64 }
 	want := map[string]row{ // README, Quality
 		"Youtube01-Psy":       {0.317, 0.0000, 0.975, 0.774},
-		"Youtube02-KatyPerry": {0.385, 0.0057, 0.958, 0.720},
-		"Youtube03-LMFAO":     {0.350, 0.0000, 0.984, 0.918},
+		"Youtube02-KatyPerry": {0.370, 0.0057, 0.958, 0.715},
+		"Youtube03-LMFAO":     {0.344, 0.0000, 0.984, 0.918},
 		"Youtube04-Eminem":    {0.506, 0.0000, 0.966, 0.848},
 	}
 	videos := sharedPath(t, "data/youtube-spam-collection")

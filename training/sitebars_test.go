@@ -38,12 +38,12 @@ func TestSiteBars(t *testing.T) {
 	data := sharedPath(t, "data")
 	for platform, bars := range map[string][]siteBar{
 		"instagram-scamspot": {
-			{maxHam: "0.5", f1: [2]float64{0.2559, 0.6520}, hamRej: [2]float64{0, 0.0028}, review: [2][2]int{{28, 1}, {92, 5}}},
-			{maxHam: "1", f1: [2]float64{0.3339, 0.7908}, hamRej: [2]float64{0.0009, 0.0075}, review: [2][2]int{{328, 41}, {62, 8}}},
+			{maxHam: "0.5", f1: [2]float64{0.2169, 0.6624}, hamRej: [2]float64{0, 0.0028}, review: [2][2]int{{41, 1}, {88, 5}}},
+			{maxHam: "1", f1: [2]float64{0.3339, 0.7936}, hamRej: [2]float64{0.0009, 0.0075}, review: [2][2]int{{331, 41}, {60, 8}}},
 		},
 		"x-janitr": {
-			{maxHam: "0.5", f1: [2]float64{0.8033, 0.8639}, hamRej: [2]float64{0.0078, 0.0072}, review: [2][2]int{{18, 30}, {17, 15}}},
-			{maxHam: "1", f1: [2]float64{0.7985, 0.8757}, hamRej: [2]float64{0.0258, 0.0162}, review: [2][2]int{{9, 17}, {15, 24}}},
+			{maxHam: "0.5", f1: [2]float64{0.8058, 0.8786}, hamRej: [2]float64{0.0078, 0.0090}, review: [2][2]int{{19, 30}, {17, 16}}},
+			{maxHam: "1", f1: [2]float64{0.8030, 0.8877}, hamRej: [2]float64{0.0258, 0.0186}, review: [2][2]int{{8, 19}, {7, 23}}},
 		},
 	} {
 		t.Run(platform, func(t *testing.T) {
@@ -94,8 +94,8 @@ func TestSiteBars(t *testing.T) {
 // the test half's spam the site's model rejects that it still rejects
 // with 50 and with 200 of the site's own ham words appended.
 var sitePaddedCatch = map[string][2]string{
-	"instagram-scamspot": {"81.7", "52.4"},
-	"x-janitr":           {"87.7", "87.7"},
+	"instagram-scamspot": {"81.8", "55.0"},
+	"x-janitr":           {"84.6", "84.6"},
 }
 
 // siteGoodWordAttack trains the site's model on draw 0's 1,000 labels
