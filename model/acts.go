@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -17,11 +18,24 @@ const (
 	// With TokenizerConfig.Payments: two amounts of money in one comment,
 	// the stake and the return of a testimonial ("invested $500 and got
 	// $5,000"); an amount per unit of time ("$15,000 per week"); a crypto
-	// wallet or contract address to send coins to or buy a token at.
-	tokMoneyPair = "#money-pair"
-	tokMoneyRate = "#money-rate"
-	tokWallet    = "#wallet"
+	// wallet or contract address to send coins to or buy a token at; a
+	// handle or hashtag whose name sells making money (@earn_with_kate,
+	// @maria.fx.trades, #forexsignals), the account a scam steers to.
+	tokMoneyPair   = "#money-pair"
+	tokMoneyRate   = "#money-rate"
+	tokWallet      = "#wallet"
+	tokMoneyHandle = "#money-handle"
 )
+
+// moneyStems are the pieces of a handle's name that sell making money:
+// trading, investing, earning, coins, recovering what was lost. A handle
+// holding any of them, anywhere ("invest_with_ann", "annfx"), is a
+// #money-handle.
+var moneyStems = []string{
+	"asset", "binary", "bitcoin", "btc", "capital", "cash", "coin", "crypto", "earn", "financ",
+	"forex", "fund", "fx", "hack", "income", "invest", "mining", "money", "option", "profit",
+	"recover", "rich", "signal", "trade", "trading", "wealth",
+}
 
 // rateWindow is how many words after an amount a unit of time may come
 // for #money-rate: "$500 every single week", "$2,000 in 10 days".
@@ -124,6 +138,32 @@ func (t *tokenizer) acts(s string) {
 	if wallet {
 		t.emit(tokWallet)
 	}
+	if t.cfg.Payments && hasMoneyHandle(s) {
+		t.emit(tokMoneyHandle)
+	}
+}
+
+// hasMoneyHandle reports whether s names a handle or a hashtag, @ or #
+// and then ASCII letters, digits, _ and ., that holds one of moneyStems.
+// Each handle is read once.
+func hasMoneyHandle(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '@' && s[i] != '#' || i > 0 && isASCIIAlnum(rune(s[i-1])) {
+			continue // an e-mail address, an anchor in a word
+		}
+		j := i + 1
+		for j < len(s) && (isASCIIAlnum(rune(s[j])) || s[j] == '_' || s[j] == '.') {
+			j++
+		}
+		name := strings.ToLower(s[i+1 : j])
+		for _, stem := range moneyStems {
+			if strings.Contains(name, stem) {
+				return true
+			}
+		}
+		i = j - 1
+	}
+	return false
 }
 
 func isASCIIAlnum(r rune) bool {

@@ -10,7 +10,7 @@ import (
 
 // actTokens are the tokens for acts of spamming that Tokenize emits once
 // per comment, whatever the words around them.
-var actTokens = []string{"#mention", "#phone", "#fancy-letters", "#money-pair", "#money-rate", "#wallet"}
+var actTokens = []string{"#mention", "#phone", "#fancy-letters", "#money-pair", "#money-rate", "#wallet", "#money-handle"}
 
 // acts returns the act tokens of text with the default tokenizer.
 func acts(text string) []string {
@@ -32,7 +32,7 @@ func TestActTokens(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"thanks to @celeste.trades I'm free", []string{"#mention"}},
+		{"thanks to @celeste.marlow I'm free", []string{"#mention"}},
 		{"mail me at jo@example.org", nil}, // an address, not a handle
 		{"@a @b @c", []string{"#mention"}},
 		{"WhatsApp +44 7700 900583 now", []string{"#phone"}},
@@ -58,6 +58,14 @@ func TestActTokens(t *testing.T) {
 		{strings.ToLower(eth[2:]), nil}, // a hash, no 0x, one case
 		{"commit 3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3f", nil},
 		{"antidisestablishmentarianismantidisestablishment", nil}, // letters only
+
+		// Handles and hashtags that sell making money.
+		{"all thanks to @Earn_With_Kate", []string{"#mention", "#money-handle"}},
+		{"message maria.fx on telegram: @maria.fx.trades", []string{"#mention", "#money-handle"}},
+		{"join #forexsignals today", []string{"#money-handle"}},
+		{"great interview @kate_with_a_k", []string{"#mention"}},
+		{"mail kate@wealth-partners.example", nil}, // an address, not a handle
+		{"C#money and F# are languages", nil},      // # inside a word
 	}
 	for _, c := range cases {
 		got := acts(c.text)
@@ -76,9 +84,9 @@ func TestActTokens(t *testing.T) {
 func TestPaymentsOff(t *testing.T) {
 	cfg := model.DefaultTokenizer()
 	cfg.Payments = false
-	text := "I invested $1,000 and got $10,500 in 4 days, 5 grand a month, CA: 0x5fE2a9C4b7D1e3F6a8B0c2D4e6F8a1B3c5D7e9F1"
+	text := "I invested $1,000 with @fx_kate and got $10,500 in 4 days, 5 grand a month, CA: 0x5fE2a9C4b7D1e3F6a8B0c2D4e6F8a1B3c5D7e9F1"
 	toks := model.Tokenize(model.Comment{Text: text}, cfg)
-	for _, tok := range []string{"#money-pair", "#money-rate", "#wallet"} {
+	for _, tok := range []string{"#money-pair", "#money-rate", "#wallet", "#money-handle"} {
 		if slices.Contains(toks, tok) {
 			t.Errorf("Payments off: %q in %q", tok, toks)
 		}

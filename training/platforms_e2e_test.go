@@ -23,8 +23,8 @@ import (
 func TestLeaveOnePlatformOut(t *testing.T) {
 	floors := map[string]struct{ auc, recallAt1 figure }{
 		"youtube-spam-collection": {0.93, 0.44},
-		"instagram-scamspot":      {0.89, 0.19},
-		"x-janitr":                {0.78, 0.20},
+		"instagram-scamspot":      {0.90, 0.22},
+		"x-janitr":                {0.79, 0.21},
 	}
 	for _, held := range []string{"youtube-spam-collection", "instagram-scamspot", "x-janitr"} {
 		t.Run(held, func(t *testing.T) {
@@ -56,13 +56,13 @@ func TestLeaveOnePlatformOut(t *testing.T) {
 func TestEveryPlatformHeldOut(t *testing.T) {
 	type row struct{ auc, recallAt1, f1, hamRejected, spamReview, hamReview float64 }
 	want := map[string]row{ // README, Quality: "Every platform held out in turn"
-		"comments":                {0.872, 0.298, 0.245, 0.0010, 0.283, 0.0223},
-		"instagram-scamspot":      {0.899, 0.193, 0.284, 0.0065, 0.203, 0.0153},
-		"judol-youtube-id":        {0.784, 0.152, 0.046, 0.0010, 0.072, 0.0034},
-		"sms-spam-collection":     {0.729, 0.067, 0.046, 0.0037, 0.067, 0.0143},
-		"x-janitr":                {0.790, 0.203, 0.134, 0.0021, 0.194, 0.0190},
-		"youtube-spam-collection": {0.931, 0.445, 0.217, 0.0000, 0.154, 0.0013},
-		"pooled":                  {0.707, 0.091, 0.097, 0.0022, 0.108, 0.0105},
+		"comments":                {0.874, 0.301, 0.250, 0.0010, 0.283, 0.0218},
+		"instagram-scamspot":      {0.908, 0.221, 0.316, 0.0074, 0.217, 0.0161},
+		"judol-youtube-id":        {0.784, 0.152, 0.046, 0.0010, 0.070, 0.0033},
+		"sms-spam-collection":     {0.729, 0.067, 0.046, 0.0037, 0.067, 0.0139},
+		"x-janitr":                {0.791, 0.219, 0.148, 0.0021, 0.184, 0.0190},
+		"youtube-spam-collection": {0.931, 0.444, 0.217, 0.0000, 0.144, 0.0013},
+		"pooled":                  {0.706, 0.094, 0.101, 0.0023, 0.106, 0.0104},
 	}
 	args := []string{"-weight", "comments=5", "-by-platform", corpus}
 	for _, s := range defaultModelSources {

@@ -38,12 +38,12 @@ func TestSiteBars(t *testing.T) {
 	data := sharedPath(t, "data")
 	for platform, bars := range map[string][]siteBar{
 		"instagram-scamspot": {
-			{maxHam: "0.5", f1: [2]float64{0.2169, 0.6624}, hamRej: [2]float64{0, 0.0028}, review: [2][2]int{{41, 1}, {88, 5}}},
-			{maxHam: "1", f1: [2]float64{0.3339, 0.7936}, hamRej: [2]float64{0.0009, 0.0075}, review: [2][2]int{{331, 41}, {60, 8}}},
+			{maxHam: "0.5", f1: [2]float64{0.2014, 0.6423}, hamRej: [2]float64{0, 0.0019}, review: [2][2]int{{46, 1}, {97, 5}}},
+			{maxHam: "1", f1: [2]float64{0.3339, 0.7903}, hamRej: [2]float64{0.0009, 0.0066}, review: [2][2]int{{335, 41}, {67, 13}}},
 		},
 		"x-janitr": {
-			{maxHam: "0.5", f1: [2]float64{0.8058, 0.8786}, hamRej: [2]float64{0.0078, 0.0090}, review: [2][2]int{{19, 30}, {17, 16}}},
-			{maxHam: "1", f1: [2]float64{0.8030, 0.8877}, hamRej: [2]float64{0.0258, 0.0186}, review: [2][2]int{{8, 19}, {7, 23}}},
+			{maxHam: "0.5", f1: [2]float64{0.8090, 0.8808}, hamRej: [2]float64{0.0084, 0.0090}, review: [2][2]int{{8, 10}, {14, 15}}},
+			{maxHam: "1", f1: [2]float64{0.8119, 0.8852}, hamRej: [2]float64{0.0144, 0.0180}, review: [2][2]int{{14, 30}, {10, 26}}},
 		},
 	} {
 		t.Run(platform, func(t *testing.T) {
@@ -94,8 +94,8 @@ func TestSiteBars(t *testing.T) {
 // the test half's spam the site's model rejects that it still rejects
 // with 50 and with 200 of the site's own ham words appended.
 var sitePaddedCatch = map[string][2]string{
-	"instagram-scamspot": {"81.8", "55.0"},
-	"x-janitr":           {"84.6", "84.6"},
+	"instagram-scamspot": {"80.1", "54.5"},
+	"x-janitr":           {"84.7", "84.7"},
 }
 
 // siteGoodWordAttack trains the site's model on draw 0's 1,000 labels
