@@ -6,10 +6,12 @@ probability, a verdict and the tokens that decided it.
 # The maths
 
 A comment d is reduced to tokens t₁…tₙ (see Tokenize): its words, pairs of
-adjacent words, class tokens such as #url and #money, and tokens for how it
-is written and who wrote it. Multinomial naive Bayes takes the tokens as
-independent draws from a distribution that depends only on the class, so
-that by Bayes' theorem
+adjacent words, class tokens such as #url and #money, tokens for how it is
+written and who wrote it, and tokens for acts of spamming that look the
+same on every platform whatever the words around them (#mention, #phone,
+#wallet, #money-handle: see TokenizerConfig.Payments). Multinomial naive
+Bayes takes the tokens as independent draws from a distribution that
+depends only on the class, so that by Bayes' theorem
 
 	log P(spam|d)/P(ham|d) = log P(spam)/P(ham) + Σᵢ log P(tᵢ|spam)/P(tᵢ|ham)
 
