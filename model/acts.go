@@ -155,6 +155,9 @@ func hasMoneyHandle(s string) bool {
 		for j < len(s) && (isASCIIAlnum(rune(s[j])) || s[j] == '_' || s[j] == '.') {
 			j++
 		}
+		if j == i+1 {
+			continue // no name
+		}
 		name := strings.ToLower(s[i+1 : j])
 		for _, stem := range moneyStems {
 			if strings.Contains(name, stem) {

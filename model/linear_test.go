@@ -55,7 +55,12 @@ var adversarial = []struct{ stage, unit string }{
 	{"links", "a://"},
 	{"links", "visit www.cash-now.biz "},
 	{"words", "1,"},
-	{"words", "x"}, // one long word
+	{"words", "x"},               // one long word
+	{"acts", "@tradefx "},        // a money handle, again and again
+	{"acts", "#aaaaaaaaaaaaaaa"}, // hashtags with no stem in them
+	{"acts", "@"},                // handles with no name
+	{"acts", "$1 a day "},        // amounts, each with a unit of time after it
+	{"acts", "Ab1"},              // one long run of base58 characters
 }
 
 // fill repeats unit to n bytes, cut at a rune boundary.
