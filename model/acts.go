@@ -47,7 +47,8 @@ var timeUnits = map[string]bool{
 }
 
 // acts emits the act tokens of s, the comment's plain text before Unicode
-// normalisation; each at most once. It is one pass over s. A wallet
+// normalisation; each at most once. It is one pass over s, and one more
+// over its handles and hashtags (hasMoneyHandle). A wallet
 // address is 0x and 40 hex digits (Ethereum and the chains that copy it)
 // or 32 to 44 base58 characters mixing upper case, lower case and digits
 // (Bitcoin, Solana); it is read here, where the case is still the
@@ -104,7 +105,7 @@ func (t *tokenizer) acts(s string) {
 			fancy = true
 		}
 		if t.cfg.Payments {
-			if isASCIIAlnum(r) {
+			if r < utf8.RuneSelf && isWordByte(byte(r)) {
 				if run < 0 {
 					run = i
 				}
@@ -148,11 +149,11 @@ func (t *tokenizer) acts(s string) {
 // Each handle is read once.
 func hasMoneyHandle(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] != '@' && s[i] != '#' || i > 0 && isASCIIAlnum(rune(s[i-1])) {
+		if s[i] != '@' && s[i] != '#' || i > 0 && isASCIIWordByte(s[i-1]) {
 			continue // an e-mail address, an anchor in a word
 		}
 		j := i + 1
-		for j < len(s) && (isASCIIAlnum(rune(s[j])) || s[j] == '_' || s[j] == '.') {
+		for j < len(s) && (isASCIIWordByte(s[j]) || s[j] == '_' || s[j] == '.') {
 			j++
 		}
 		if j == i+1 {
@@ -169,11 +170,11 @@ func hasMoneyHandle(s string) bool {
 	return false
 }
 
-func isASCIIAlnum(r rune) bool {
-	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
-}
+// isASCIIWordByte reports whether c is an ASCII letter or digit.
+func isASCIIWordByte(c byte) bool { return c < utf8.RuneSelf && isWordByte(c) }
 
-// amounts emits #money-pair and #money-rate for the comment's words.
+// amounts emits #money-pair and #money-rate for the comment's words, as
+// words emitted them (amounts already #money).
 func (t *tokenizer) amounts(words []string) {
 	n, rate := 0, false
 	for i, w := range words {

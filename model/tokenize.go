@@ -29,8 +29,9 @@ type TokenizerConfig struct {
 	// whatever the amounts and the coin: two amounts in one comment (a
 	// stake and its return), an amount per day, week or month, a crypto
 	// wallet or contract address, and a handle whose name sells making
-	// money; and it reads "5 grand" as an amount. Style must be on too. Models trained before it existed have
-	// it off, so they are still scored with the tokens they learned.
+	// money; and it reads "5 grand" as an amount. Its tokens need Style
+	// on too. Models trained before it existed have it off, so they are
+	// still scored with the tokens they learned.
 	Payments bool `json:"payments,omitempty"`
 	// MaxTokens caps the tokens taken from one comment (0 means
 	// DefaultMaxTokens), so one huge comment cannot cost more than a
