@@ -97,8 +97,8 @@ func TestFunctionInitError(t *testing.T) {
 	if err == nil {
 		t.Fatalf("invoke with a missing model answered %s, want an init error", out)
 	}
-	if !strings.Contains(p.Output(), "MODEL_PATH") {
-		t.Errorf("the function's output does not say what is wrong:\n%s", p.Output())
+	if out := p.OutputContaining("MODEL_PATH", 10*time.Second); !strings.Contains(out, "MODEL_PATH") {
+		t.Errorf("the function's output does not say what is wrong:\n%s", out)
 	}
 }
 

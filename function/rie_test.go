@@ -449,6 +449,21 @@ func (p *rieProcess) Output() string {
 	return p.out.String()
 }
 
+// OutputContaining returns the process's output once it holds want, or
+// what it holds after timeout. The RIE relays what the function writes
+// from a pipe of its own, so a line the function wrote before an invoke
+// failed may reach the output only after the failure is answered.
+func (p *rieProcess) OutputContaining(want string, timeout time.Duration) string {
+	deadline := time.Now().Add(timeout)
+	for {
+		out := p.Output()
+		if strings.Contains(out, want) || time.Now().After(deadline) {
+			return out
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // functionError is the error envelope that aws-lambda-go sends when a
 // handler returns an error or panics, which the RIE answers with HTTP 200.
 type functionError struct {
