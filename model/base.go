@@ -366,8 +366,10 @@ func suspectLabels(scores []float64, spam []bool) []Suspect {
 			sp = append(sp, Suspect{Index: i, Label: Spam, P: Sigmoid(s)})
 		}
 	}
-	slices.SortStableFunc(ham, func(a, b Suspect) int { return cmp.Compare(b.P, a.P) })
-	slices.SortStableFunc(sp, func(a, b Suspect) int { return cmp.Compare(a.P, b.P) })
+	// By score, not P: P rounds to 1 above a log-odds of about 37,
+	// which would leave the worst ham in index order and cut them.
+	slices.SortStableFunc(ham, func(a, b Suspect) int { return cmp.Compare(scores[b.Index], scores[a.Index]) })
+	slices.SortStableFunc(sp, func(a, b Suspect) int { return cmp.Compare(scores[a.Index], scores[b.Index]) })
 	return append(ham[:min(len(ham), maxSuspects)], sp[:min(len(sp), maxSuspects)]...)
 }
 

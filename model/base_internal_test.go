@@ -629,6 +629,18 @@ func TestSuspectLabels(t *testing.T) {
 	if suspectLabels([]float64{1, 2}, []bool{true, true}) != nil {
 		t.Fatal("suspects without ham")
 	}
+	// Above a log-odds of about 37 P rounds to 1: the order and the cut
+	// must still follow the scores, the worst ham first.
+	var high []float64
+	var hl []bool
+	for i := range maxSuspects + 2 {
+		high, hl = append(high, 37+float64(i)), append(hl, false)
+	}
+	high, hl = append(high, 0, 1), append(hl, true, true)
+	got = suspectLabels(high, hl)
+	if got[0].Index != maxSuspects+1 || got[1].Index != maxSuspects || got[maxSuspects-1].Index != 2 {
+		t.Fatalf("suspects %+v: want the ham from the highest score down, %d first", got, maxSuspects+1)
+	}
 }
 
 // TestOnBaseScalePrunedDefault: the default model is pruned to its best
