@@ -262,6 +262,43 @@ func TestMergeHalvesIsWhole(t *testing.T) {
 	}
 }
 
+// Limits that dropped nothing do not stop a merge: a vocabulary within
+// -max-tokens and fewer sources than -min-sources asks merge into the
+// model of the whole, and -min-sources refuses a model it filtered.
+func TestMergeLimitsThatDroppedNothing(t *testing.T) {
+	examples := baseExamples()
+	for i := range examples {
+		examples[i].Source = "all"
+	}
+	p := DefaultParams()
+	p.MaxTokens, p.MinSources = 1_000_000, 3
+	train := func(ex []Example) *Classifier {
+		c, err := Train(ex, TrainOptions{TrainedAt: fixedTime, Params: &p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	half := len(examples) / 2
+	whole := train(examples)
+	m, err := Merge([]*Classifier{train(examples[:half]), train(examples[half:])}, MergeOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, _ := m.counts()
+	wt, _ := whole.counts()
+	if !reflect.DeepEqual(mt, wt) {
+		t.Fatalf("merged table: %d tokens; whole: %d tokens", len(mt.vocab), len(wt.vocab))
+	}
+	for i := range examples {
+		examples[i].Source = fmt.Sprint("s", i%3)
+	}
+	_, err = Merge([]*Classifier{train(examples[:half]), train(examples[half:])}, MergeOptions{})
+	if !errors.Is(err, ErrNotMergeable) || !strings.Contains(err.Error(), "fewer than 3 of its 3 sources") {
+		t.Fatalf("Merge of models -min-sources filtered: %v; want ErrNotMergeable", err)
+	}
+}
+
 func TestMergeRefuses(t *testing.T) {
 	examples := baseExamples()
 	train := func(p Params, cfg TokenizerConfig) *Classifier {
@@ -288,7 +325,7 @@ func TestMergeRefuses(t *testing.T) {
 	}{
 		{"none", nil, "no models"},
 		{"pruned", []*Classifier{train(pruned, cfg), train(pruned, cfg)}, "pruned to its 10 best tokens"},
-		{"min count", []*Classifier{train(minCount, cfg), train(minCount, cfg)}, "dropped tokens"},
+		{"min count", []*Classifier{train(minCount, cfg), train(minCount, cfg)}, "-min-count"},
 		{"tokenizer", []*Classifier{plain, train(p, noBigrams)}, "other tokenizer settings"},
 		{"params", []*Classifier{plain, train(smoother, cfg)}, "other parameters"},
 	} {

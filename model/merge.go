@@ -33,7 +33,11 @@ type MergeOptions struct {
 // -min-count or -min-sources in each shard can be above it in the whole,
 // and a pruned model (-max-tokens) kept only its best tokens — so Merge
 // refuses them with ErrNotMergeable, as it refuses settings that differ
-// and a source whose weight differs between models.
+// and a source whose weight differs between models. A model trained with
+// -max-tokens or -min-sources that dropped nothing (a vocabulary within
+// the limit, fewer sources than -min-sources asks) merges: the sum is
+// pruned and filtered as training on the whole would. -min-count above 1
+// is refused whatever it dropped, which the file does not record.
 //
 // The merged model's thresholds and calibration are the first model's
 // unless o sets them: they were picked on held-out scores that only the
@@ -52,10 +56,13 @@ func Merge(models []*Classifier, o MergeOptions) (*Classifier, error) {
 			return nil, fmt.Errorf("%w: %s has other tokenizer settings than %s (%+v, not %+v)", ErrNotMergeable, c.id, first.id, c.cfg, cfg)
 		case c.params != params:
 			return nil, fmt.Errorf("%w: %s has other parameters than %s (%+v, not %+v)", ErrNotMergeable, c.id, first.id, c.params, params)
-		case params.MaxTokens > 0:
-			return nil, fmt.Errorf("%w: %s is pruned to its %d best tokens (-max-tokens); merge models trained without it", ErrNotMergeable, c.id, params.MaxTokens)
-		case params.MinCount > 1 || params.MinSources > 1:
-			return nil, fmt.Errorf("%w: %s dropped tokens seen fewer than %d times or in fewer than %d sources; merge models trained with -min-count 1 and -min-sources 0", ErrNotMergeable, c.id, params.MinCount, params.MinSources)
+		case c.stats.PrunedTokens > 0:
+			return nil, fmt.Errorf("%w: %s is pruned to its %d best tokens (-max-tokens), and dropped %d; merge models that dropped none", ErrNotMergeable, c.id, params.MaxTokens, c.stats.PrunedTokens)
+		case params.MinCount > 1:
+			// Which tokens fell below the count is not recorded.
+			return nil, fmt.Errorf("%w: %s may have dropped tokens seen fewer than %d times (-min-count); merge models trained with -min-count 1", ErrNotMergeable, c.id, params.MinCount)
+		case params.minSources(c.stats.Sources) > 0:
+			return nil, fmt.Errorf("%w: %s dropped tokens seen in fewer than %d of its %d sources (-min-sources); merge models trained without it, or with fewer sources each than it asks", ErrNotMergeable, c.id, params.MinSources, len(c.stats.Sources))
 		}
 		t, err := c.counts()
 		if err != nil {

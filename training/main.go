@@ -83,8 +83,8 @@
 //
 // merge adds up, source by source, the counts of models trained with the
 // same settings, and writes the model of the sum: the model of all their
-// data, count for count. Models that dropped tokens (-max-tokens,
-// -min-count above 1, -min-sources) are refused. The thresholds and
+// data, count for count. Models that dropped tokens (-max-tokens or
+// -min-sources that dropped some, -min-count above 1) are refused. The thresholds and
 // calibration are the first model's, or -thresholds-from MODEL's.
 //
 // # eval
