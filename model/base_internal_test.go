@@ -795,6 +795,9 @@ func TestConformalRank(t *testing.T) {
 	if minNewHam(0.005) != 199 || minNewHam(0.01) != 99 {
 		t.Errorf("minNewHam: %d at 0.5%%, %d at 1%%; want 199 and 99", minNewHam(0.005), minNewHam(0.01))
 	}
+	if got := minNewHam(1e-20); got != 1<<31-1 {
+		t.Errorf("minNewHam(1e-20) = %d, want the cap 2³¹ − 1, not an overflow", got)
+	}
 }
 
 // rocAUC breaks ties between site weights: the share of (spam, ham)
@@ -813,5 +816,21 @@ func TestRocAUC(t *testing.T) {
 		if got := rocAUC(c.scores, c.spam); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("rocAUC(%v, %v) = %v, want %v", c.scores, c.spam, got, c.want)
 		}
+	}
+}
+
+// A weight the options accept but the library cannot count to fails
+// naming the weights, not as a bad count of one token.
+func TestWeightTooLargeForTheLibrary(t *testing.T) {
+	var ex []Example
+	for i := range 30 {
+		for _, src := range []string{"a", "b"} {
+			ex = append(ex, Example{Comment: Comment{Text: fmt.Sprintf("thanks for the video %d", i)}, Label: Ham, Source: src})
+			ex = append(ex, Example{Comment: Comment{Text: fmt.Sprintf("buy cheap followers %d", i)}, Label: Spam, Source: src})
+		}
+	}
+	_, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{"a": 1e5}})
+	if err == nil || !strings.Contains(err.Error(), "-weight") {
+		t.Fatalf("Fit with a weight of 1e5: %v; want an error naming the weights", err)
 	}
 }

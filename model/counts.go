@@ -205,7 +205,7 @@ func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaL
 		n, v := scaled(&buf, i)
 		for k := range 2 {
 			if v[k] > math.MaxInt32 {
-				return nil, fmt.Errorf("model: count %v for %q out of range", v[k], tc.token(i))
+				return nil, fmt.Errorf("model: %q weighs %.3g hundredths of a comment once the sources' weights and balancing are applied, more than the %d the library counts to: a source's weight (-weight, or -site-weight, which scales the site up or the base down) is too far from 1", tc.token(i), v[k], math.MaxInt32)
 			}
 			total[k] += n[k]
 			libTotal[k] += int(v[k])

@@ -465,9 +465,10 @@ func conformalRank(n int, maxHam float64) int {
 }
 
 // minNewHam is the fewest ham with which conformalRank is not negative:
-// ⌈1/maxHam⌉ − 1 (199 at 0.5%).
+// ⌈1/maxHam⌉ − 1 (199 at 0.5%), at most 2³¹ − 1 for a rate so small
+// that the quotient would overflow an int.
 func minNewHam(maxHam float64) int {
-	return int(math.Ceil(1/maxHam-1e-9)) - 1
+	return int(min(math.Ceil(1/maxHam-1e-9), 1<<31)) - 1
 }
 
 // thresholdKeeping returns the threshold halfway between the highest ham
