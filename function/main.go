@@ -51,11 +51,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -91,7 +93,7 @@ func run(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	sites, err := loadSiteModels(cfg.modelsDir)
+	sites, skipped, err := loadSiteModels(cfg.modelsDir)
 	if err != nil {
 		return err
 	}
@@ -102,6 +104,13 @@ func run(getenv func(string) string) error {
 	s := newServer(clf, sites, cfg, store, log)
 	th := clf.Thresholds()
 	log.Info("model loaded", "model", clf.Info().ID, "reject", th.Reject, "review", th.Review, "shadow", cfg.shadow, "site_models", len(sites))
+	for _, site := range slices.Sorted(maps.Keys(sites)) {
+		th := sites[site].Thresholds()
+		log.Info("site model loaded", "site", site, "model", sites[site].Info().ID, "reject", th.Reject, "review", th.Review)
+	}
+	for _, name := range skipped {
+		log.Warn("MODELS_DIR: file skipped, serves no site: a site's model is named <host>"+siteModelExt, "file", name)
+	}
 	if len(cfg.keys) > 0 {
 		salt := cfg.keyIDSalt
 		if salt == "" {
@@ -237,33 +246,37 @@ const siteModelExt = ".model"
 // loads none. A file whose name is not a host name, or that does not
 // load, stops start-up with its name: a model that is wrong must never
 // surface as a failed request. Other files are left alone, so a layer
-// may carry a README.
-func loadSiteModels(dir string) (map[string]*model.Classifier, error) {
+// may carry a README, and returned in skipped, so that start-up can say
+// which files serve no site (a model saved as model.bin, say).
+func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped []string, err error) {
 	if dir == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("MODELS_DIR: %w", err)
+		return nil, nil, fmt.Errorf("MODELS_DIR: %w", err)
 	}
-	sites := map[string]*model.Classifier{}
+	sites = map[string]*model.Classifier{}
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), siteModelExt)
 		if !ok {
+			if !e.IsDir() {
+				skipped = append(skipped, e.Name())
+			}
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
 		site := labeled.SiteName(name)
 		if site == "" || site != name {
-			return nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case (such as example.org%s)", path, siteModelExt, siteModelExt)
+			return nil, nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case (such as example.org%s)", path, siteModelExt, siteModelExt)
 		}
 		clf, err := loadFile("MODELS_DIR", path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sites[site] = clf
 	}
-	return sites, nil
+	return sites, skipped, nil
 }
 
 // openFeedback returns the configured feedback store, or nil. The AWS SDK

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +189,25 @@ func TestModelsDirRefuses(t *testing.T) {
 				t.Fatalf("run = %v, want a start-up error mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Files in MODELS_DIR not named <host>.model serve no site; start-up
+// lists them (a model saved as model.bin is the usual one), and a
+// directory is left alone.
+func TestModelsDirSkipped(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	base, _ := model.Default()
+	base.Save(&buf)
+	os.WriteFile(filepath.Join(dir, "example.org.model"), buf.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "model.bin"), buf.Bytes(), 0o644)
+	os.Mkdir(filepath.Join(dir, "old"), 0o755)
+	sites, skipped, err := loadSiteModels(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sites) != 1 || sites["example.org"] == nil || !slices.Equal(skipped, []string{"model.bin"}) {
+		t.Fatalf("sites %v, skipped %q: want example.org, and model.bin skipped", slices.Collect(maps.Keys(sites)), skipped)
 	}
 }
