@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -102,4 +103,55 @@ func TestREADMEExamples(t *testing.T) {
 func jsonNumber(x float64) string {
 	b, _ := json.Marshal(x)
 	return string(b)
+}
+
+var (
+	readmeAkismet = regexp.MustCompile(`(?s)localhost:3000/1\.1/comment-check (.*?)\n# `)
+	readmeParam   = regexp.MustCompile(`(?:-d|--data-urlencode) (?:'([a-z_]+)=([^']*)'|([a-z_]+)=(\S*))`)
+	readmeHeader  = regexp.MustCompile(`(?m)^# (X-Spamcheck-[A-Za-z]+): (.*)$`)
+)
+
+// TestREADMEAkismetExample sends the README's comment-check example to
+// the function with the default model and checks the headers it shows
+// (the spam probability and the reasons) and the answer.
+func TestREADMEAkismetExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block string
+	for _, m := range readmeBlock.FindAllStringSubmatch(string(b), -1) {
+		if strings.Contains(m[1], "localhost:3000/1.1/comment-check") {
+			block = m[1]
+			break
+		}
+	}
+	cmd := readmeAkismet.FindStringSubmatch(block)
+	if cmd == nil {
+		t.Fatal("no comment-check example in the README")
+	}
+	form := url.Values{}
+	for _, p := range readmeParam.FindAllStringSubmatch(cmd[1], -1) {
+		form.Add(p[1]+p[3], p[2]+p[4]) // quoted or not
+	}
+	if form.Get("api_key") == "" || form.Get("comment_content") == "" {
+		t.Fatalf("the example's parameters %v: want api_key and comment_content", form)
+	}
+	s, _, _ := testServer(t, map[string]string{"API_KEYS": "key1,key2"})
+	req := httptest.NewRequest(http.MethodPost, "/1.1/comment-check", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if !strings.Contains(block, "\n# "+rec.Body.String()+"\n") {
+		t.Errorf("answer %q, not the README's", rec.Body)
+	}
+	headers := readmeHeader.FindAllStringSubmatch(block, -1)
+	if len(headers) < 2 {
+		t.Fatalf("the example shows %d X-Spamcheck headers, want the probability and the reasons", len(headers))
+	}
+	for _, h := range headers {
+		if got := rec.Header().Get(h[1]); got != h[2] {
+			t.Errorf("%s: %s, the README shows %s", h[1], got, h[2])
+		}
+	}
 }
