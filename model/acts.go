@@ -149,8 +149,11 @@ func (t *tokenizer) acts(s string) {
 // Each handle is read once.
 func hasMoneyHandle(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] != '@' && s[i] != '#' || i > 0 && isASCIIWordByte(s[i-1]) {
-			continue // an e-mail address, an anchor in a word
+		if s[i] != '@' && s[i] != '#' {
+			continue
+		}
+		if prev, _ := utf8.DecodeLastRuneInString(s[:i]); i > 0 && isWordRune(prev) {
+			continue // an e-mail address, an anchor in a word: as #mention reads them
 		}
 		j := i + 1
 		for j < len(s) && (isASCIIWordByte(s[j]) || s[j] == '_' || s[j] == '.') {

@@ -50,6 +50,11 @@ func TestActTokens(t *testing.T) {
 		{"it cost $40, delivered in 3 days", []string{"#money-rate"}},
 		{"it cost $40 and arrived in a fortnight", nil},
 		{"paid $40", nil},
+		// A symbol between two numbers is one amount's, not both's.
+		{"I paid 20$ 2 times", nil},
+		{"20€ 7 of us", nil},
+		{"Online in 2022: $14,500", nil},
+		{"from $200-$1,500", []string{"#money-pair"}},
 
 		// Crypto addresses: Ethereum-style and base58.
 		{"CA: " + eth, []string{"#wallet"}},
@@ -65,6 +70,7 @@ func TestActTokens(t *testing.T) {
 		{"join #forexsignals today", []string{"#money-handle"}},
 		{"great interview @kate_with_a_k", []string{"#mention"}},
 		{"mail kate@wealth-partners.example", nil}, // an address, not a handle
+		{"write to josé@fxtrading.example", nil},   // an address too, as #mention reads it
 		{"C#money and F# are languages", nil},      // # inside a word
 	}
 	for _, c := range cases {
@@ -96,5 +102,9 @@ func TestPaymentsOff(t *testing.T) {
 	}
 	if on := model.Tokenize(model.Comment{Text: text}, model.DefaultTokenizer()); !slices.Contains(on, "#money+grand") {
 		t.Errorf("Payments on: want #money+grand in %q", on)
+	}
+	// A symbol between two numbers made both money before.
+	if toks := model.Tokenize(model.Comment{Text: "paid 20$ 2 times"}, cfg); !slices.Contains(toks, "#money+#money") {
+		t.Errorf("Payments off: want #money+#money in %q", toks)
 	}
 }

