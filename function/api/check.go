@@ -151,7 +151,7 @@ func decodeComment(raw json.RawMessage) (model.Comment, string, bool, *Error) {
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return model.Comment{}, "", false, decodeError(err, "a comment")
 	}
-	if err := checkContent(c.Content); err != nil {
+	if err := checkContent(c.Content, raw); err != nil {
 		return model.Comment{}, "", false, err
 	}
 	return model.Comment{Text: *c.Content, Author: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL}, c.Site, c.Explain, nil
@@ -172,8 +172,16 @@ func (s *Server) explain(c model.Comment, site string, asked bool) CheckResult {
 
 // checkContent requires a comment text with something besides white
 // space: there is nothing to score, or to learn from, in an empty one.
-func checkContent(content *string) *Error {
+// raw is the object it was decoded from: one that names the text "text",
+// as the training files do, is told the API's name for it.
+func checkContent(content *string, raw []byte) *Error {
 	if content == nil {
+		var alt struct {
+			Text *string `json:"text"`
+		}
+		if json.Unmarshal(raw, &alt) == nil && alt.Text != nil {
+			return Errorf(CodeMissingContent, `field "content" (the comment text) is required; this API names it "content", not "text"`)
+		}
 		return Errorf(CodeMissingContent, `field "content" (the comment text) is required`)
 	}
 	if strings.TrimSpace(*content) == "" {

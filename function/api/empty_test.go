@@ -54,3 +54,26 @@ func TestEmptyContent(t *testing.T) {
 func containsCode(body, code string) bool {
 	return strings.Contains(body, `"code":"`+code+`"`)
 }
+
+// TestContentNamedText: a comment whose text comes as "text", the
+// training files' name for it, is told the API's name, on both routes
+// and in a batch; one without either gets the plain message.
+func TestContentNamedText(t *testing.T) {
+	s, _ := testServer(t, Options{Keys: []string{goodKey}, Feedback: mustOpenDir(t, t.TempDir())})
+	auth := []string{"X-Api-Key", goodKey}
+	for _, tt := range []struct {
+		path, body string
+		hint       bool
+	}{
+		{"/v1/check", `{"text": "hello"}`, true},
+		{"/v1/check", `{"comments": [{"text": "hello"}]}`, true},
+		{"/v1/feedback", `{"text": "hello", "label": "ham"}`, true},
+		{"/v1/check", `{"author": "jo"}`, false},
+	} {
+		rec := postJSON(s, tt.path, tt.body, auth...)
+		body := rec.Body.String()
+		if rec.Code != 400 || !containsCode(body, CodeMissingContent) || strings.Contains(body, `not \"text\"`) != tt.hint {
+			t.Errorf("%s %s: answer %d %s, want 400 %s, with the hint about \"text\": %v", tt.path, tt.body, rec.Code, body, CodeMissingContent, tt.hint)
+		}
+	}
+}

@@ -34,7 +34,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return decodeError(err, "the body")
 	}
-	if err := checkContent(req.Content); err != nil {
+	if err := checkContent(req.Content, body); err != nil {
 		return err
 	}
 	if req.Label == nil {
