@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"strings"
 
 	"github.com/spamcheck/spamcheck/model"
 	"github.com/spamcheck/spamcheck/model/labeled"
@@ -12,8 +13,9 @@ import (
 type dataset struct {
 	*labeled.Data
 	examples []model.Example
-	// source[i] names the file examples[i] came from (its base name), for
-	// per-source reports and leave-one-source-out evaluation.
+	// source[i] names the file examples[i] came from (its base name, or
+	// more of its path where another file has the same; see shortNames),
+	// for per-source reports and leave-one-source-out evaluation.
 	source []string
 	// path[i] is the path given that examples[i] was read under: its
 	// file, or a directory above it.
@@ -34,16 +36,50 @@ func readDataProgress(paths []string, groupColumn string, progress func(n int64)
 			return nil, err
 		}
 		for i := len(d.examples); i < len(d.Records); i++ {
-			ex := d.Records[i].Example()
-			// Each path given is one source of the data: training
-			// weighs sources and holds them out as units.
-			ex.Source = filepath.Base(filepath.Clean(p))
-			d.examples = append(d.examples, ex)
-			d.source = append(d.source, filepath.Base(d.From[i]))
+			d.examples = append(d.examples, d.Records[i].Example())
 			d.path = append(d.path, filepath.Clean(p))
 		}
 	}
+	// Each path given is one source of the data: training weighs
+	// sources and holds them out as units.
+	pathName, fileName := shortNames(d.path), shortNames(d.From)
+	for i := range d.examples {
+		d.examples[i].Source = pathName[d.path[i]]
+		d.source = append(d.source, fileName[d.From[i]])
+	}
 	return d, nil
+}
+
+// shortNames names each distinct path of paths by its base name, or, when
+// another path has the same base name (two platforms' comments.csv), by
+// as many of its last elements as tell it apart: a/comments.csv and
+// b/comments.csv, not one source of both.
+func shortNames(paths []string) map[string]string {
+	elems := map[string][]string{}
+	for _, p := range paths {
+		if _, ok := elems[p]; !ok {
+			elems[p] = strings.Split(filepath.ToSlash(filepath.Clean(p)), "/")
+		}
+	}
+	suffix := func(e []string, k int) string { return strings.Join(e[max(len(e)-k, 0):], "/") }
+	names := make(map[string]string, len(elems))
+	for p, e := range elems {
+		k := 1
+		for ; k < len(e); k++ {
+			clash := false
+			for q, f := range elems {
+				if q != p && suffix(f, k) == suffix(e, k) {
+					clash = true
+					break
+				}
+			}
+			if !clash {
+				break
+			}
+		}
+		names[p] = suffix(e, k)
+	}
+	return names
 }
 
 // sourcePerPath makes each path given one source, so that a directory of

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,5 +67,39 @@ func TestBrokenRows(t *testing.T) {
 		if !strings.Contains(stderr, "skipped "+s+"\n") {
 			t.Errorf("train's standard error does not list %q:\n%s", s, stderr)
 		}
+	}
+}
+
+// Two DATA paths with the same base name, two platforms' comments.csv, are
+// two sources, named by as much of their paths as tells them apart; a
+// path named once keeps its base name.
+func TestSameBaseNameTwoSources(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, rows string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("text,label\n"+rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a/comments.csv", "cheap pills,spam\nnice post,ham\n")
+	b := write("b/comments.csv", "buy followers,spam\ngood read,ham\n")
+	c := write("c/other.csv", "win cash,spam\nthanks,ham\n")
+	d, err := readData([]string{a, b, c}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a/comments.csv", "a/comments.csv", "b/comments.csv", "b/comments.csv", "other.csv", "other.csv"}
+	for i, ex := range d.examples {
+		if ex.Source != want[i] || d.source[i] != want[i] {
+			t.Errorf("comment %d: source %q, file %q; want %q", i, ex.Source, d.source[i], want[i])
+		}
+	}
+	names := shortNames([]string{"x/comments.csv", "comments.csv", "/y/x/comments.csv"})
+	if names["comments.csv"] != "comments.csv" || names["x/comments.csv"] != "x/comments.csv" || names["/y/x/comments.csv"] != "y/x/comments.csv" {
+		t.Errorf("names %v", names)
 	}
 }

@@ -113,7 +113,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := requireBothClasses(d); err != nil {
+	// Judging a model (-m) trains nothing: a spam queue alone will do.
+	if err := requireClasses(d, *scoreWith != ""); err != nil {
+		return err
+	}
+	if err := checkWeights(o.sourceWeights, d); err != nil {
 		return err
 	}
 	if *curve || *split != "" {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -67,4 +70,20 @@ func holdoutSplit(examples []model.Example, frac float64, seed uint64) []bool {
 		}
 	}
 	return test
+}
+
+// checkWeights fails when a -weight names no source of d: a misspelled
+// name, or a path where the source is its base name, would otherwise
+// leave the model as if the flag were not there.
+func checkWeights(weights map[string]float64, d *dataset) error {
+	names := map[string]bool{}
+	for _, ex := range d.examples {
+		names[ex.Source] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(weights)) {
+		if !names[name] {
+			return usagef("-weight %s=%g: no source is named %q; the sources are %s", name, weights[name], name, strings.Join(slices.Sorted(maps.Keys(names)), ", "))
+		}
+	}
+	return nil
 }

@@ -316,6 +316,12 @@ func TestEvalUndefinedMetrics(t *testing.T) {
 			t.Errorf("ham only: %s = %v, want undefined", name, float64(f))
 		}
 	}
+	// Spam only: recall is measured, the figures at a share of ham are not.
+	sp := measure([]float64{-3, -1, 2}, []bool{true, true, true}, []bool{false, false, true}, nil)
+	if sp.Recall != figure(1.0/3) || sp.RecallAt1.defined() || sp.BestF1At1.defined() || sp.AUC.defined() {
+		t.Errorf("spam only: recall %v, at ≤ 1%% ham rejected %v, best F1 %v, AUC %v; want 1/3 and three undefined",
+			sp.Recall, sp.RecallAt1, sp.BestF1At1, sp.AUC)
+	}
 	// One ham rejected: precision and F1 are a measured 0 here.
 	if m.Accuracy != figure(2.0/3) || m.HamRejected != figure(1.0/3) || m.Precision != 0 || m.F1 != 0 {
 		t.Errorf("ham only: accuracy %v, ham rejected %v, precision %v, F1 %v; want 2/3, 1/3, 0 and 0",
@@ -425,5 +431,20 @@ func TestEvalTestDirectoryIsOneSource(t *testing.T) {
 	want := []string{feedback + " 4", held + " 2"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestFlagsThatWouldDoNothing: a -weight that names no source is refused
+// with the sources' names, and judging a model (-m) on a spam queue alone
+// works, since it trains nothing.
+func TestFlagsThatWouldDoNothing(t *testing.T) {
+	_, errOut, err := runCLI(t, "", "train", "-q", "-o", filepath.Join(t.TempDir(), "m.model"), "-weight", "testdata/comments=5", corpus)
+	if err == nil || !strings.Contains(err.Error(), `no source is named "testdata/comments"; the sources are comments`) {
+		t.Errorf("train -weight with a path: %v\n%s", err, errOut)
+	}
+	queue := writeFile(t, t.TempDir(), "queue.jsonl", `{"text":"win a free phone, claim now at http://prize.example","label":"spam"}`+"\n")
+	out := mustRun(t, "", "eval", "-q", "-m", "default", queue)
+	if !strings.Contains(out, "test comments: 1 (1 spam, 0 ham)") || !strings.Contains(out, "recall at ≤1% ham rejected  –") {
+		t.Errorf("eval -m default on a spam queue:\n%s", out)
 	}
 }

@@ -89,12 +89,11 @@ func measure(scores []float64, spam, rejected, review []bool) metrics {
 		m.MCC = figure((tp*tn - fp*fn) / d)
 	}
 	m.AUC, m.RecallAt1, m.BestF1At1 = undefined, undefined, undefined
-	if m.Spam > 0 {
+	// Without ham, every threshold rejects "at most 1%" of it, and the
+	// recall there would be a vacuous 1.
+	if m.Spam > 0 && m.Ham > 0 {
 		recall, f1 := atMostHam(scores, spam, 0.01)
-		m.RecallAt1 = figure(recall)
-		if m.Ham > 0 {
-			m.AUC, m.BestF1At1 = figure(rocAUC(scores, spam)), figure(f1)
-		}
+		m.RecallAt1, m.AUC, m.BestF1At1 = figure(recall), figure(rocAUC(scores, spam)), figure(f1)
 	}
 	return m
 }

@@ -27,7 +27,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; with -base, the threshold picked for twice -max-ham-rejected of the site's ham to come; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
 	weights := weightFlag{}
-	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path) by W (repeatable)")
+	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path, or its last elements where two share a base name: a/comments.csv) by W (repeatable)")
 	kfold := fs.Bool("kfold-threshold", false, "pick the reject threshold on k-fold scores even when several sources could be held out")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
 	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
@@ -114,6 +114,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := requireClasses(d, o.base != nil); err != nil {
+		return err
+	}
+	if err := checkWeights(o.sourceWeights, d); err != nil {
 		return err
 	}
 	// Training needs the examples only; the records they were made from
@@ -270,8 +273,9 @@ func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, q
 // so that a run stops before any work.
 func requireBothClasses(d *dataset) error { return requireClasses(d, false) }
 
-// requireClasses is requireBothClasses, or on top of a base (which has
-// both classes) requires some data.
+// requireClasses is requireBothClasses, or, where a model with both
+// classes is already there (a base to train on, a model to judge),
+// requires some data.
 func requireClasses(d *dataset, onBase bool) error {
 	spam, ham := countClasses(labelsOf(d.examples))
 	if onBase && spam+ham > 0 || spam > 0 && ham > 0 {
