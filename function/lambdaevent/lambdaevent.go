@@ -78,7 +78,9 @@ func EventFromContext(ctx context.Context) (any, bool) {
 // authenticated the request of ctx with (IAM authorization on the route,
 // or a Function URL with AWS_IAM auth), or "". Only API Gateway and
 // callers allowed to invoke the function write an event's request
-// context, so a client cannot claim an identity it was not given.
+// context: a client of the API cannot claim an identity it was not
+// given, but a principal allowed lambda:InvokeFunction can write any
+// (the README's "Who may write" says so).
 func IAMCaller(ctx context.Context) string {
 	switch e := ctx.Value(eventKey{}).(type) {
 	case *events.APIGatewayV2HTTPRequest:
