@@ -3,9 +3,16 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+// bucketName is what S3 takes for a bucket's name, loosely: today's rule
+// (3 to 63 lower-case letters, digits, dots and hyphens) and the older
+// one some buckets still have.
+var bucketName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
 
 // config is everything the function reads from its environment, read once
 // at start-up.
@@ -100,6 +107,16 @@ func parseConfig(getenv func(string) string) (config, error) {
 		c.feedbackPrefix = strings.TrimPrefix(v, "/")
 	}
 	c.feedbackEndpoint = getenv("FEEDBACK_S3_ENDPOINT")
+	// The SDK reads both only when a request runs: checked here, a typo
+	// stops start-up instead of failing every feedback write.
+	if b := c.feedbackBucket; b != "" && !bucketName.MatchString(b) {
+		bad("FEEDBACK_BUCKET %q is not a bucket name (up to 255 letters, digits, '.', '-' or '_'; no '/': the key prefix is FEEDBACK_PREFIX)", b)
+	}
+	if e := c.feedbackEndpoint; e != "" {
+		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("FEEDBACK_S3_ENDPOINT %q is not an http:// or https:// URL with a host (such as http://127.0.0.1:5000)", e)
+		}
+	}
 	if c.feedbackDir != "" && c.feedbackBucket != "" {
 		bad("FEEDBACK_DIR and FEEDBACK_BUCKET are both set: choose one")
 	}

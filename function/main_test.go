@@ -342,6 +342,9 @@ func TestConfig(t *testing.T) {
 		{name: "bad body limit", env: map[string]string{"MAX_BODY_BYTES": "-1"}, err: "MAX_BODY_BYTES"},
 		{name: "bad log level", env: map[string]string{"LOG_LEVEL": "chatty"}, err: "LOG_LEVEL"},
 		{name: "two stores", env: map[string]string{"FEEDBACK_DIR": "a", "FEEDBACK_BUCKET": "b"}, err: "choose one"},
+		{name: "bucket with a path", env: map[string]string{"FEEDBACK_BUCKET": "my bucket/x", "API_KEYS": "k"}, err: "FEEDBACK_BUCKET \"my bucket/x\" is not a bucket name"},
+		{name: "endpoint without a scheme", env: map[string]string{"FEEDBACK_BUCKET": "b", "FEEDBACK_S3_ENDPOINT": "localhost:5000", "API_KEYS": "k"}, err: "FEEDBACK_S3_ENDPOINT \"localhost:5000\" is not an http"},
+		{name: "endpoint unparsable", env: map[string]string{"FEEDBACK_BUCKET": "b", "FEEDBACK_S3_ENDPOINT": "http://[::1", "API_KEYS": "k"}, err: "FEEDBACK_S3_ENDPOINT"},
 		{name: "every error at once", env: map[string]string{"MODE": "x", "LOG_LEVEL": "y"}, err: "MODE=\"x\": want enforce or shadow; LOG_LEVEL"},
 	}
 	for _, tt := range tests {
