@@ -211,6 +211,15 @@ func TestNonCanonicalPaths(t *testing.T) {
 			t.Errorf("GET %.40q answered %d %.200q, want a short JSON 404", p, rec.Code, rec.Body)
 		}
 	}
+	// A path without its leading slash, which only a hand-made Lambda
+	// event can carry.
+	req := httptest.NewRequest("GET", "/", nil)
+	req.URL.Path = "v1/health"
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"not_found"`) {
+		t.Errorf("GET v1/health answered %d %.200q, want the JSON 404", rec.Code, rec.Body)
+	}
 }
 
 // TestDirectPanicIsInternalError: a panic while answering a direct invoke

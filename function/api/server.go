@@ -152,8 +152,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	// The mux answers a path that is not canonical (//v1/health,
 	// /v1/../v1/health) with an HTML redirect; ours is the JSON 404.
-	if p := r.URL.Path; p == "" || path.Clean(p) != p {
-		s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s: paths must be canonical (no //, . or ..)", r.Method, clip(p)))
+	if p := r.URL.Path; !strings.HasPrefix(p, "/") || path.Clean(p) != p {
+		s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s: paths must be canonical (one leading /, no //, . or ..)", r.Method, clip(p)))
 		return
 	}
 	h, pattern := s.mux.Handler(r)

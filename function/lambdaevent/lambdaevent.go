@@ -177,11 +177,16 @@ func (h Handler) serve(ctx context.Context, req request) *recorder {
 	if req.path == "" {
 		req.path = "/"
 	}
+	// The path goes into the URL as it is, not through a URL string,
+	// which would read "//x/v1/health" as host x: the handler sees what
+	// the local server would, and answers a path that is not canonical
+	// alike.
 	u := &url.URL{Path: req.path, RawQuery: req.query}
-	r, err := http.NewRequestWithContext(ctx, req.method, u.String(), bytes.NewReader(raw))
+	r, err := http.NewRequestWithContext(ctx, req.method, "/", bytes.NewReader(raw))
 	if err != nil {
 		return errorRecorder(api.Errorf(api.CodeInvalidRequest, "the event does not describe an HTTP request: %v", err))
 	}
+	r.URL = u
 	r.Header = req.header
 	r.ContentLength = int64(len(raw))
 	r.RequestURI = u.RequestURI()
@@ -192,6 +197,9 @@ func (h Handler) serve(ctx context.Context, req request) *recorder {
 	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	h.HTTP.ServeHTTP(rec, r)
+	if r.Method == http.MethodHead {
+		rec.body.Reset() // as net/http sends none
+	}
 	return rec
 }
 

@@ -230,3 +230,27 @@ func TestStripStage(t *testing.T) {
 		}
 	}
 }
+
+// TestPathAsGiven: the handler sees an event's path as written, as a
+// local server would, never read back through a URL string that makes
+// "//x/v1/health" host x and path /v1/health; and a HEAD answer carries
+// no body, as net/http sends none.
+func TestPathAsGiven(t *testing.T) {
+	h := testHandler()
+	for _, p := range []string{"//x/v1/health", "//v1/health", "v1/health"} {
+		for _, ev := range []string{
+			`{"version":"2.0","rawPath":"` + p + `","requestContext":{"http":{"method":"GET"}}}`,
+			`{"httpMethod":"GET","path":"` + p + `","requestContext":{}}`,
+		} {
+			status, _, body := invoke(t, h, []byte(ev))
+			var s seen
+			if err := json.Unmarshal(body, &s); err != nil || status != 200 || s.Path != p {
+				t.Errorf("%s: %d, the handler saw path %q; want %q", ev, status, s.Path, p)
+			}
+		}
+	}
+	status, _, body := invoke(t, h, []byte(`{"version":"2.0","rawPath":"/v1/health","requestContext":{"http":{"method":"HEAD"}}}`))
+	if status != 200 || len(body) != 0 {
+		t.Errorf("HEAD: %d with %d bytes of body, want none", status, len(body))
+	}
+}
