@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -11,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 	"github.com/spamcheck/spamcheck/model"
@@ -44,15 +48,50 @@ func (s *Server) akismetForm(w http.ResponseWriter, r *http.Request) (url.Values
 	if r.ContentLength > s.maxBody {
 		return nil, tooLarge
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
-	if err := r.ParseForm(); err != nil {
+	// The body alone: Akismet's parameters come in it, and a query
+	// string that does not parse is not the body's fault.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, tooLarge
 		}
+		return nil, Errorf(CodeUnreadableBody, "The request body could not be read: %v", err)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
 		return nil, Errorf(CodeInvalidForm, "The request body is not valid form encoding.")
 	}
-	return r.PostForm, nil
+	return form, decodeCharset(form)
+}
+
+// decodeCharset turns form's values into UTF-8 from the encoding its
+// blog_charset names (a blog in ISO-8859-1 sends "café" as caf%E9), and
+// refuses a value that is still not UTF-8: the text is scored and may be
+// stored for training, where a replacement character would stand in for
+// what was written.
+func decodeCharset(form url.Values) error {
+	if cs := strings.TrimSpace(form.Get("blog_charset")); cs != "" {
+		if enc, err := htmlindex.Get(cs); err == nil {
+			if name, _ := htmlindex.Name(enc); name != "utf-8" {
+				for _, vs := range form {
+					for i, v := range vs {
+						if d, err := enc.NewDecoder().String(v); err == nil {
+							vs[i] = d
+						}
+					}
+				}
+			}
+		}
+	}
+	for name, vs := range form {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return Errorf(CodeInvalidUTF8, "%s is not valid UTF-8: send UTF-8, or name the encoding in blog_charset.", clip(name))
+			}
+		}
+	}
+	return nil
 }
 
 // akismetKey returns the API key of a request: the api_key field, the older

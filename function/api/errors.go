@@ -47,14 +47,14 @@ type status struct{ native, akismet int }
 // statuses is the one table from error code to HTTP status.
 var statuses = map[string]status{
 	CodeInvalidJSON:          {http.StatusBadRequest, 0},
-	CodeInvalidUTF8:          {http.StatusBadRequest, 0},
+	CodeInvalidUTF8:          {http.StatusBadRequest, http.StatusOK},
 	CodeMissingContent:       {http.StatusBadRequest, 0},
 	CodeEmptyContent:         {http.StatusBadRequest, http.StatusBadRequest},
 	CodeInvalidField:         {http.StatusBadRequest, 0},
 	CodeInvalidBatch:         {http.StatusBadRequest, 0},
 	CodeMissingLabel:         {http.StatusBadRequest, 0},
 	CodeInvalidLabel:         {http.StatusBadRequest, 0},
-	CodeUnreadableBody:       {http.StatusBadRequest, 0},
+	CodeUnreadableBody:       {http.StatusBadRequest, http.StatusBadRequest},
 	CodeInvalidEvent:         {http.StatusBadRequest, 0},
 	CodeInvalidBase64:        {http.StatusBadRequest, 0},
 	CodeInvalidRequest:       {http.StatusBadRequest, 0},
