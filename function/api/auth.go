@@ -32,10 +32,11 @@ func KeyID(salt, key string) string {
 }
 
 // requestKey returns the API key a native request carries, as
-// "Authorization: Bearer KEY" or "X-Api-Key: KEY", or "".
+// "Authorization: Bearer KEY" (the scheme in any case, as RFC 9110 has
+// it) or "X-Api-Key: KEY", or "".
 func requestKey(r *http.Request) string {
 	key := r.Header.Get("X-Api-Key")
-	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+	if scheme, v, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
 		key = strings.TrimSpace(v)
 	}
 	return key

@@ -40,8 +40,11 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if req.Label == nil {
 		return Errorf(CodeMissingLabel, `field "label" ("spam" or "ham") is required`)
 	}
-	label, err := model.ParseLabel(*req.Label)
-	if err != nil {
+	// Exactly the two words: the readers of data files take aliases
+	// (1, yes, junk, legit…), but here a "no" or a "false" meant as
+	// something else would go into training data without an error.
+	label := model.Label(*req.Label)
+	if label != model.Spam && label != model.Ham {
 		return Errorf(CodeInvalidLabel, `"label" must be "spam" or "ham", got %q`, *req.Label)
 	}
 	if s.feedback == nil {

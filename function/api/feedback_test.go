@@ -59,6 +59,8 @@ func TestNativeKeyAndFeedback(t *testing.T) {
 		{"wrong key", []string{"X-Api-Key", "nope"}, 401},
 		{"X-Api-Key", []string{"X-Api-Key", goodKey}, 200},
 		{"bearer", []string{"Authorization", "Bearer " + goodKey}, 200},
+		{"bearer in lower case", []string{"Authorization", "bearer " + goodKey}, 200},
+		{"another scheme", []string{"Authorization", "Basic " + goodKey}, 401},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if rec := send("/v1/check", check, tt.header...); rec.Code != tt.want {
@@ -77,6 +79,8 @@ func TestNativeKeyAndFeedback(t *testing.T) {
 		{"no label", `{"content": "x"}`, 400, "missing_label"},
 		{"bad label", `{"content": "x", "label": "maybe"}`, 400, "invalid_label"},
 		{"no content", `{"label": "spam"}`, 400, "missing_content"},
+		{"a data file's alias", `{"content": "x", "label": "no"}`, 400, "invalid_label"},
+		{"a data file's number", `{"content": "x", "label": "1"}`, 400, "invalid_label"},
 	} {
 		t.Run("feedback "+tt.name, func(t *testing.T) {
 			rec := send("/v1/feedback", tt.body, auth...)
