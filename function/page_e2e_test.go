@@ -371,6 +371,37 @@ func TestPageAsksForKey(t *testing.T) {
 	}
 }
 
+// TestPageListsSiteModels: with models per site, the page lists each site
+// with its model and reject threshold, as /v1/health names them.
+func TestPageListsSiteModels(t *testing.T) {
+	clf, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := clf.Thresholds()
+	th.Reject, th.Review = 0.95, 0
+	site, err := clf.WithThresholds(th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := site.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "example.org.model"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	base := startPageServer(t, map[string]string{"MODELS_DIR": dir})
+	b.do(t, "load the page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("sites")))
+	got := eval[[]string](t, b, `Array.from(document.querySelectorAll('#sites li')).map((li) => li.textContent)`)
+	want := fmt.Sprintf("site example.org: model %s, reject at P(spam) ≥ 0.9500", site.Info().ID)
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("sites listed %q, want [%q]", got, want)
+	}
+}
+
 // screenshot saves a screenshot of the page under the test's temporary
 // directory and returns it.
 func screenshot(t *testing.T, b *browser) []byte {

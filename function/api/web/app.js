@@ -33,16 +33,14 @@ async function health() {
     let s = `Model ${h.model}, trained ${String(h.trained_at).slice(0, 10)}; reject at P(spam) ≥ ${p(t.reject)}`;
     if (t.review) s += `, review ≥ ${p(t.review)}`;
     $('model').textContent = s + `; mode ${h.mode}.`;
-    const sites = h.sites || h.site_models;
-    if (sites && typeof sites === 'object') {
-      const ul = $('sites');
-      for (const [k, v] of Object.entries(sites)) {
-        const name = (v && (v.site || v.name)) || k;
-        const id = v && typeof v === 'object' ? (v.model || v.id || '') : v;
-        ul.append(el('li', `site ${name}: model ${id}`));
-      }
-      ul.hidden = !ul.children.length;
+    // models lists the default model (site "") and one per site.
+    const ul = $('sites');
+    for (const m of h.models || []) {
+      if (!m.site) continue;
+      const mt = m.thresholds || {};
+      ul.append(el('li', `site ${m.site}: model ${m.model}, reject at P(spam) ≥ ${p(mt.reject)}`));
     }
+    ul.hidden = !ul.children.length;
   } catch (e) {
     $('model').textContent = 'Health check failed: ' + e.message;
   }
