@@ -128,6 +128,7 @@ func TestSiteRetrainingLoop(t *testing.T) {
 		{"another site", "/v1/check?site=other.example", `{"content":"` + pitch + `"}`, defaultID, model.Keep},
 		{"site in the query", "/v1/check?site=example.org", `{"content":"` + pitch + `"}`, siteID, model.Reject},
 		{"site in the body", "/v1/check", `{"content":"` + pitch + `","site":"example.org"}`, siteID, model.Reject},
+		{"a blank site in the body", "/v1/check?site=example.org", `{"content":"` + pitch + `","site":" "}`, siteID, model.Reject},
 		{"site's ham", "/v1/check?site=example.org", `{"content":"tried this recipe for dinner, lovely crust, thanks"}`, siteID, model.Keep},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,10 +140,10 @@ func TestSiteRetrainingLoop(t *testing.T) {
 	}
 	// A batch of the site: its model, unless a comment names another site.
 	code, out := do(t, s2, "POST", "/v1/check", "application/json",
-		`{"site":"example.org","comments":[{"content":"`+pitch+`"},{"content":"`+pitch+`","site":"other.example"}]}`)
+		`{"site":"example.org","comments":[{"content":"`+pitch+`"},{"content":"`+pitch+`","site":"other.example"},{"content":"`+pitch+`","site":" "}]}`)
 	var batch api.BatchResult
 	if err := json.Unmarshal(out, &batch); err != nil || code != 200 || batch.Model != siteID ||
-		batch.Results[0].Model != siteID || batch.Results[1].Model != defaultID {
+		batch.Results[0].Model != siteID || batch.Results[1].Model != defaultID || batch.Results[2].Model != siteID {
 		t.Fatalf("batch: %d %s", code, out)
 	}
 	// Akismet: the host of the blog parameter picks the model.

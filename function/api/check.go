@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // MaxBatch is the most comments one batch request may carry.
@@ -62,7 +63,9 @@ type CheckResult struct {
 // BatchResult is the answer for a batch, in the order of its comments.
 type BatchResult struct {
 	Results []CheckResult `json:"results"`
-	Model   string        `json:"model"`
+	// Model is the model of the batch's site; a comment that names
+	// another site says in its own result which model decided it.
+	Model string `json:"model"`
 }
 
 func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
@@ -122,7 +125,9 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 		if len(b.Comments) == 0 || len(b.Comments) > MaxBatch {
 			return nil, 0, Errorf(CodeInvalidBatch, "a batch holds 1 to %d comments, got %d", MaxBatch, len(b.Comments))
 		}
-		site = cmp.Or(b.Site, site)
+		// A site that names no host (blank, say) leaves the one around
+		// it in force, as an absent one does.
+		site = cmp.Or(labeled.SiteName(b.Site), site)
 		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.model(site).id}
 		for i, c := range b.Comments {
 			if err := ctx.Err(); err != nil {
@@ -133,7 +138,7 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)
 				return nil, 0, err
 			}
-			res.Results[i] = s.explain(cm, cmp.Or(own, site), explain)
+			res.Results[i] = s.explain(cm, cmp.Or(labeled.SiteName(own), site), explain)
 		}
 		return res, len(res.Results), nil
 	}
@@ -141,7 +146,7 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.explain(cm, cmp.Or(own, site), explain), 1, nil
+	return s.explain(cm, cmp.Or(labeled.SiteName(own), site), explain), 1, nil
 }
 
 // decodeComment decodes one comment object, requiring a string content,
