@@ -119,7 +119,13 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 	}
 	if raw, ok := probe["comments"]; ok {
 		var b batchRequest
-		if err := json.Unmarshal(body, &b); err != nil || raw == nil || string(raw) == "null" {
+		err := json.Unmarshal(body, &b)
+		// A batch's own field of the wrong type ("site": 5) is that
+		// field's mistake, not the comments'.
+		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) && te.Field != "" && !strings.HasPrefix(te.Field, "comments") {
+			return nil, 0, decodeError(err, "the body")
+		}
+		if err != nil || raw == nil || string(raw) == "null" {
 			return nil, 0, Errorf(CodeInvalidBatch, `"comments" must be an array of comment objects`)
 		}
 		if len(b.Comments) == 0 || len(b.Comments) > MaxBatch {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -118,13 +119,32 @@ func decodeError(err error, what string) *Error {
 		// Field is a path through the Go structs; its last element
 		// is the JSON name the caller sent.
 		field := te.Field[strings.LastIndexByte(te.Field, '.')+1:]
-		return Errorf(CodeInvalidField, "field %q must be a string, not %s", field, te.Value)
+		return Errorf(CodeInvalidField, "field %q must be %s, not %s", field, jsonKind(te.Type), te.Value)
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return Errorf(CodeInvalidJSON, "%s is not valid JSON: %v (at byte %d)", what, se, se.Offset)
 	}
 	return Errorf(CodeInvalidJSON, "%s is not valid JSON", what)
+}
+
+// jsonKind names what a field of Go type t takes, in JSON's terms.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
 }
 
 // errorBody is the JSON shape of every native error answer.

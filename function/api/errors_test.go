@@ -15,16 +15,19 @@ func TestErrorContract(t *testing.T) {
 	s, _ := testServer(t, Options{Feedback: discardStore{}})
 	tests := []struct {
 		name, path, body, code string
+		msg                    string // in the message, if set
 	}{
-		{"check: author not a string", "/v1/check", `{"content": "hi", "author": 5}`, CodeInvalidField},
-		{"feedback: author not a string", "/v1/feedback", `{"content": "hi", "author": 5, "label": "spam"}`, CodeInvalidField},
-		{"feedback: label not a string", "/v1/feedback", `{"content": "hi", "label": 1}`, CodeInvalidField},
-		{"feedback: content not a string", "/v1/feedback", `{"content": ["hi"], "label": "ham"}`, CodeInvalidField},
-		{"check: array body", "/v1/check", `[1, 2]`, CodeInvalidJSON},
-		{"feedback: array body", "/v1/feedback", `[1, 2]`, CodeInvalidJSON},
-		{"check: truncated", "/v1/check", `{"content": `, CodeInvalidJSON},
-		{"feedback: truncated", "/v1/feedback", `{"content": `, CodeInvalidJSON},
-		{"batch: array of numbers", "/v1/check", `{"comments": [1]}`, CodeInvalidJSON},
+		{"check: explain not a boolean", "/v1/check", `{"content": "hi", "explain": "yes"}`, CodeInvalidField, `field "explain" must be true or false, not string`},
+		{"batch: site not a string", "/v1/check", `{"comments": [{"content": "hi"}], "site": 5}`, CodeInvalidField, `field "site" must be a string, not number`},
+		{"check: author not a string", "/v1/check", `{"content": "hi", "author": 5}`, CodeInvalidField, ""},
+		{"feedback: author not a string", "/v1/feedback", `{"content": "hi", "author": 5, "label": "spam"}`, CodeInvalidField, ""},
+		{"feedback: label not a string", "/v1/feedback", `{"content": "hi", "label": 1}`, CodeInvalidField, ""},
+		{"feedback: content not a string", "/v1/feedback", `{"content": ["hi"], "label": "ham"}`, CodeInvalidField, ""},
+		{"check: array body", "/v1/check", `[1, 2]`, CodeInvalidJSON, ""},
+		{"feedback: array body", "/v1/feedback", `[1, 2]`, CodeInvalidJSON, ""},
+		{"check: truncated", "/v1/check", `{"content": `, CodeInvalidJSON, ""},
+		{"feedback: truncated", "/v1/feedback", `{"content": `, CodeInvalidJSON, ""},
+		{"batch: array of numbers", "/v1/check", `{"comments": [1]}`, CodeInvalidJSON, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,8 +36,8 @@ func TestErrorContract(t *testing.T) {
 			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Error == nil {
 				t.Fatalf("answer %d %s is not an error", rec.Code, rec.Body)
 			}
-			if e.Error.Code != tt.code || rec.Code != Status(tt.code) {
-				t.Errorf("answer %d %q, want %d %q", rec.Code, e.Error.Code, Status(tt.code), tt.code)
+			if e.Error.Code != tt.code || rec.Code != Status(tt.code) || !strings.Contains(e.Error.Message, tt.msg) {
+				t.Errorf("answer %d %q %q, want %d %q saying %q", rec.Code, e.Error.Code, e.Error.Message, Status(tt.code), tt.code, tt.msg)
 			}
 			for _, goism := range []string{"Go value", "Go struct", "json.RawMessage", "map[string]", "feedbackRequest", "CheckRequest"} {
 				if strings.Contains(e.Error.Message, goism) {
