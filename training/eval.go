@@ -85,7 +85,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if protocols > 1 {
 		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve and -m")
 	}
-	if *holdout < 0 || *holdout >= 1 {
+	if !(*holdout >= 0 && *holdout < 1) {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
 	}
 	if *k < 2 {
@@ -269,6 +269,11 @@ func (e *evaluator) finish() *report {
 }
 
 func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
+	// As Fit caps its folds: a fold beyond the smaller class would test
+	// on one class, and beyond the data on nothing. The protocol line
+	// says how many there were.
+	spam, ham := countClasses(labelsOf(d.examples))
+	k = min(k, spam, ham)
 	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
 	// seed+1: the outer folds come from another random stream than the
 	// inner folds learn draws with seed to calibrate each test model.
@@ -288,6 +293,9 @@ func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed))
 	test := holdoutSplit(d.examples, frac, o.seed)
 	trainEx, testEx, src := d.split(func(i int) bool { return test[i] })
+	if err := checkSplit(trainEx, testEx, fmt.Sprintf("-holdout %g", frac)); err != nil {
+		return nil, err
+	}
 	if err := e.test(trainEx, testEx, src, o); err != nil {
 		return nil, err
 	}
@@ -305,15 +313,28 @@ func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (
 	}
 	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, n, column, o.seed))
 	trainEx, testEx, src := d.split(func(i int) bool { return held[d.Groups[i]] })
+	if err := checkSplit(trainEx, testEx, fmt.Sprintf("-holdout %g -group %s", frac, column)); err != nil {
+		return nil, err
+	}
 	if err := e.test(trainEx, testEx, src, o); err != nil {
 		return nil, err
 	}
 	return e.finish(), nil
 }
 
+// checkSplit fails, naming the split, when it leaves nothing to test on
+// or not both classes to train on.
+func checkSplit(train, test []model.Example, what string) error {
+	spam, ham := countClasses(labelsOf(train))
+	if len(test) == 0 || spam == 0 || ham == 0 {
+		return usagef("eval %s: the split leaves %d comments to test on and %d spam and %d ham to train on; want some of each", what, len(test), spam, ham)
+	}
+	return nil
+}
+
 // heldGroups draws the groups to test on: round(frac·n) of the n
-// different groups (at least one), the same for a given seed; none when
-// there are fewer than two.
+// different groups (at least one, and one fewer than all), the same for
+// a given seed; none when there are fewer than two.
 func heldGroups(groups []string, frac float64, seed uint64) (held map[string]bool, n int) {
 	names := distinct(groups)
 	if len(names) < 2 {
@@ -323,7 +344,7 @@ func heldGroups(groups []string, frac float64, seed uint64) (held map[string]boo
 	rng := rand.New(rand.NewPCG(seed, 0x6709))
 	rng.Shuffle(len(names), func(a, b int) { names[a], names[b] = names[b], names[a] })
 	held = map[string]bool{}
-	for _, g := range names[:max(1, int(math.Round(frac*float64(len(names)))))] {
+	for _, g := range names[:min(len(names)-1, max(1, int(math.Round(frac*float64(len(names))))))] {
 		held[g] = true
 	}
 	return held, len(names)

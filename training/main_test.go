@@ -130,6 +130,9 @@ func TestErrors(t *testing.T) {
 		{"k-fold threshold on a base", []string{"train", "-o", filepath.Join(dir, "m"), "-base", "default", "-kfold-threshold", corpus}, true, "drop [-kfold-threshold]"},
 		{"eval two protocols", []string{"eval", "-by-source", "-holdout", "0.3", corpus}, true, "choose one"},
 		{"eval one source", []string{"eval", "-by-source", onlySpam}, false, "at least one spam and one ham"},
+		{"eval holdout NaN", []string{"eval", "-holdout", "NaN", corpus}, true, "-holdout NaN: want a fraction"},
+		{"eval holdout too small", []string{"eval", "-holdout", "0.0001", corpus}, true, "leaves 0 comments to test on"},
+		{"review NaN", []string{"train", "-o", filepath.Join(dir, "m"), "-review", "NaN", corpus}, true, "-review NaN"},
 		{"eval plot not SVG", []string{"eval", "-plot", filepath.Join(dir, "roc.png"), corpus}, true, "must end in .svg"},
 		{"eval plot unwritable", []string{"eval", "-k", "2", "-plot", filepath.Join(dir, "no", "such", "dir", "roc.svg"), corpus}, false, "write plot"},
 		{"classify missing model", []string{"classify", "-m", filepath.Join(dir, "nope")}, false, "no such file"},
@@ -446,5 +449,22 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 	out := mustRun(t, "", "eval", "-q", "-m", "default", queue)
 	if !strings.Contains(out, "test comments: 1 (1 spam, 0 ham)") || !strings.Contains(out, "recall at ≤1% ham rejected  –") {
 		t.Errorf("eval -m default on a spam queue:\n%s", out)
+	}
+}
+
+// TestHeldGroupsLeaveSomeToTrain: however large the fraction, one group
+// at least is held out and one at least is left to train on.
+func TestHeldGroupsLeaveSomeToTrain(t *testing.T) {
+	for _, tc := range []struct {
+		groups []string
+		frac   float64
+		want   int
+	}{
+		{[]string{"a", "b"}, 0.8, 1}, {[]string{"a", "b", "c"}, 0.99, 2}, {[]string{"a", "b", "c", "d"}, 0.01, 1}, {[]string{"a", "b", "c", "d"}, 0.5, 2},
+	} {
+		held, n := heldGroups(tc.groups, tc.frac, 1)
+		if n != len(tc.groups) || len(held) != tc.want {
+			t.Errorf("%d groups at %g: %d held out, want %d", n, tc.frac, len(held), tc.want)
+		}
 	}
 }

@@ -50,7 +50,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 		if !(*maxHam >= 0 && *maxHam < 100) {
 			return learnOptions{}, usagef("-max-ham-rejected %v: want a percentage in [0, 100)", *maxHam)
 		}
-		if *review != -1 && (*review < 0 || *review >= 1) {
+		if *review != -1 && !(*review >= 0 && *review < 1) {
 			return learnOptions{}, usagef("-review %v: want a probability in (0, 1), 0 or -1", *review)
 		}
 		if *folds < 2 {
