@@ -324,6 +324,7 @@ func TestMergeRefuses(t *testing.T) {
 		want   string
 	}{
 		{"none", nil, "no models"},
+		{"one model twice", []*Classifier{plain, plain}, "trained on the same data"},
 		{"pruned", []*Classifier{train(pruned, cfg), train(pruned, cfg)}, "pruned to its 10 best tokens"},
 		{"min count", []*Classifier{train(minCount, cfg), train(minCount, cfg)}, "-min-count"},
 		{"tokenizer", []*Classifier{plain, train(p, noBigrams)}, "other tokenizer settings"},

@@ -33,7 +33,8 @@ type MergeOptions struct {
 // -min-count or -min-sources in each shard can be above it in the whole,
 // and a pruned model (-max-tokens) kept only its best tokens — so Merge
 // refuses them with ErrNotMergeable, as it refuses settings that differ
-// and a source whose weight differs between models. A model trained with
+// and a source whose weight differs between models, and two models
+// trained on the same data (a shard given twice). A model trained with
 // -max-tokens or -min-sources that dropped nothing (a vocabulary within
 // the limit, fewer sources than -min-sources asks) merges: the sum is
 // pruned and filtered as training on the whole would. -min-count above 1
@@ -50,6 +51,7 @@ func Merge(models []*Classifier, o MergeOptions) (*Classifier, error) {
 	cfg, params := first.cfg, first.params
 	digest := sha256.New()
 	merged := newTally()
+	trainedOn := map[string]string{} // data digest → the model that has it
 	for _, c := range models {
 		switch {
 		case c.cfg != cfg:
@@ -63,6 +65,12 @@ func Merge(models []*Classifier, o MergeOptions) (*Classifier, error) {
 			return nil, fmt.Errorf("%w: %s may have dropped tokens seen fewer than %d times (-min-count); merge models trained with -min-count 1", ErrNotMergeable, c.id, params.MinCount)
 		case params.minSources(c.stats.Sources) > 0:
 			return nil, fmt.Errorf("%w: %s dropped tokens seen in fewer than %d of its %d sources (-min-sources); merge models trained without it, or with fewer sources each than it asks", ErrNotMergeable, c.id, params.MinSources, len(c.stats.Sources))
+		}
+		if d := c.stats.DataDigest; d != "" {
+			if other, ok := trainedOn[d]; ok {
+				return nil, fmt.Errorf("%w: %s and %s were trained on the same data (digest %.12s…): merged, it would count twice", ErrNotMergeable, other, c.id, d)
+			}
+			trainedOn[d] = c.id
 		}
 		t, err := c.counts()
 		if err != nil {
