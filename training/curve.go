@@ -239,6 +239,10 @@ func writeSplit(dir string, d *dataset, ks []int, seed uint64) error {
 		return err
 	}
 	split := drawSplit(dedupeTexts(d.examples), seed)
+	// A file named labels-1000.jsonl must hold 1,000 labels.
+	if n := len(split.pool); n < ks[len(ks)-1] {
+		return usagef("eval -write-split: the labels' half holds %d distinct comments, fewer than %d: lower -labels", n, ks[len(ks)-1])
+	}
 	write := func(name string, idx []int) error {
 		return writeAtomic(filepath.Join(dir, name), func(w io.Writer) error {
 			for _, i := range idx {
@@ -259,7 +263,7 @@ func writeSplit(dir string, d *dataset, ks []int, seed uint64) error {
 		return err
 	}
 	for _, k := range ks {
-		if err := write(fmt.Sprintf("labels-%d.jsonl", k), split.pool[:min(k, len(split.pool))]); err != nil {
+		if err := write(fmt.Sprintf("labels-%d.jsonl", k), split.pool[:k]); err != nil {
 			return err
 		}
 	}
@@ -272,6 +276,8 @@ type curveFlags struct {
 	draws       int
 	split, plot string
 	json        bool
+	// curve is -learning-curve: without it, -write-split only writes.
+	curve bool
 }
 
 // runCurve is eval -learning-curve and -write-split.
@@ -279,6 +285,12 @@ func runCurve(d *dataset, o learnOptions, f curveFlags, stdout, stderr io.Writer
 	ks, err := parseLabelCounts(f.labels)
 	if err != nil {
 		return err
+	}
+	if f.curve && o.base == nil {
+		return usagef("eval -learning-curve needs -base MODEL (\"default\" for the built-in model)")
+	}
+	if !f.curve && o.base == nil && (f.plot != "" || f.json) {
+		return usagef("eval -write-split only writes the split: -plot and -json go with -learning-curve -base MODEL")
 	}
 	if f.split != "" {
 		if err := writeSplit(f.split, d, ks, o.seed); err != nil {

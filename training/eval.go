@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -77,13 +78,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usagef("eval: no data given")
 	}
 	protocols := 0
-	for _, on := range []bool{*bySource, *byPlatform, len(tests) > 0, *holdout != 0, *curve, *scoreWith != ""} {
+	for _, on := range []bool{*bySource, *byPlatform, len(tests) > 0, *holdout != 0, *curve || *split != "", *scoreWith != ""} {
 		if on {
 			protocols++
 		}
 	}
 	if protocols > 1 {
-		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve and -m")
+		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve (or -write-split) and -m")
 	}
 	if !(*holdout >= 0 && *holdout < 1) {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
@@ -93,6 +94,20 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *plotFile != "" && !strings.EqualFold(filepath.Ext(*plotFile), ".svg") {
 		return usagef("eval: -plot %s: the figure is SVG, so the file name must end in .svg", *plotFile)
+	}
+	if *scoreWith != "" {
+		// Judging a model trains nothing: a flag that says how to
+		// train would be read and ignored.
+		judging := []string{"m", "q", "json", "errors", "plot", "site", "source"}
+		var set []string
+		fs.Visit(func(f *flag.Flag) {
+			if !slices.Contains(judging, f.Name) {
+				set = append(set, "-"+f.Name)
+			}
+		})
+		if len(set) > 0 {
+			return usagef("%v: eval -m judges the model as it is and trains nothing; drop %v", set, set)
+		}
 	}
 	o, err := opts()
 	if err != nil {
@@ -121,7 +136,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *curve || *split != "" {
-		return runCurve(d, o, curveFlags{labels: *labelCounts, draws: *draws, split: *split, plot: *plotFile, json: *asJSON}, stdout, stderr)
+		return runCurve(d, o, curveFlags{labels: *labelCounts, draws: *draws, split: *split, plot: *plotFile, json: *asJSON, curve: *curve}, stdout, stderr)
 	}
 	var r *report
 	switch {

@@ -111,12 +111,13 @@
 // to a moderator (counted as kept), the confusion matrix and a per-source breakdown (by
 // file, but one row per -test path, so that a directory of feedback
 // records is one row); -json prints the same as JSON. A metric the test
-// comments cannot define (AUC and MCC need both classes, recall needs
-// spam) prints as "–" and is null in JSON.
+// comments cannot define (AUC, MCC and the recall at ≤ 1% ham rejected
+// need both classes, recall needs spam) prints as "–" and is null in JSON.
 //
 // eval -m MODEL judges an existing model on DATA instead ("default": the
 // built-in one), for the figures of a running model on the labels a new
-// one is judged on. -base and -site work as for train.
+// one is judged on; it trains nothing, so flags that say how to train are
+// refused. In the other protocols -base and -site work as for train.
 //
 // eval -learning-curve -base MODEL SITE_DATA measures a site's model after
 // -labels counts of the site's labels (50, 100, 300, 1000): the site's
