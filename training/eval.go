@@ -322,6 +322,13 @@ func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
 // others: comments under one video or post share words and spammers, so
 // a split of rows would test on what training saw.
 func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (*report, error) {
+	// A row without a group would be held out or kept with every other
+	// such row, as one group nobody named.
+	if missing := slices.Index(d.Groups, ""); missing >= 0 {
+		n := len(d.Groups) - len(slices.DeleteFunc(slices.Clone(d.Groups), func(g string) bool { return g == "" }))
+		return nil, usagef("eval -group %s: %d of %d rows have no %s (the first: %s:%d): a group split needs the column in every CSV file, filled in every row",
+			column, n, len(d.Groups), column, d.From[missing], d.Line[missing])
+	}
 	held, n := heldGroups(d.Groups, frac, o.seed)
 	if n < 2 {
 		return nil, usagef("eval -group %s: need at least two groups, found %d", column, n)
