@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -199,21 +200,29 @@ func (d *Data) readJSONL(name string, data []byte) {
 // csvCols are the column positions of a CSV file; -1 when absent.
 type csvCols struct{ text, label, author, email, url, site, keyID, group int }
 
-// csvColumns finds the columns in a header row: text (text, content,
-// comment, body, message), label (label, class, category, spam) and the
-// optional author, author_email, author_url, site and key_id.
+// textNames and labelNames are the header names of the text and label
+// columns, the likelier first: a file with both a category and a label
+// column has its labels in label, wherever each stands.
+var (
+	textNames  = []string{"text", "content", "comment_content", "comment", "body", "message"}
+	labelNames = []string{"label", "class", "spam", "is_spam", "category"}
+)
+
+// csvColumns finds the columns in a header row: text (one of textNames),
+// label (one of labelNames) and the optional author, author_email,
+// author_url, site and key_id.
 func csvColumns(header []string) (csvCols, error) {
 	c := csvCols{-1, -1, -1, -1, -1, -1, -1, -1}
+	textRank, labelRank := len(textNames), len(labelNames)
 	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) {
-		case "text", "content", "comment", "body", "message", "comment_content":
-			if c.text < 0 {
-				c.text = i
-			}
-		case "label", "class", "category", "spam", "is_spam":
-			if c.label < 0 {
-				c.label = i
-			}
+		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if r := slices.Index(textNames, name); r >= 0 && r < textRank {
+			c.text, textRank = i, r
+		}
+		if r := slices.Index(labelNames, name); r >= 0 && r < labelRank {
+			c.label, labelRank = i, r
+		}
+		switch name {
 		case "author", "comment_author", "author_name":
 			c.author = i
 		case "author_email", "comment_author_email", "email":

@@ -267,3 +267,21 @@ func TestReadFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVColumnNames: the likelier name wins wherever its column stands:
+// label over an earlier category, text over an earlier body.
+func TestCSVColumnNames(t *testing.T) {
+	for _, tc := range []struct {
+		header      []string
+		text, label int
+	}{
+		{[]string{"id", "category", "text", "label"}, 2, 3},
+		{[]string{"body", "CLASS", "Text"}, 2, 1},
+		{[]string{"COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"}, 3, 4},
+	} {
+		c, err := csvColumns(tc.header)
+		if err != nil || c.text != tc.text || c.label != tc.label {
+			t.Errorf("%q: text %d, label %d (%v); want %d and %d", tc.header, c.text, c.label, err, tc.text, tc.label)
+		}
+	}
+}
