@@ -17,9 +17,10 @@
 //   - JSON Lines (.jsonl, .ndjson, .json): one object per line with "text"
 //     and "label" ("spam" or "ham"), and optionally "author",
 //     "author_email" and "author_url".
-//   - CSV with a header row (.csv): a text column (text, content, comment,
-//     body or message) and a label column (label, class, category or
-//     spam), optionally author, author_email, author_url. The YouTube Spam
+//   - CSV with a header row (.csv): a text column (text, content,
+//     comment_content, comment, body or message, the first of these
+//     names present) and a label column (label, class, spam, is_spam or
+//     category, likewise), optionally author, author_email, author_url. The YouTube Spam
 //     Collection's COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS files work as they
 //     are.
 //   - TSV (.tsv, .txt or no extension): label<TAB>text per line, as in the
