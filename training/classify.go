@@ -30,7 +30,7 @@ type unreadable struct {
 
 func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("classify", "[-m MODEL] [FILE|-]", stderr)
-	path := fs.String("m", "", "model `file` (default: the built-in model)")
+	path := fs.String("m", "", "model `file` (\"default\" or none: the built-in model)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -106,9 +106,10 @@ func parseComment(line string) (model.Comment, error) {
 	return r.Comment(), nil
 }
 
-// openModel loads the model at path, or the built-in one when path is "".
+// openModel loads the model at path, or the built-in one when path is ""
+// or "default", as every command that takes a model reads that name.
 func openModel(path string) (*model.Classifier, error) {
-	if path == "" {
+	if path == "" || path == "default" {
 		return model.Default()
 	}
 	f, err := os.Open(path)

@@ -328,9 +328,6 @@ func runCurve(d *dataset, o learnOptions, f curveFlags, stdout, stderr io.Writer
 // evalModel judges an existing model on all of d: the figures of a
 // deployed model on the labels a new one is judged on.
 func evalModel(d *dataset, path string) (*report, error) {
-	if path == "default" {
-		path = ""
-	}
 	c, err := openModel(path)
 	if err != nil {
 		return nil, err

@@ -451,6 +451,9 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `no source is named "testdata/comments"; the sources are comments`) {
 		t.Errorf("train -weight with a path: %v\n%s", err, errOut)
 	}
+	if out := mustRun(t, `{"text":"hi there"}`+"\n", "classify", "-m", "default", "-"); !strings.Contains(out, `"verdict"`) {
+		t.Errorf("classify -m default: %s", out)
+	}
 	queue := writeFile(t, t.TempDir(), "queue.jsonl", `{"text":"win a free phone, claim now at http://prize.example","label":"spam"}`+"\n")
 	out := mustRun(t, "", "eval", "-q", "-m", "default", queue)
 	if !strings.Contains(out, "test comments: 1 (1 spam, 0 ham)") || !strings.Contains(out, "recall at ≤1% ham rejected  –") {

@@ -79,11 +79,7 @@ func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
 	if len(fitted) > 0 {
 		return usagef("%v: with -base, the base's sources keep their weights and the site's is -site-weight's, and the threshold comes from the site's labels (or the base's, with too few of them); drop %v", fitted, fitted)
 	}
-	path := s.base
-	if path == "default" {
-		path = ""
-	}
-	c, err := openModel(path)
+	c, err := openModel(s.base)
 	if err != nil {
 		return fmt.Errorf("-base: %w", err)
 	}
