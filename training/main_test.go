@@ -477,3 +477,22 @@ func TestHeldGroupsLeaveSomeToTrain(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalCountsTextsSeenInTraining: a test comment whose text training
+// also holds is counted, and said.
+func TestEvalCountsTextsSeenInTraining(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("text,label\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "buy cheap pills %d now,spam\nnice video number %d,ham\n", i, i)
+	}
+	b.WriteString("win a free phone today,spam\nwin a free phone today,spam\n")
+	data := writeFile(t, dir, "d.csv", b.String())
+	train := writeFile(t, dir, "train.csv", "text,label\nwin a free phone today,spam\nlovely song,ham\nbuy cheap pills now,spam\nthanks for sharing,ham\n")
+	test := writeFile(t, dir, "test.csv", "text,label\nwin a free phone today,spam\nlovely song,ham\nsomething new,ham\n")
+	out := mustRun(t, "", "eval", "-q", "-test", test, train, data)
+	if !strings.Contains(out, "test comments: 3 (1 spam, 2 ham); 2 with a text their model was trained on") {
+		t.Errorf("eval -test:\n%s", out)
+	}
+}
