@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -273,7 +274,7 @@ func BenchmarkBaselinesSite(b *testing.B) {
 			b.Fatal(err)
 		}
 		splits[platform] = filepath.Join(b.TempDir(), platform)
-		if err := writeSplit(splits[platform], d, []int{300, 1000}, 1); err != nil { // eval's default -seed
+		if err := writeSplit(splits[platform], d, []int{300, 1000}, 1, io.Discard); err != nil { // eval's default -seed
 			b.Fatal(err)
 		}
 	}

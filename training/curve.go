@@ -234,15 +234,11 @@ func (r *curveReport) print(w io.Writer) {
 
 // writeSplit writes draw 0 of the protocol to dir: test.jsonl and, for
 // each k, labels-K.jsonl, as labeled records.
-func writeSplit(dir string, d *dataset, ks []int, seed uint64) error {
+func writeSplit(dir string, d *dataset, ks []int, seed uint64, warn io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	split := drawSplit(dedupeTexts(d.examples), seed)
-	// A file named labels-1000.jsonl must hold 1,000 labels.
-	if n := len(split.pool); n < ks[len(ks)-1] {
-		return usagef("eval -write-split: the labels' half holds %d distinct comments, fewer than %d: lower -labels", n, ks[len(ks)-1])
-	}
 	write := func(name string, idx []int) error {
 		return writeAtomic(filepath.Join(dir, name), func(w io.Writer) error {
 			for _, i := range idx {
@@ -263,7 +259,11 @@ func writeSplit(dir string, d *dataset, ks []int, seed uint64) error {
 		return err
 	}
 	for _, k := range ks {
-		if err := write(fmt.Sprintf("labels-%d.jsonl", k), split.pool[:k]); err != nil {
+		// A file named labels-1000.jsonl with fewer labels says so.
+		if k > len(split.pool) {
+			fmt.Fprintf(warn, "labels-%d.jsonl holds all %d comments of the labels' half, fewer than %d\n", k, len(split.pool), k)
+		}
+		if err := write(fmt.Sprintf("labels-%d.jsonl", k), split.pool[:min(k, len(split.pool))]); err != nil {
 			return err
 		}
 	}
@@ -293,7 +293,7 @@ func runCurve(d *dataset, o learnOptions, f curveFlags, stdout, stderr io.Writer
 		return usagef("eval -write-split only writes the split: -plot and -json go with -learning-curve -base MODEL")
 	}
 	if f.split != "" {
-		if err := writeSplit(f.split, d, ks, o.seed); err != nil {
+		if err := writeSplit(f.split, d, ks, o.seed, stderr); err != nil {
 			return fmt.Errorf("write split: %w", err)
 		}
 		fmt.Fprintf(stderr, "wrote draw 0 (seed %d) to %s\n", o.seed, f.split)

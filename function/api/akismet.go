@@ -9,12 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/htmlindex"
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 	"github.com/spamcheck/spamcheck/model"
@@ -65,21 +64,44 @@ func (s *Server) akismetForm(w http.ResponseWriter, r *http.Request) (url.Values
 	return form, decodeCharset(form)
 }
 
+// latin1Names are the blog_charset values read as Windows-1252, as
+// browsers read ISO-8859-1 (WHATWG's Encoding Standard): the charsets of
+// the older blogs that do not send UTF-8. golang.org/x/text has every
+// encoding, but linking its tables (charmap's alone) takes the arm64
+// bootstrap over its 10 MB budget, so this one is a table of 32 runes.
+var latin1Names = []string{"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+
+// cp1252 is what Windows-1252 puts at 0x80–0x9F (U+FFFD where it puts
+// nothing); every other byte is the code point of its value.
+var cp1252 = [32]rune{
+	'€', '\ufffd', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\ufffd', 'Ž', '\ufffd',
+	'\ufffd', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\ufffd', 'ž', 'Ÿ',
+}
+
+// fromCP1252 decodes s from Windows-1252.
+func fromCP1252(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 && c < 0xa0 {
+			b.WriteRune(cp1252[c-0x80])
+		} else {
+			b.WriteRune(rune(c))
+		}
+	}
+	return b.String()
+}
+
 // decodeCharset turns form's values into UTF-8 from the encoding its
-// blog_charset names (a blog in ISO-8859-1 sends "café" as caf%E9), and
-// refuses a value that is still not UTF-8: the text is scored and may be
-// stored for training, where a replacement character would stand in for
-// what was written.
+// blog_charset names when it is Latin-1 or Windows-1252 (a blog in
+// ISO-8859-1 sends "café" as caf%E9), and refuses a value that is still
+// not UTF-8: the text is scored and may be stored for training, where a
+// replacement character would stand in for what was written.
 func decodeCharset(form url.Values) error {
-	if cs := strings.TrimSpace(form.Get("blog_charset")); cs != "" {
-		if enc, err := htmlindex.Get(cs); err == nil {
-			if name, _ := htmlindex.Name(enc); name != "utf-8" {
-				for _, vs := range form {
-					for i, v := range vs {
-						if d, err := enc.NewDecoder().String(v); err == nil {
-							vs[i] = d
-						}
-					}
+	if cs := strings.ToLower(strings.TrimSpace(form.Get("blog_charset"))); slices.Contains(latin1Names, cs) {
+		for _, vs := range form {
+			for i, v := range vs {
+				if !utf8.ValidString(v) {
+					vs[i] = fromCP1252(v)
 				}
 			}
 		}
@@ -87,7 +109,7 @@ func decodeCharset(form url.Values) error {
 	for name, vs := range form {
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return Errorf(CodeInvalidUTF8, "%s is not valid UTF-8: send UTF-8, or name the encoding in blog_charset.", clip(name))
+				return Errorf(CodeInvalidUTF8, "%s is not valid UTF-8: send UTF-8, or say blog_charset=ISO-8859-1 or Windows-1252 if it is one of those.", clip(name))
 			}
 		}
 	}

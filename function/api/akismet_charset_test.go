@@ -2,6 +2,8 @@ package api
 
 import (
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // TestAkismetCharset: a blog that names its encoding in blog_charset has
@@ -34,5 +36,20 @@ func TestAkismetCharset(t *testing.T) {
 	rec := postForm(s, "/1.1/comment-check?utm_source=a;b", akismetForm("see you at the game"))
 	if rec.Code != 200 || rec.Body.String() != "false" {
 		t.Errorf("comment-check with a query that does not parse: %d %q (%q)", rec.Code, rec.Body, rec.Header().Get("X-akismet-debug-help"))
+	}
+}
+
+// TestCP1252: the table agrees with golang.org/x/text's Windows-1252 on
+// every byte (the tests may link what the function cannot afford).
+func TestCP1252(t *testing.T) {
+	dec := charmap.Windows1252.NewDecoder()
+	for c := range 256 {
+		want, err := dec.String(string([]byte{byte(c)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fromCP1252(string([]byte{byte(c)})); got != want {
+			t.Errorf("byte %#x: %q, want %q", c, got, want)
+		}
 	}
 }
