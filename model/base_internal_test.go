@@ -835,3 +835,31 @@ func TestWeightTooLargeForTheLibrary(t *testing.T) {
 		t.Fatalf("Fit with a weight of 1e5: %v; want an error naming the weights", err)
 	}
 }
+
+// Options the library takes are refused where they are given, with their
+// name, never as a corrupt file after training: a cap on a token's
+// weight too small for a storable calibration, or not finite; a
+// calibration beyond what a file holds; and with two bad source weights,
+// always the first by name.
+func TestOptionsRefusedUpFront(t *testing.T) {
+	ex := baseExamples()
+	for _, mw := range []float64{0.01, math.Inf(1), math.NaN(), -1} {
+		p := DefaultParams()
+		p.MaxWeight = mw
+		if _, _, err := Fit(ex, FitOptions{Params: &p, TrainedAt: fixedTime}); err == nil || !strings.Contains(err.Error(), "max weight") || errors.Is(err, ErrCorrupt) {
+			t.Errorf("MaxWeight %v: %v; want an error naming max weight", mw, err)
+		}
+	}
+	if _, err := Train(ex, TrainOptions{Calibration: Calibration{A: 150}}); err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "calibration") {
+		t.Errorf("Train with calibration slope 150: %v; want an error naming the calibration, not a corrupt file", err)
+	}
+	if k := FitCalibration([]float64{-0.001, -0.002, 0.001, 0.002}, []bool{false, false, true, true}); k.validate() != nil {
+		t.Errorf("FitCalibration on tiny scores: %+v, which no file can hold", k)
+	}
+	for range 20 {
+		_, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{"b": 0, "a": -1}})
+		if err == nil || !strings.Contains(err.Error(), `source "a"`) {
+			t.Fatalf("two bad source weights: %v; want the first by name, a", err)
+		}
+	}
+}

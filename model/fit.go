@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -170,6 +171,12 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 	if folds < 2 {
 		return nil, rep, fmt.Errorf("model: %d folds: want at least 2", folds)
 	}
+	// In name order, before any work: the same mistake, the same message.
+	for _, name := range slices.Sorted(maps.Keys(o.SourceWeights)) {
+		if w := o.SourceWeights[name]; !(w > 0 && w <= maxSourceWeight) {
+			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, %g]", name, w, maxSourceWeight)
+		}
+	}
 	progress := func(stage string, done, total int) {
 		if o.Progress != nil {
 			o.Progress(stage, done, total)
@@ -214,9 +221,6 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 		return nil
 	}
 	for name, w := range o.SourceWeights {
-		if !(w > 0 && w <= maxSourceWeight) {
-			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, %g]", name, w, maxSourceWeight)
-		}
 		for j := range corp.sources {
 			if corp.sources[j].Name == name {
 				corp.sources[j].Weight = w
@@ -554,5 +558,7 @@ func FitCalibration(x []float64, spam []bool) Calibration {
 			break
 		}
 	}
-	return Calibration{A: a, B: b}
+	// Within what a model file holds (Calibration.validate), whatever
+	// the scores: a fit beyond it would fail as a corrupt file.
+	return Calibration{A: min(a, 100), B: max(-100, min(b, 100))}
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -71,7 +70,7 @@ type Params struct {
 	// WindowPenalty, in nats, is subtracted from the best stretch's
 	// log-odds: the best of many stretches scores higher than a typical
 	// one by chance, and a stretch should win only when clearly spammier
-	// than the comment it is part of. The defaults, 20 words and 2 nats,
+	// than the comment it is part of. The defaults, 20 words and 1 nat,
 	// keep the seed spam rejected however many ordinary words follow it
 	// and leave the share of ham rejected in the quality figures as it
 	// was (model/adversarial_test.go).
@@ -123,6 +122,9 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	calib := opts.Calibration
 	if calib == (Calibration{}) {
 		calib = Calibration{A: 1}
+	}
+	if err := calib.validate(); err != nil {
+		return nil, err
 	}
 	c, err := newCorpus(examples, cfg, params, nil)
 	if err != nil {
@@ -224,12 +226,20 @@ func statsOf(examples []Example, at time.Time) Stats {
 	return Stats{Documents: docs, TrainedAt: at.UTC().Truncate(time.Second), DataDigest: hex.EncodeToString(digest.Sum(nil))}
 }
 
+// minMaxWeight is the smallest cap on a token's weight Validate takes.
+const minMaxWeight = 0.1
+
 // Validate reports whether p can be used for training.
 func (p Params) Validate() error {
 	if !(p.Smoothing*countUnit >= 1 && p.Smoothing <= 100) {
 		return fmt.Errorf("model: smoothing %v must be in [%v, 100]", p.Smoothing, 1.0/countUnit)
 	}
-	if p.MaxWeight < 0 || math.IsNaN(p.MaxWeight) || p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
+	// A cap of a hundredth of a nat leaves scores so small that their
+	// calibration's slope passes the 100 a model file may hold.
+	if !(p.MaxWeight == 0 || p.MaxWeight >= minMaxWeight && p.MaxWeight <= 100) {
+		return fmt.Errorf("model: max weight %v must be 0 (no cap) or in [%v, 100]", p.MaxWeight, minMaxWeight)
+	}
+	if p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
 		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
 		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 ||
 		p.PruneBy != "" && p.PruneBy != "df" && p.PruneBy != "mi" {

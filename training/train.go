@@ -39,7 +39,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	fs.StringVar(&p.PruneBy, "prune-by", p.PruneBy, "rank tokens for -max-tokens by `criterion`: |weight|×df (empty), df or mi (mutual information)")
 	fs.BoolVar(&p.Binary, "binary", p.Binary, "count a token once per comment")
 	fs.IntVar(&p.MinCount, "min-count", p.MinCount, "drop tokens seen fewer than `n` times")
-	fs.Float64Var(&p.MaxWeight, "max-weight", p.MaxWeight, "cap on each token's log-likelihood ratio (0 = none)")
+	fs.Float64Var(&p.MaxWeight, "max-weight", p.MaxWeight, "cap on each token's log-likelihood ratio (0 = none, else at least 0.1)")
 	fs.IntVar(&p.Reasons, "reasons", p.Reasons, "`n` reasons per verdict")
 	fs.BoolVar(&tc.Bigrams, "bigrams", tc.Bigrams, "add word-pair tokens")
 	fs.BoolVar(&tc.Style, "style", tc.Style, "add writing-style tokens (Title Case, shouting, links)")
