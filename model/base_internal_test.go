@@ -863,3 +863,20 @@ func TestOptionsRefusedUpFront(t *testing.T) {
 		}
 	}
 }
+
+// A source that holds all of a class (one file of spam beside files of
+// ham) cannot be held out: Fit trains with the k-fold threshold and says
+// why, where it failed as if the data had no spam.
+func TestFitSourceWithAllOfAClass(t *testing.T) {
+	ex := baseExamples()
+	for i := range ex {
+		ex[i].Source = "spam"
+		if ex[i].Label == Ham {
+			ex[i].Source = fmt.Sprint("ham-", i%2)
+		}
+	}
+	_, rep, err := Fit(ex, FitOptions{TrainedAt: fixedTime})
+	if err != nil || rep.HeldOutSources != 0 || !strings.Contains(rep.Fallback, `source "spam" holds all the labeled spam`) {
+		t.Fatalf("Fit: %v, report %+v", err, rep)
+	}
+}

@@ -267,7 +267,19 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 				withHam = append(withHam, s)
 			}
 		}
-		if len(held) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
+		// A source that holds all of a class cannot be held out: the
+		// model of the others would have none of it to learn.
+		alone := -1
+		for _, j := range held {
+			if so := corp.sources[j]; so.Spam == spam || so.Ham == ham {
+				alone = j
+				break
+			}
+		}
+		if alone >= 0 && len(held) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
+			rep.Fallback = fmt.Sprintf("source %q holds all the labeled %s, so no source is held out and the reject threshold comes from the k-fold scores",
+				corp.sources[alone].Name, map[bool]string{true: "spam", false: "ham"}[corp.sources[alone].Spam == spam])
+		} else if len(held) >= 2 && len(withHam) >= 2 && !o.KFoldThreshold {
 			rep.HeldOutSources = len(held)
 			loso := make([]float64, len(examples))
 			for n, j := range held {
