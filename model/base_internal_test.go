@@ -1,6 +1,8 @@
 package model
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math"
@@ -878,5 +880,48 @@ func TestFitSourceWithAllOfAClass(t *testing.T) {
 	_, rep, err := Fit(ex, FitOptions{TrainedAt: fixedTime})
 	if err != nil || rep.HeldOutSources != 0 || !strings.Contains(rep.Fallback, `source "spam" holds all the labeled spam`) {
 		t.Fatalf("Fit: %v, report %+v", err, rep)
+	}
+}
+
+// A file whose checksum holds but whose content does not is refused: an
+// index with two slots at one entry (a token lost to lookups), and
+// sources whose counts would overflow when summed.
+func TestLoadRefusesInconsistentFiles(t *testing.T) {
+	c, err := Train([]Example{
+		{Comment: Comment{Text: "buy cheap pills now"}, Label: Spam},
+		{Comment: Comment{Text: "win money fast"}, Label: Spam},
+		{Comment: Comment{Text: "nice article thanks"}, Label: Ham},
+		{Comment: Comment{Text: "I disagree with the author"}, Label: Ham},
+	}, TrainOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(c.raw[:len(c.raw)-sha256.Size])
+	var filled []int
+	for s := 0; s < c.slots; s++ {
+		if c.slot(s) != 0 {
+			filled = append(filled, s)
+		}
+	}
+	a, b := filled[0], filled[1]
+	copy(raw[c.index+4*a:c.index+4*a+4], raw[c.index+4*b:c.index+4*b+4])
+	sum := sha256.Sum256(raw)
+	if _, err := Load(bytes.NewReader(append(raw, sum[:]...))); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("two index slots at one entry: Load = %v, want ErrCorrupt", err)
+	}
+
+	st := c.stats
+	st.Sources = append([]Source(nil), c.stats.Sources...)
+	const big = int(^uint(0) >> 1)
+	st.Sources[0].Ham += 2 // + 2·MaxInt wraps to −2
+	st.Sources = append(st.Sources, Source{Name: "x", Ham: big}, Source{Name: "y", Ham: big})
+	body := c.raw[c.body : len(c.raw)-sha256.Size]
+	file, err := encode(c.version, header{Tokenizer: c.cfg, Params: c.params, Thresholds: c.thresholds, Calibration: c.calib, Stats: st},
+		len(body), func(w *fileWriter) { w.writeString(body) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(bytes.NewReader([]byte(file))); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("sources that overflow: Load = %v, want ErrCorrupt", err)
 	}
 }

@@ -29,6 +29,10 @@ func (k Calibration) validate() error {
 	return nil
 }
 
+// maxSourceDocs bounds a source's comments of a class in a model file, so
+// that no sum of them overflows: a trillion is more than any corpus.
+const maxSourceDocs = 1 << 40
+
 // Classifier is a trained naive Bayes spam model. It is immutable once
 // built, so Score is safe for concurrent use.
 type Classifier struct {
@@ -132,7 +136,7 @@ func (c *Classifier) validateSettings() error {
 		}
 		var held uint64
 		for _, s := range c.stats.Sources {
-			if s.Ham < 0 || s.Spam < 0 || !(s.Weight >= 0 && s.Weight <= maxSourceWeight) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
+			if s.Ham < 0 || s.Spam < 0 || s.Ham > maxSourceDocs || s.Spam > maxSourceDocs || !(s.Weight >= 0 && s.Weight <= maxSourceWeight) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
 				return fmt.Errorf("model: bad source %+v", s)
 			}
 			docs[0] += s.Ham

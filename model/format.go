@@ -254,7 +254,11 @@ func parse(raw string) (*Classifier, error) {
 	var tokens [2]uint64
 	var buf []count // one entry's counts, reused: a model of a million tokens loads without a million allocations
 	prev := ""
+	// starts marks the offset of each entry, for the index's check.
+	starts := make([]uint64, (size+64)/64)
 	for i := 0; i < c.n; i++ {
+		off := uint64(d.pos - c.entries)
+		starts[off/64] |= 1 << (off % 64)
 		t, w, counts := c.entry(&d, buf[:0])
 		buf = counts
 		switch {
@@ -279,15 +283,18 @@ func parse(raw string) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: index", ErrCorrupt)
 	}
 	c.index, c.slots = d.pos, int(m)
-	// Every slot is empty or points inside the vocabulary; lookups check
-	// what they find there, so no index, however wrong, can make one
-	// read out of bounds.
+	// Every slot is empty or points at the start of an entry no other
+	// slot points at (so the index holds every token once); lookups
+	// check what they find there, so no index, however wrong, can make
+	// one read out of bounds.
 	filled := 0
 	for s := 0; s < c.slots; s++ {
 		if v := c.slot(s); v != 0 {
-			if uint64(v-1) >= size {
-				return nil, fmt.Errorf("%w: index slot %d out of range", ErrCorrupt, s)
+			off := uint64(v - 1)
+			if off >= size || starts[off/64]&(1<<(off%64)) == 0 {
+				return nil, fmt.Errorf("%w: index slot %d points at no entry, or at one another slot has", ErrCorrupt, s)
 			}
+			starts[off/64] &^= 1 << (off % 64)
 			filled++
 		}
 	}
