@@ -224,8 +224,8 @@ func catchRate(c *model.Classifier, texts []string) float64 {
 // disguised, the README's table gives (readmeCatch).
 func TestAdversarialCatchRate(t *testing.T) {
 	readmeCatch := map[string][2]string{
-		"zero-width": {"86.3", "86.3"}, "homoglyph": {"86.3", "93.0"}, "spaced": {"86.8", "89.7"}, "leet": {"86.3", "82.0"},
-		"html": {"86.4", "87.5"}, "url": {"93.0", "95.2"}, "padding": {"85.9", "88.5"}, "mixed": {"86.2", "90.1"},
+		"zero-width": {"85.8", "85.8"}, "homoglyph": {"85.8", "92.7"}, "spaced": {"86.4", "89.2"}, "leet": {"85.8", "81.4"},
+		"html": {"85.9", "87.0"}, "url": {"92.7", "95.0"}, "padding": {"85.3", "87.9"}, "mixed": {"85.7", "89.8"},
 	}
 	c := mustDefault(t)
 	t.Logf("%-11s %4s %8s %12s", "family", "n", "clean %", "obfuscated %")
@@ -714,12 +714,12 @@ func flipText(n, tries int) string {
 // ordinary words from its ham and checks the shares still flagged that
 // the README gives, each the mean over goodWordPads pads of random ham
 // words (one pad's figure ranges over 7 points at 50 words and 11 at
-// 200 with the words drawn): 85.9% of the 1,168 unpadded, 64.2% with 50
-// words, 64.7% with 200, and at least minPaddedCatch with 200. (Without Score's windows, fewer than 10%
+// 200 with the words drawn): 85.3% of the 1,168 unpadded, 67.0% with 50
+// words, 67.4% with 200, and at least minPaddedCatch with 200. (Without Score's windows, fewer than 10%
 // survive 50 words: a pitch of 30 words is diluted below the threshold.)
 func TestGoodWordAttackCorpus(t *testing.T) {
 	const minPaddedCatch = 64.0
-	readme := map[int]string{0: "85.9", 50: "64.2", 200: "64.7"}
+	readme := map[int]string{0: "85.3", 50: "67.0", 200: "67.4"}
 	c := mustDefault(t)
 	spam := withLabel(readCorpus(t), model.Spam)
 	if len(spam) != 1168 {

@@ -69,9 +69,10 @@ Windows (Params.Window, Params.WindowPenalty). A comment of more than
 2·20 words is also scored in windows of 20 words, one starting every 10
 words and the last ending with the comment. A window holds its words, the
 bigrams inside it and the comment's other tokens (links, style, metadata).
-The spammiest window, less a penalty of 1 nat (the best of many windows
+The spammiest window, less a penalty of half a nat (the best of many windows
 beats a typical one by chance), replaces the whole comment's score when it
-is higher: padding a pitch with ordinary words (a good-word attack)
+is higher, both before calibration, as Fit measured them when it fitted
+the calibration and the thresholds: padding a pitch with ordinary words (a good-word attack)
 dilutes the whole comment but not the windows of the pitch.
 
 Platt calibration (Calibration). Naive Bayes counts correlated tokens as
@@ -101,8 +102,8 @@ is the same rule at twice the rate.
 
 Reasons. Score names the tokens whose share of the log-odds (weight,
 length normalisation and calibration applied) is largest in magnitude. With
-the prior (times A, plus B) and, when a window decided, less the penalty,
-the shares add up to LogOdds. A word of the author's name counts like any
+the prior (times A, plus B) and, when a window decided, less the penalty
+times A, the shares add up to LogOdds. A word of the author's name counts like any
 other token but is never named: its reason reads #author-name, as the
 names a model learns from its training data are those of real people.
 

@@ -30,8 +30,9 @@ type Span struct {
 // is split half and half between its two words, so a word that only
 // decides together with its neighbour is still marked. Links and e-mail
 // addresses are one span each, weighing their #url and domain tokens.
-// Only tokens the whole comment's tokenization holds count, so a word is
-// never marked for a token the score did not use.
+// Only the tokens that decided the score count (the whole comment's, or
+// those of the window that decided a long one), so a word is never
+// marked for a token the score did not use.
 //
 // Not marked: words the model does not know, style tokens (#titlecase,
 // #shouting, #exclaim, #links), #obfuscated, the author fields, text
@@ -43,12 +44,12 @@ type Span struct {
 // panics, whatever the input.
 func (c *Classifier) Explain(cm Comment) []Span {
 	text := clip(cm.Text)
-	_, scale := c.score(cm)
+	var offs []int
+	_, scale := c.score(cm, &offs)
 	used := map[string]float64{}
-	for _, tok := range Tokenize(cm, c.cfg) {
-		if _, w, ok := c.lookup(tok); ok {
-			used[tok] = w * scale
-		}
+	for _, off := range offs {
+		tok, w := c.entryAt(off)
+		used[tok] = w * scale
 	}
 	if len(used) == 0 {
 		return nil

@@ -21,13 +21,15 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 // Score classifies a comment. It never panics, whatever the input, and is
 // safe for concurrent use.
 func (c *Classifier) Score(cm Comment) Score {
-	s, _ := c.score(cm)
+	s, _ := c.score(cm, nil)
 	return s
 }
 
 // score is Score, also returning the factor that turned the deciding
-// tokens' weights into their shares of the log-odds (Explain uses it).
-func (c *Classifier) score(cm Comment) (Score, float64) {
+// tokens' weights into their shares of the log-odds, and, when used is
+// not nil, setting it to the entry offsets of the tokens that decided:
+// the whole comment's, or the deciding window's (Explain uses both).
+func (c *Classifier) score(cm Comment, used *[]int) (Score, float64) {
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)
 	toks := sc.tk.run(cm, c.cfg)
@@ -52,18 +54,30 @@ func (c *Classifier) score(cm Comment) (Score, float64) {
 	slices.Sort(known)
 	sum, n, top := c.evidence(known, make([]Reason, 0, c.params.Reasons+1))
 	lo, scale := c.logOdds(sum, n)
+	if used != nil {
+		*used = append((*used)[:0], known...)
+	}
 	if windowed {
 		var at int
 		at, known = c.bestWindow(toks, pos, known)
 		known = c.window(toks, pos, known[:0], at)
 		sum, n, wtop := c.evidence(known, make([]Reason, 0, c.params.Reasons+1))
-		if wlo, wscale := c.logOdds(sum, n); wlo-c.params.WindowPenalty > lo {
-			lo, scale, top = wlo-c.params.WindowPenalty, wscale, wtop
+		// The penalty is in the units of the uncalibrated scores Fit
+		// calibrated and priced the thresholds on, where a window won
+		// when its score less the penalty beat the whole comment's:
+		// calibrated, it is A times the penalty.
+		penalty := c.calib.A * c.params.WindowPenalty
+		if wlo, wscale := c.logOdds(sum, n); wlo-penalty > lo {
+			lo, scale, top = wlo-penalty, wscale, wtop
+			if used != nil {
+				*used = append((*used)[:0], known...)
+			}
 		}
 	}
 	// Each token's share of the log-odds, after length normalisation and
 	// calibration, so the reasons add up (with the prior, less the window
-	// penalty when a window decided) to LogOdds.
+	// penalty times the calibration's slope when a window decided) to
+	// LogOdds.
 	for i := range top {
 		top[i].Weight = round3(top[i].Weight * scale)
 		if strings.HasPrefix(top[i].Token, tokAuthor) {
