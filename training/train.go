@@ -269,12 +269,9 @@ func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, q
 	return d, nil
 }
 
-// requireBothClasses fails unless d, to be trained on, holds spam and ham,
-// so that a run stops before any work.
-func requireBothClasses(d *dataset) error { return requireClasses(d, false) }
-
-// requireClasses is requireBothClasses, or, where a model with both
-// classes is already there (a base to train on, a model to judge),
+// requireClasses fails unless d, to be trained on, holds spam and ham,
+// so that a run stops before any work; where a model with both classes
+// is already there (onBase: a base to train on, a model to judge), it
 // requires some data.
 func requireClasses(d *dataset, onBase bool) error {
 	spam, ham := countClasses(labelsOf(d.examples))
