@@ -1,7 +1,9 @@
 package main
 
 import (
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -53,7 +55,9 @@ func readDataProgress(paths []string, groupColumn string, progress func(n int64)
 // shortNames names each distinct path of paths by its base name, or, when
 // another path has the same base name (two platforms' comments.csv), by
 // as many of its last elements as tell it apart: a/comments.csv and
-// b/comments.csv, not one source of both.
+// b/comments.csv, not one source of both. Paths still alike at k
+// elements are looked at with k+1, so a directory of many one-record
+// files costs one pass per level, not a comparison of every pair.
 func shortNames(paths []string) map[string]string {
 	elems := map[string][]string{}
 	for _, p := range paths {
@@ -63,21 +67,22 @@ func shortNames(paths []string) map[string]string {
 	}
 	suffix := func(e []string, k int) string { return strings.Join(e[max(len(e)-k, 0):], "/") }
 	names := make(map[string]string, len(elems))
-	for p, e := range elems {
-		k := 1
-		for ; k < len(e); k++ {
-			clash := false
-			for q, f := range elems {
-				if q != p && suffix(f, k) == suffix(e, k) {
-					clash = true
-					break
-				}
-			}
-			if !clash {
-				break
+	left := slices.Collect(maps.Keys(elems))
+	for k := 1; len(left) > 0; k++ {
+		alike := map[string]int{}
+		for _, p := range left {
+			alike[suffix(elems[p], k)]++
+		}
+		var next []string
+		for _, p := range left {
+			// A path with no more elements keeps its whole self.
+			if e := elems[p]; alike[suffix(e, k)] == 1 || k >= len(e) {
+				names[p] = suffix(e, k)
+			} else {
+				next = append(next, p)
 			}
 		}
-		names[p] = suffix(e, k)
+		left = next
 	}
 	return names
 }
