@@ -131,9 +131,7 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 		if len(b.Comments) == 0 || len(b.Comments) > MaxBatch {
 			return nil, 0, Errorf(CodeInvalidBatch, "a batch holds 1 to %d comments, got %d", MaxBatch, len(b.Comments))
 		}
-		// A site that names no host (blank, say) leaves the one around
-		// it in force, as an absent one does.
-		site = cmp.Or(labeled.SiteName(b.Site), site)
+		site = siteOr(b.Site, site)
 		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.model(site).id}
 		for i, c := range b.Comments {
 			if err := ctx.Err(); err != nil {
@@ -144,7 +142,7 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)
 				return nil, 0, err
 			}
-			res.Results[i] = s.explain(cm, cmp.Or(labeled.SiteName(own), site), explain)
+			res.Results[i] = s.explain(cm, siteOr(own, site), explain)
 		}
 		return res, len(res.Results), nil
 	}
@@ -152,7 +150,17 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.explain(cm, cmp.Or(labeled.SiteName(own), site), explain), 1, nil
+	return s.explain(cm, siteOr(own, site), explain), 1, nil
+}
+
+// siteOr is the site own names, or outer when own is absent or names no
+// host (blank, say): the batch's or the query's stays in force. Most
+// comments name none, and pay nothing for it.
+func siteOr(own, outer string) string {
+	if own == "" {
+		return outer
+	}
+	return cmp.Or(labeled.SiteName(own), outer)
 }
 
 // decodeComment decodes one comment object, requiring a string content,
