@@ -63,6 +63,15 @@ func TestBrokenRows(t *testing.T) {
 	if want := "read 9 rows from 3 files: 3 spam, 3 ham, 4 skipped"; !strings.Contains(stderr, want) {
 		t.Errorf("train's summary lacks %q:\n%s", want, stderr)
 	}
+
+	// A folder's README is a file not read, not a row skipped.
+	writeFile(t, dir, "README.md", "# labels\n")
+	if _, stderr, err = runCLI(t, "", "train", "-o", m, dir); err != nil {
+		t.Fatalf("train: %v\n%s", err, stderr)
+	}
+	if want := "read 9 rows from 3 files: 3 spam, 3 ham, 4 skipped, and 1 other file not read\n"; !strings.Contains(stderr, want) {
+		t.Errorf("train's summary lacks %q:\n%s", want, stderr)
+	}
 	for _, s := range allSkips {
 		if !strings.Contains(stderr, "skipped "+s+"\n") {
 			t.Errorf("train's standard error does not list %q:\n%s", s, stderr)

@@ -254,7 +254,23 @@ func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, q
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	spam, ham := countClasses(labelsOf(d.examples))
-	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped\n", d.Rows, d.Files, spam, ham, len(d.Skipped))
+	// Rows and whole files are counted apart: a README.md beside the
+	// data in a folder is not a row that went missing.
+	rowSkips := 0
+	for _, s := range d.Skipped {
+		if s.Line != 0 {
+			rowSkips++
+		}
+	}
+	otherFiles := ""
+	switch n := len(d.Skipped) - rowSkips; n {
+	case 0:
+	case 1:
+		otherFiles = ", and 1 other file not read"
+	default:
+		otherFiles = fmt.Sprintf(", and %d other files not read", n)
+	}
+	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped%s\n", d.Rows, d.Files, spam, ham, rowSkips, otherFiles)
 	for i, s := range d.Skipped {
 		if quiet {
 			fmt.Fprintf(stderr, "  (run without -q to list what was skipped)\n")
