@@ -53,9 +53,16 @@ type corpusComment struct {
 // line order.
 func readCorpus(tb testing.TB) []corpusComment {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join(commentsDir, "*.jsonl"))
+	return readCommentDir(tb, commentsDir)
+}
+
+// readCommentDir reads the labeled comments of the JSON Lines files in
+// dir, in file and line order.
+func readCommentDir(tb testing.TB, dir string) []corpusComment {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	if err != nil || len(files) == 0 {
-		tb.Fatalf("no comment files in %s: %v", commentsDir, err)
+		tb.Fatalf("no comment files in %s: %v", dir, err)
 	}
 	var out []corpusComment
 	for _, f := range files {

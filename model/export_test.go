@@ -15,3 +15,7 @@ func (c *Classifier) Weight(token string) (float64, bool) {
 	_, w, ok := c.lookup(token)
 	return w * c.calib.A, ok
 }
+
+// ROCAUC is the area under the ROC curve of scores against the labels
+// (spam[i]: scores[i] is a spam's), ties counting one half.
+func ROCAUC(scores []float64, spam []bool) float64 { return rocAUC(scores, spam) }
