@@ -184,14 +184,11 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 	// rounding: against the smoothing's pseudo-count of a whole site
 	// comment at the default α = 1 (a hundred hundredths), at most 0.005
 	// nats of a weight.
-	baseWeight := make([]float64, len(t.sources))
-	for s, so := range t.sources {
-		baseWeight[s] = so.weight()
-	}
+	baseSources := slices.Clone(t.sources)
 	setWeight := func(w float64) {
 		for s := range t.sources {
 			if !slices.Contains(site, s) {
-				t.sources[s].Weight = baseWeight[s] / w
+				t.sources[s] = baseSources[s].scaled(w)
 			}
 		}
 	}
@@ -213,9 +210,9 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		// A source's weight is at most maxSourceWeight: scaled down by
 		// a tiny site weight, the base's heaviest would weigh more.
 		heaviest := 0.0
-		for s, w := range baseWeight {
+		for s, so := range baseSources {
 			if !slices.Contains(site, s) {
-				heaviest = max(heaviest, w)
+				heaviest = max(heaviest, so.classWeight(0), so.classWeight(1))
 			}
 		}
 		if o.SiteWeight > 0 && heaviest/o.SiteWeight > maxSourceWeight {

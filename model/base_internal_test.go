@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -251,7 +252,7 @@ func TestMergeHalvesIsWhole(t *testing.T) {
 	stats := whole.stats
 	stats.Tokens, stats.Vocabulary = nil, 0 // parse's, not the file's
 	body := m.raw[m.body : len(m.raw)-32]
-	same, err := encode(formatVersion, header{Tokenizer: m.cfg, Params: m.params, Thresholds: m.thresholds, Calibration: m.calib, Stats: stats},
+	same, err := encode(m.version, header{Tokenizer: m.cfg, Params: m.params, Thresholds: m.thresholds, Calibration: m.calib, Stats: stats},
 		len(body), func(w *fileWriter) { w.writeString(body) })
 	if err != nil {
 		t.Fatal(err)
@@ -923,5 +924,94 @@ func TestLoadRefusesInconsistentFiles(t *testing.T) {
 	}
 	if _, err := Load(bytes.NewReader([]byte(file))); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("sources that overflow: Load = %v, want ErrCorrupt", err)
+	}
+}
+
+// A source's classes weighed alike by ClassWeights are the source weighed
+// by SourceWeights; weighing its spam alone more moves the spam side of
+// every token it holds, and the file records the weights per class.
+func TestClassWeights(t *testing.T) {
+	ex := baseExamples()
+	names := map[string]bool{}
+	for _, e := range ex {
+		names[e.Source] = true
+	}
+	if len(names) < 2 {
+		t.Fatalf("baseExamples have sources %v: want at least 2", names)
+	}
+	src := slices.Sorted(maps.Keys(names))[0]
+	whole, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{src: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alike, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, ClassWeights: map[string][2]float64{src: {3, 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spammy, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{src: 3}, ClassWeights: map[string][2]float64{src: {0, 9}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.thresholds != alike.thresholds || whole.calib != alike.calib {
+		t.Errorf("classes weighed alike: thresholds %+v, calibration %+v; the source weighed whole: %+v, %+v", alike.thresholds, alike.calib, whole.thresholds, whole.calib)
+	}
+	moved := 0
+	for _, e := range ex {
+		w, a, s := whole.Score(e.Comment).LogOdds, alike.Score(e.Comment).LogOdds, spammy.Score(e.Comment).LogOdds
+		if w != a {
+			t.Errorf("%q: %v with the classes weighed alike, %v with the source weighed whole", e.Text, a, w)
+		}
+		if s != w {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Errorf("weighing %s's spam 9 and its ham 3 moved no score", src)
+	}
+	if whole.version != noClassWeights || alike.version != formatVersion || spammy.version != formatVersion {
+		t.Errorf("versions %d, %d, %d: want %d without class weights, %d with", whole.version, alike.version, spammy.version, noClassWeights, formatVersion)
+	}
+	for _, so := range spammy.Info().Stats.Sources {
+		if so.Name == src && (so.Weight != 3 || so.HamWeight != 0 || so.SpamWeight != 9 || so.classWeight(0) != 3 || so.classWeight(1) != 9) {
+			t.Errorf("source %+v: want weight 3, spam weight 9", so)
+		}
+	}
+	// A model trained on top of it starts from counts weighed per class
+	// as they were, and so from the same prior.
+	bt, err := spammy.counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := spammy.params.prior(bt.sources); got != spammy.prior {
+		t.Errorf("prior of the counts read back %v, want %v", got, spammy.prior)
+	}
+	if _, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, ClassWeights: map[string][2]float64{src: {0, -1}}}); err == nil || !strings.Contains(err.Error(), "spam weight") {
+		t.Errorf("a negative spam weight: %v; want an error naming it", err)
+	}
+
+	// Scaled down under a site's labels, each class keeps its share.
+	if s := (Source{SpamWeight: 9}).scaled(3); s.classWeight(0) != 1.0/3 || s.classWeight(1) != 3 {
+		t.Errorf("spam weight 9 scaled by 3: %+v, want ham 1/3, spam 3", s)
+	}
+
+	// Halves whose source weighs its spam apart in one only do not merge.
+	var even, odd []Example
+	for i, e := range ex {
+		if i%2 == 0 {
+			even = append(even, e)
+		} else {
+			odd = append(odd, e)
+		}
+	}
+	a, _, err := Fit(even, FitOptions{TrainedAt: fixedTime, ClassWeights: map[string][2]float64{src: {0, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Fit(odd, FitOptions{TrainedAt: fixedTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge([]*Classifier{a, b}, MergeOptions{}); !errors.Is(err, ErrNotMergeable) || !strings.Contains(err.Error(), "weighs 1 in") || !strings.Contains(err.Error(), "ham 1, spam 2") {
+		t.Errorf("Merge of halves weighed apart: %v; want ErrNotMergeable naming both weights", err)
 	}
 }

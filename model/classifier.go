@@ -109,7 +109,7 @@ func (c *Classifier) validateSettings() error {
 	if c.version == oldVersion && math.Abs(math.Round(1/c.params.Smoothing)*c.params.Smoothing-1) > 1e-9 {
 		return fmt.Errorf("model: version %d smoothing %v is not 1/k", oldVersion, c.params.Smoothing)
 	}
-	if c.version == formatVersion {
+	if c.version != oldVersion {
 		if len(c.stats.Sources) == 0 {
 			return errors.New("model: no sources")
 		}
@@ -138,6 +138,9 @@ func (c *Classifier) validateSettings() error {
 		for _, s := range c.stats.Sources {
 			if s.Ham < 0 || s.Spam < 0 || s.Ham > maxSourceDocs || s.Spam > maxSourceDocs || !(s.Weight >= 0 && s.Weight <= maxSourceWeight) || !heldBy(s.PrunedHam, s.Ham) || !heldBy(s.PrunedSpam, s.Spam) {
 				return fmt.Errorf("model: bad source %+v", s)
+			}
+			if !(s.HamWeight >= 0 && s.HamWeight <= maxSourceWeight && s.SpamWeight >= 0 && s.SpamWeight <= maxSourceWeight) || c.version == noClassWeights && (s.HamWeight != 0 || s.SpamWeight != 0) {
+				return fmt.Errorf("model: bad class weights in version %d: source %+v", c.version, s)
 			}
 			docs[0] += s.Ham
 			docs[1] += s.Spam

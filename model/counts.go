@@ -24,6 +24,13 @@ type Source struct {
 	// Training on top of a base model gives the site's labels a weight
 	// above 1 so that a few hundred of them can outvote the base.
 	Weight float64 `json:"weight,omitempty"`
+	// HamWeight and SpamWeight, when not 0, replace Weight for the
+	// source's comments of that class: a corpus written to cover every
+	// family of spam can weigh its spam as several platforms' while its
+	// ham weighs as the platforms it was written for. (Model files
+	// before version 5 have neither.)
+	HamWeight  float64 `json:"ham_weight,omitempty"`
+	SpamWeight float64 `json:"spam_weight,omitempty"`
 	// PrunedHam and PrunedSpam are the source's counts of the tokens
 	// pruning dropped (Params.MaxTokens), summed over those tokens: the
 	// model's weights were estimated with them in each class's total,
@@ -59,6 +66,40 @@ func (s Source) weight() float64 {
 		return 1
 	}
 	return s.Weight
+}
+
+// classWeight returns the weight of the source's comments of class k (0
+// ham, 1 spam): HamWeight or SpamWeight when set, else weight.
+func (s Source) classWeight(k int) float64 {
+	w := s.HamWeight
+	if k == 1 {
+		w = s.SpamWeight
+	}
+	if w == 0 {
+		return s.weight()
+	}
+	return w
+}
+
+// weights describes the source's weights: "5", or "ham 5, spam 15"
+// when its classes weigh differently.
+func (s Source) weights() string {
+	if h, sp := s.classWeight(0), s.classWeight(1); h != sp {
+		return fmt.Sprintf("ham %g, spam %g", h, sp)
+	}
+	return fmt.Sprintf("%g", s.weight())
+}
+
+// scaled returns s with every weight it has divided by d, those it does
+// not have left unset unless Weight's default of 1 must become 1/d.
+func (s Source) scaled(d float64) Source {
+	s.Weight = s.weight() / d
+	for _, w := range []*float64{&s.HamWeight, &s.SpamWeight} {
+		if *w != 0 {
+			*w /= d
+		}
+	}
+	return s
 }
 
 // count is one source's number of comments of each class (ham, spam) that
@@ -139,7 +180,7 @@ func (p Params) classWeights(sources []Source) [][2]float64 {
 	w := make([][2]float64, len(sources))
 	for i, s := range sources {
 		for k := range 2 {
-			w[i][k] = s.weight()
+			w[i][k] = s.classWeight(k)
 			if p.Balance {
 				if n := s.docs(k); n > 0 {
 					w[i][k] *= sourceMass / float64(max(n, minSourceDocs))

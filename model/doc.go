@@ -35,7 +35,9 @@ With Balance, each class of each source counts as the same number of
 comments (1,000; a class with fewer than 100 proportionally less), so that
 one large platform cannot define the vocabulary and a token that is
 spammy on one platform and ordinary on the others stays weak; a source's
-Weight multiplies its share on top.
+Weight multiplies its share on top, and its HamWeight or SpamWeight, when
+set, replaces Weight for that class alone (model files version 5; a
+model without them is written as version 4).
 
 Binary counts (Params.Binary). A token counts once per comment, however
 often it repeats, both in training and in scoring: "$$$ !!! $$$" is not

@@ -38,6 +38,10 @@ type FitOptions struct {
 	// SourceWeights multiplies the evidence of the named sources (see
 	// Source.Weight); sources not named weigh 1.
 	SourceWeights map[string]float64
+	// ClassWeights weighs the classes of the named sources apart (see
+	// Source.HamWeight and SpamWeight): [0] for the ham, [1] for the
+	// spam, 0 leaving that class at the source's weight.
+	ClassWeights map[string][2]float64
 	// KFoldThreshold picks the reject threshold from the k-fold scores
 	// even when there are several sources.
 	KFoldThreshold bool
@@ -177,6 +181,13 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 			return nil, rep, fmt.Errorf("model: source %q: weight %v must be in (0, %g]", name, w, maxSourceWeight)
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(o.ClassWeights)) {
+		for k, w := range o.ClassWeights[name] {
+			if !(w >= 0 && w <= maxSourceWeight) {
+				return nil, rep, fmt.Errorf("model: source %q: %s weight %v must be in (0, %g], or 0 for the source's", name, [2]Label{Ham, Spam}[k], w, maxSourceWeight)
+			}
+		}
+	}
 	progress := func(stage string, done, total int) {
 		if o.Progress != nil {
 			o.Progress(stage, done, total)
@@ -220,11 +231,12 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 		})
 		return nil
 	}
-	for name, w := range o.SourceWeights {
-		for j := range corp.sources {
-			if corp.sources[j].Name == name {
-				corp.sources[j].Weight = w
-			}
+	for j, s := range corp.sources {
+		if w, ok := o.SourceWeights[s.Name]; ok {
+			corp.sources[j].Weight = w
+		}
+		if cw, ok := o.ClassWeights[s.Name]; ok {
+			corp.sources[j].HamWeight, corp.sources[j].SpamWeight = cw[0], cw[1]
 		}
 	}
 

@@ -16,9 +16,10 @@ import (
 	"unicode/utf8"
 )
 
-// The model file format, version 4 (version 1 had no weights, version 2
+// The model file format, version 5 (version 1 had no weights, version 2
 // no index, version 3 one scaled count per class instead of counts per
-// source; Load still reads version 3):
+// source, version 4 no weights per class of a source; Load still reads
+// versions 3 and 4):
 //
 //	magic       "SPAMCHECK-NB\n\x00\x00\x00" (16 bytes)
 //	version     uint32, big endian
@@ -27,7 +28,8 @@ import (
 //	            (and, for a pruned model, each source's counts of the
 //	            tokens pruning dropped and their number: optional fields
 //	            that a model trained on top of it needs to weigh the kept
-//	            tokens as it does)
+//	            tokens as it does; from version 5, the weights of each
+//	            source's classes when they differ from its weight)
 //	vocabulary  uvarint count n, uvarint byte length, then per token in
 //	            strictly increasing order: uvarint length, UTF-8 bytes,
 //	            float32 weight (IEEE 754 bits, big endian), uvarint number
@@ -50,16 +52,21 @@ import (
 // of the checksum. A damaged file is an error, never a half-loaded model.
 const (
 	magic         = "SPAMCHECK-NB\n\x00\x00\x00"
-	formatVersion = 4
-	// oldVersion is the previous format, still read: its entries hold
-	// the token, two scaled counts and the weight.
+	formatVersion = 5
+	// noClassWeights is the format before sources could weigh their
+	// classes apart (Source.HamWeight, SpamWeight), and what a model
+	// whose sources do not is still written as: a build that reads
+	// version 4 and not 5 would score one that does with the wrong prior.
+	noClassWeights = 4
+	// oldVersion is the format before that, still read: its entries
+	// hold the token, two scaled counts and the weight.
 	oldVersion = 3
 	// maxModelBytes bounds what Load reads, so a wrong file cannot
 	// exhaust memory.
 	maxModelBytes = 512 << 20
 	// entryOverhead is the least an entry can take besides its token:
 	// a length, a weight and two counts (version 3), or a source count
-	// and one source's three numbers (version 4).
+	// and one source's three numbers (versions 4 and 5).
 	entryOverhead = 1 + 1 + 1 + 4
 )
 
@@ -221,8 +228,8 @@ func parse(raw string) (*Classifier, error) {
 		return nil, ErrFormat
 	}
 	version := binary.BigEndian.Uint32([]byte(raw[len(magic) : len(magic)+4]))
-	if version != formatVersion && version != oldVersion {
-		return nil, fmt.Errorf("%w: file is version %d, this build reads versions %d and %d", ErrVersion, version, oldVersion, formatVersion)
+	if version != formatVersion && version != noClassWeights && version != oldVersion {
+		return nil, fmt.Errorf("%w: file is version %d, this build reads versions %d to %d", ErrVersion, version, oldVersion, formatVersion)
 	}
 	if len(raw) < len(magic)+4+sha256.Size {
 		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)

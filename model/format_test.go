@@ -358,14 +358,41 @@ func TestLoadFlippedByte(t *testing.T) {
 func TestLoadWrongVersion(t *testing.T) {
 	data := mustSave(t, smallModel(t))
 	if p := split(t, data); p.version != 4 {
-		t.Fatalf("saved version = %d, want 4", p.version)
+		t.Fatalf("saved version = %d, want 4 (no source weighs its classes apart)", p.version)
 	}
-	for _, v := range []uint32{0, 1, 2, 5, math.MaxUint32} {
+	for _, v := range []uint32{0, 1, 2, 6, math.MaxUint32} {
 		t.Run(fmt.Sprint(v), func(t *testing.T) {
 			p := split(t, data)
 			p.version = v
 			checkLoadFails(t, p.encode(), model.ErrVersion)
 		})
+	}
+}
+
+// Version 4 is version 5 without weights per class of a source: a model
+// without them is written as version 4 and scores the same read as 5,
+// and a class weight in version 5 moves the prior, which is why a model
+// with one is version 5, which builds that read only 4 refuse.
+func TestLoadVersion4(t *testing.T) {
+	data := mustSave(t, smallModel(t))
+	want := mustLoad(t, data)
+	p := split(t, data)
+	p.version = 5
+	as5 := mustLoad(t, p.encode())
+	weighed := split(t, data)
+	weighed.version = 5
+	weighed.editHeader(t, func(h map[string]map[string]any) {
+		h["training"]["sources"].([]any)[0].(map[string]any)["spam_weight"] = 3
+	})
+	heavier := mustLoad(t, weighed.encode())
+	for _, text := range []string{"free money click here", "thanks for the recipe"} {
+		cm := model.Comment{Text: text}
+		if got, w := as5.Score(cm).LogOdds, want.Score(cm).LogOdds; got != w {
+			t.Errorf("%q: version 5 scores %v, version 4 %v", text, got, w)
+		}
+		if got, w := heavier.Score(cm).LogOdds, want.Score(cm).LogOdds; !(got > w) {
+			t.Errorf("%q: with the spam weighing 3, log-odds %v, want above %v", text, got, w)
+		}
 	}
 }
 
@@ -465,6 +492,17 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 		{name: "pruned counts without pruned tokens", edit: func(t *testing.T, p *parts) {
 			p.editHeader(t, func(h map[string]map[string]any) {
 				h["training"]["sources"].([]any)[0].(map[string]any)["pruned_spam"] = 3
+			})
+		}},
+		{name: "negative class weight", edit: func(t *testing.T, p *parts) {
+			p.editHeader(t, func(h map[string]map[string]any) {
+				h["training"]["sources"].([]any)[0].(map[string]any)["spam_weight"] = -1
+			})
+		}},
+		{name: "class weight in version 4", edit: func(t *testing.T, p *parts) {
+			p.version = 4
+			p.editHeader(t, func(h map[string]map[string]any) {
+				h["training"]["sources"].([]any)[0].(map[string]any)["ham_weight"] = 2
 			})
 		}},
 		{name: "weight NaN", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.NaN() }},

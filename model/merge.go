@@ -82,10 +82,10 @@ func Merge(models []*Classifier, o MergeOptions) (*Classifier, error) {
 			_, seen := merged.index[s.Name]
 			k := merged.source(s.Name)
 			m := &merged.sources[k]
-			if seen && m.weight() != s.weight() {
-				return nil, fmt.Errorf("%w: source %q weighs %g in %s and %g in an earlier model", ErrNotMergeable, s.Name, s.weight(), c.id, m.weight())
+			if seen && (m.classWeight(0) != s.classWeight(0) || m.classWeight(1) != s.classWeight(1)) {
+				return nil, fmt.Errorf("%w: source %q weighs %s in %s and %s in an earlier model", ErrNotMergeable, s.Name, s.weights(), c.id, m.weights())
 			}
-			m.Weight = s.Weight
+			m.Weight, m.HamWeight, m.SpamWeight = s.Weight, s.HamWeight, s.SpamWeight
 			m.Ham += s.Ham
 			m.Spam += s.Spam
 			remap[j] = k

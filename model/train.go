@@ -286,7 +286,13 @@ func assemble(cfg TokenizerConfig, params Params, th Thresholds, calib Calibrati
 		stats.Documents[Spam] += s.Spam
 	}
 	size, body := encodeBody(tc, weights)
-	raw, err := encode(formatVersion, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats}, size, body)
+	// Only a model whose sources weigh their classes apart needs version
+	// 5; any other stays readable by builds that read version 4.
+	version := noClassWeights
+	if slices.ContainsFunc(sources, func(s Source) bool { return s.HamWeight != 0 || s.SpamWeight != 0 }) {
+		version = formatVersion
+	}
+	raw, err := encode(version, header{Tokenizer: cfg, Params: params, Thresholds: th, Calibration: calib, Stats: stats}, size, body)
 	if err != nil {
 		return nil, err
 	}

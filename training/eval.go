@@ -138,7 +138,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := requireClasses(d, *scoreWith != ""); err != nil {
 		return err
 	}
-	if err := checkWeights(o.sourceWeights, d); err != nil {
+	if err := checkWeights(o.weights, d); err != nil {
 		return err
 	}
 	if *curve || *split != "" {

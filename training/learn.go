@@ -25,8 +25,9 @@ type learnOptions struct {
 	trainedAt time.Time
 	params    *model.Params
 	tokenizer *model.TokenizerConfig
-	// sourceWeights multiplies the evidence of the named sources.
-	sourceWeights map[string]float64
+	// weights multiplies the evidence of the named sources, or of one
+	// of their classes.
+	weights *weightFlag
 	// kfoldThreshold picks the threshold on k-fold scores even with
 	// several sources.
 	kfoldThreshold bool
@@ -48,7 +49,7 @@ type learnOptions struct {
 func learn(examples []model.Example, o learnOptions) (*model.Classifier, model.FitReport, error) {
 	return model.Fit(examples, model.FitOptions{Tokenizer: o.tokenizer, Params: o.params,
 		MaxHamRejected: o.maxHamRejected, Review: o.review, Folds: o.folds, Seed: o.seed,
-		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold, SourceWeights: o.sourceWeights,
+		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold, SourceWeights: o.weights.sourceWeights(), ClassWeights: o.weights.classWeights(),
 		Base: o.base, SiteWeight: o.siteWeight, Unlabeled: o.unlabeled})
 }
 
@@ -75,15 +76,34 @@ func holdoutSplit(examples []model.Example, frac float64, seed uint64) []bool {
 // checkWeights fails when a -weight names no source of d: a misspelled
 // name, or a path where the source is its base name, would otherwise
 // leave the model as if the flag were not there.
-func checkWeights(weights map[string]float64, d *dataset) error {
+func checkWeights(weights *weightFlag, d *dataset) error {
+	if weights == nil {
+		return nil
+	}
 	names := map[string]bool{}
 	for _, ex := range d.examples {
 		names[ex.Source] = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(weights)) {
+	for _, name := range weights.names() {
 		if !names[name] {
-			return usagef("-weight %s=%g: no source is named %q; the sources are %s", name, weights[name], name, strings.Join(slices.Sorted(maps.Keys(names)), ", "))
+			return usagef("-weight %s: no source is named %q; the sources are %s", name, name, strings.Join(slices.Sorted(maps.Keys(names)), ", "))
 		}
 	}
 	return nil
+}
+
+// sourceWeights and classWeights are the flag's weights as model.Fit
+// takes them (nil without the flag).
+func (w *weightFlag) sourceWeights() map[string]float64 {
+	if w == nil {
+		return nil
+	}
+	return w.source
+}
+
+func (w *weightFlag) classWeights() map[string][2]float64 {
+	if w == nil {
+		return nil
+	}
+	return w.class
 }

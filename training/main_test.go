@@ -450,6 +450,15 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `no source is named "testdata/comments"; the sources are comments`) {
 		t.Errorf("train -weight with a path: %v\n%s", err, errOut)
 	}
+	_, errOut, err = runCLI(t, "", "train", "-q", "-o", filepath.Join(t.TempDir(), "m.model"), "-weight", "comment:spam=5", corpus)
+	if err == nil || !strings.Contains(err.Error(), `-weight comment: no source is named "comment"; the sources are comments`) {
+		t.Errorf("train -weight with a misspelt name and a class: %v\n%s", err, errOut)
+	}
+	for _, bad := range []string{"comments:spam=0", ":spam=2", "comments:spam"} {
+		if _, _, err := runCLI(t, "", "train", "-q", "-o", filepath.Join(t.TempDir(), "m.model"), "-weight", bad, corpus); err == nil || !strings.Contains(err.Error(), "want NAME=W, NAME:spam=W or NAME:ham=W") {
+			t.Errorf("-weight %s: %v", bad, err)
+		}
+	}
 	if out := mustRun(t, `{"text":"hi there"}`+"\n", "classify", "-m", "default", "-"); !strings.Contains(out, `"verdict"`) {
 		t.Errorf("classify -m default: %s", out)
 	}

@@ -26,8 +26,8 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	maxHam := fs.Float64("max-ham-rejected", 0.5, "pick the reject threshold so that at most this `percent` of ham is rejected in held-out scores (with -base: of the site's ham to come)")
 	review := fs.Float64("review", 0, "set the review threshold at this spam `probability` (0: the k-fold threshold when held-out sources set a stricter reject threshold; with -base, the threshold picked for twice -max-ham-rejected of the site's ham to come; -1: no review band)")
 	folds := fs.Int("folds", 5, "cross-validation `folds` used to calibrate and pick the threshold")
-	weights := weightFlag{}
-	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path, or its last elements where two share a base name: a/comments.csv) by W (repeatable)")
+	weights := newWeightFlag()
+	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path, or its last elements where two share a base name: a/comments.csv) by W; NAME:spam=W or NAME:ham=W: of its spam or its ham only, in place of NAME's weight (repeatable)")
 	kfold := fs.Bool("kfold-threshold", false, "pick the reject threshold on k-fold scores even when several sources could be held out")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
 	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
@@ -72,7 +72,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 			return learnOptions{}, usagef("-unlabeled %s: no comments", strings.Join(unlabeled, ", "))
 		}
 		return learnOptions{maxHamRejected: max(*maxHam/100, 1e-9), review: *review, folds: *folds, seed: *seed,
-			params: &p, tokenizer: &tc, kfoldThreshold: *kfold, sourceWeights: weights, unlabeled: comments, unlabeledSkipped: skipped}, nil
+			params: &p, tokenizer: &tc, kfoldThreshold: *kfold, weights: weights, unlabeled: comments, unlabeledSkipped: skipped}, nil
 	}
 }
 
@@ -116,7 +116,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := requireClasses(d, o.base != nil); err != nil {
 		return err
 	}
-	if err := checkWeights(o.sourceWeights, d); err != nil {
+	if err := checkWeights(o.weights, d); err != nil {
 		return err
 	}
 	// Training needs the examples only; the records they were made from
@@ -381,23 +381,65 @@ func progressLine(w io.Writer) func(stage string, done, total int) {
 	}
 }
 
-// weightFlag collects -weight NAME=W.
-type weightFlag map[string]float64
+// weightFlag collects -weight NAME=W, the weight of a source, and
+// NAME:spam=W or NAME:ham=W, the weight of one of its classes.
+type weightFlag struct {
+	source map[string]float64
+	class  map[string][2]float64
+}
 
-func (w weightFlag) String() string {
+func newWeightFlag() *weightFlag {
+	return &weightFlag{source: map[string]float64{}, class: map[string][2]float64{}}
+}
+
+func (w *weightFlag) String() string {
+	if w == nil {
+		return ""
+	}
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(w)) {
-		parts = append(parts, fmt.Sprintf("%s=%g", k, w[k]))
+	for _, k := range slices.Sorted(maps.Keys(w.source)) {
+		parts = append(parts, fmt.Sprintf("%s=%g", k, w.source[k]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(w.class)) {
+		for c, x := range w.class[k] {
+			if x != 0 {
+				parts = append(parts, fmt.Sprintf("%s:%s=%g", k, [2]string{"ham", "spam"}[c], x))
+			}
+		}
 	}
 	return strings.Join(parts, ",")
 }
 
-func (w weightFlag) Set(s string) error {
+// names returns every source name the flag weighs, sorted.
+func (w *weightFlag) names() []string {
+	names := slices.Collect(maps.Keys(w.source))
+	for k := range w.class {
+		if !slices.Contains(names, k) {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (w *weightFlag) Set(s string) error {
 	name, v, ok := strings.Cut(s, "=")
 	x, err := strconv.ParseFloat(v, 64)
+	bad := fmt.Errorf("want NAME=W, NAME:spam=W or NAME:ham=W with W in (0, 1e6], got %q", s)
 	if !ok || name == "" || err != nil || !(x > 0 && x <= 1e6) {
-		return fmt.Errorf("want NAME=W with W in (0, 1e6], got %q", s)
+		return bad
 	}
-	w[name] = x
+	for c, suffix := range []string{":ham", ":spam"} {
+		if src, ok := strings.CutSuffix(name, suffix); ok {
+			if src == "" {
+				return bad
+			}
+			cw := w.class[src]
+			cw[c] = x
+			w.class[src] = cw
+			return nil
+		}
+	}
+	w.source[name] = x
 	return nil
 }
