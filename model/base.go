@@ -212,7 +212,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		heaviest := 0.0
 		for s, so := range baseSources {
 			if !slices.Contains(site, s) {
-				heaviest = max(heaviest, so.classWeight(0), so.classWeight(1))
+				heaviest = max(heaviest, so.weight(), so.classWeight(0), so.classWeight(1))
 			}
 		}
 		if o.SiteWeight > 0 && heaviest/o.SiteWeight > maxSourceWeight {

@@ -952,8 +952,10 @@ func TestClassWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if whole.thresholds != alike.thresholds || whole.calib != alike.calib {
-		t.Errorf("classes weighed alike: thresholds %+v, calibration %+v; the source weighed whole: %+v, %+v", alike.thresholds, alike.calib, whole.thresholds, whole.calib)
+	// Weighed alike, the classes are the source weighed whole, in the
+	// same file: version 4, readable by builds that know no class weights.
+	if alike.raw != whole.raw {
+		t.Errorf("classes weighed alike: model %s, version %d; the source weighed whole: %s, version %d", alike.id, alike.version, whole.id, whole.version)
 	}
 	moved := 0
 	for _, e := range ex {
@@ -968,22 +970,38 @@ func TestClassWeights(t *testing.T) {
 	if moved == 0 {
 		t.Errorf("weighing %s's spam 9 and its ham 3 moved no score", src)
 	}
-	if whole.version != noClassWeights || alike.version != formatVersion || spammy.version != formatVersion {
-		t.Errorf("versions %d, %d, %d: want %d without class weights, %d with", whole.version, alike.version, spammy.version, noClassWeights, formatVersion)
+	if whole.version != noClassWeights || spammy.version != formatVersion {
+		t.Errorf("versions %d and %d: want %d without class weights, %d with", whole.version, spammy.version, noClassWeights, formatVersion)
+	}
+	for _, tc := range []struct {
+		weight, ham, spam float64
+		want              Source
+	}{
+		{0, 0, 0, Source{}},
+		{0, 1, 1, Source{}},
+		{5, 5, 15, Source{Weight: 5, SpamWeight: 15}},
+		{5, 3, 3, Source{Weight: 3}},
+		{0, 2, 0, Source{HamWeight: 2}},
+	} {
+		if got := (Source{Weight: tc.weight}).withClassWeights(tc.ham, tc.spam); got != tc.want {
+			t.Errorf("weight %g with ham %g, spam %g: %+v, want %+v", tc.weight, tc.ham, tc.spam, got, tc.want)
+		}
 	}
 	for _, so := range spammy.Info().Stats.Sources {
 		if so.Name == src && (so.Weight != 3 || so.HamWeight != 0 || so.SpamWeight != 9 || so.classWeight(0) != 3 || so.classWeight(1) != 9) {
 			t.Errorf("source %+v: want weight 3, spam weight 9", so)
 		}
 	}
-	// A model trained on top of it starts from counts weighed per class
-	// as they were, and so from the same prior.
-	bt, err := spammy.counts()
-	if err != nil {
-		t.Fatal(err)
+	// On top of it, a site's labels scale the base down by the site's
+	// weight, each class of the base's source keeping its share.
+	site, rep, err := Fit(synthetic("site", 120, 0.5, siteSpam, siteHam, 3), FitOptions{TrainedAt: fixedTime, Base: spammy, SiteWeight: 4})
+	if err != nil || rep.Folds == 0 {
+		t.Fatalf("Fit on top of a base weighing its classes apart: %v (report %+v)", err, rep)
 	}
-	if got := spammy.params.prior(bt.sources); got != spammy.prior {
-		t.Errorf("prior of the counts read back %v, want %v", got, spammy.prior)
+	for _, so := range site.Info().Stats.Sources {
+		if so.Name == src && (so.classWeight(0) != 3.0/4 || so.classWeight(1) != 9.0/4) {
+			t.Errorf("the base's source on top of a site weighing 4: %+v, want ham 3/4, spam 9/4", so)
+		}
 	}
 	if _, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, ClassWeights: map[string][2]float64{src: {0, -1}}}); err == nil || !strings.Contains(err.Error(), "spam weight") {
 		t.Errorf("a negative spam weight: %v; want an error naming it", err)
@@ -992,6 +1010,16 @@ func TestClassWeights(t *testing.T) {
 	// Scaled down under a site's labels, each class keeps its share.
 	if s := (Source{SpamWeight: 9}).scaled(3); s.classWeight(0) != 1.0/3 || s.classWeight(1) != 3 {
 		t.Errorf("spam weight 9 scaled by 3: %+v, want ham 1/3, spam 3", s)
+	}
+
+	// A site weight too small for the base is refused as such, whichever
+	// of a source's weights it would push past the bound.
+	heavy, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{src: 1e6}, ClassWeights: map[string][2]float64{src: {1, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Fit(synthetic("site", 120, 0.5, siteSpam, siteHam, 3), FitOptions{TrainedAt: fixedTime, Base: heavy, SiteWeight: 0.5}); err == nil || !strings.Contains(err.Error(), "too small for this base") {
+		t.Errorf("site weight 0.5 on a base whose source weighs 1e6: %v; want the site weight refused", err)
 	}
 
 	// Halves whose source weighs its spam apart in one only do not merge.

@@ -84,10 +84,29 @@ func (s Source) classWeight(k int) float64 {
 // weights describes the source's weights: "5", or "ham 5, spam 15"
 // when its classes weigh differently.
 func (s Source) weights() string {
-	if h, sp := s.classWeight(0), s.classWeight(1); h != sp {
+	h, sp := s.classWeight(0), s.classWeight(1)
+	if h != sp {
 		return fmt.Sprintf("ham %g, spam %g", h, sp)
 	}
-	return fmt.Sprintf("%g", s.weight())
+	return fmt.Sprintf("%g", h)
+}
+
+// withClassWeights returns s with its classes weighing ham and spam (0:
+// the source's weight), kept as Weight alone where that says the same: a
+// class weight is set only where it differs from the source's weight, so
+// that only a model whose classes weigh apart needs format version 5.
+func (s Source) withClassWeights(ham, spam float64) Source {
+	s.HamWeight, s.SpamWeight = ham, spam
+	if s.HamWeight == s.weight() {
+		s.HamWeight = 0
+	}
+	if s.SpamWeight == s.weight() {
+		s.SpamWeight = 0
+	}
+	if s.HamWeight != 0 && s.HamWeight == s.SpamWeight {
+		s.Weight, s.HamWeight, s.SpamWeight = s.HamWeight, 0, 0
+	}
+	return s
 }
 
 // scaled returns s with every weight it has divided by d, those it does

@@ -236,7 +236,7 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 			corp.sources[j].Weight = w
 		}
 		if cw, ok := o.ClassWeights[s.Name]; ok {
-			corp.sources[j].HamWeight, corp.sources[j].SpamWeight = cw[0], cw[1]
+			corp.sources[j] = corp.sources[j].withClassWeights(cw[0], cw[1])
 		}
 	}
 

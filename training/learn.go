@@ -1,11 +1,9 @@
 package main
 
 import (
-	"maps"
+	"errors"
 	"math"
 	"math/rand/v2"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -47,6 +45,9 @@ type learnOptions struct {
 
 // learn trains a model the way `train` does (model.Fit).
 func learn(examples []model.Example, o learnOptions) (*model.Classifier, model.FitReport, error) {
+	if o.weights != nil && len(o.weights.given) > 0 && o.weights.source == nil {
+		return nil, model.FitReport{}, errors.New("training: -weight was not resolved against the data (checkWeights)")
+	}
 	return model.Fit(examples, model.FitOptions{Tokenizer: o.tokenizer, Params: o.params,
 		MaxHamRejected: o.maxHamRejected, Review: o.review, Folds: o.folds, Seed: o.seed,
 		TrainedAt: o.trainedAt, Progress: o.progress, KFoldThreshold: o.kfoldThreshold, SourceWeights: o.weights.sourceWeights(), ClassWeights: o.weights.classWeights(),
@@ -84,16 +85,11 @@ func checkWeights(weights *weightFlag, d *dataset) error {
 	for _, ex := range d.examples {
 		names[ex.Source] = true
 	}
-	for _, name := range weights.names() {
-		if !names[name] {
-			return usagef("-weight %s: no source is named %q; the sources are %s", name, name, strings.Join(slices.Sorted(maps.Keys(names)), ", "))
-		}
-	}
-	return nil
+	return weights.resolve(names)
 }
 
 // sourceWeights and classWeights are the flag's weights as model.Fit
-// takes them (nil without the flag).
+// takes them, once resolved (nil without the flag).
 func (w *weightFlag) sourceWeights() map[string]float64 {
 	if w == nil {
 		return nil

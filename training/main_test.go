@@ -451,12 +451,32 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 		t.Errorf("train -weight with a path: %v\n%s", err, errOut)
 	}
 	_, errOut, err = runCLI(t, "", "train", "-q", "-o", filepath.Join(t.TempDir(), "m.model"), "-weight", "comment:spam=5", corpus)
-	if err == nil || !strings.Contains(err.Error(), `-weight comment: no source is named "comment"; the sources are comments`) {
+	if err == nil || !strings.Contains(err.Error(), `-weight comment:spam=5: no source is named "comment"; the sources are comments`) {
 		t.Errorf("train -weight with a misspelt name and a class: %v\n%s", err, errOut)
 	}
 	for _, bad := range []string{"comments:spam=0", ":spam=2", "comments:spam"} {
 		if _, _, err := runCLI(t, "", "train", "-q", "-o", filepath.Join(t.TempDir(), "m.model"), "-weight", bad, corpus); err == nil || !strings.Contains(err.Error(), "want NAME=W, NAME:spam=W or NAME:ham=W") {
 			t.Errorf("-weight %s: %v", bad, err)
+		}
+	}
+	// A source named like a class of another is weighed whole.
+	dir := t.TempDir()
+	for _, f := range []struct{ name, rows string }{
+		{"corp:spam/a.jsonl", `{"text":"cheap followers at fastfans.example","label":"spam"}` + "\n" + `{"text":"lovely photo","label":"ham"}` + "\n"},
+		{"forum/b.jsonl", `{"text":"win a prize now, claim it at prize.example","label":"spam"}` + "\n" + `{"text":"see you at the match","label":"ham"}` + "\n"},
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f.name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, filepath.Dir(f.name)), filepath.Base(f.name), f.rows)
+	}
+	m := filepath.Join(t.TempDir(), "m.model")
+	if _, errOut, err := runCLI(t, "", "train", "-q", "-o", m, "-weight", "corp:spam=3", filepath.Join(dir, "corp:spam"), filepath.Join(dir, "forum")); err != nil {
+		t.Fatalf("-weight corp:spam=3 with a source of that name: %v\n%s", err, errOut)
+	}
+	for _, so := range loadModelFile(t, m).Info().Stats.Sources {
+		if so.Name == "corp:spam" && (so.Weight != 3 || so.HamWeight != 0 || so.SpamWeight != 0) {
+			t.Errorf("source %+v: want it weighed 3 whole", so)
 		}
 	}
 	if out := mustRun(t, `{"text":"hi there"}`+"\n", "classify", "-m", "default", "-"); !strings.Contains(out, `"verdict"`) {

@@ -266,9 +266,9 @@ func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, q
 	switch n := len(d.Skipped) - rowSkips; n {
 	case 0:
 	case 1:
-		otherFiles = ", and 1 other file not read"
+		otherFiles = ", and 1 other file or folder not read"
 	default:
-		otherFiles = fmt.Sprintf(", and %d other files not read", n)
+		otherFiles = fmt.Sprintf(", and %d other files or folders not read", n)
 	}
 	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped%s\n", d.Rows, d.Files, spam, ham, rowSkips, otherFiles)
 	for i, s := range d.Skipped {
@@ -382,64 +382,64 @@ func progressLine(w io.Writer) func(stage string, done, total int) {
 }
 
 // weightFlag collects -weight NAME=W, the weight of a source, and
-// NAME:spam=W or NAME:ham=W, the weight of one of its classes.
+// NAME:spam=W or NAME:ham=W, the weight of one of its classes. Which a
+// name is depends on the data's sources (a source may itself be named
+// x:spam), so the flag keeps the names as given and resolve sorts them
+// once the data is read.
 type weightFlag struct {
+	given  map[string]float64
 	source map[string]float64
 	class  map[string][2]float64
 }
 
-func newWeightFlag() *weightFlag {
-	return &weightFlag{source: map[string]float64{}, class: map[string][2]float64{}}
-}
+func newWeightFlag() *weightFlag { return &weightFlag{given: map[string]float64{}} }
 
 func (w *weightFlag) String() string {
 	if w == nil {
 		return ""
 	}
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(w.source)) {
-		parts = append(parts, fmt.Sprintf("%s=%g", k, w.source[k]))
-	}
-	for _, k := range slices.Sorted(maps.Keys(w.class)) {
-		for c, x := range w.class[k] {
-			if x != 0 {
-				parts = append(parts, fmt.Sprintf("%s:%s=%g", k, [2]string{"ham", "spam"}[c], x))
-			}
-		}
+	for _, k := range slices.Sorted(maps.Keys(w.given)) {
+		parts = append(parts, fmt.Sprintf("%s=%g", k, w.given[k]))
 	}
 	return strings.Join(parts, ",")
-}
-
-// names returns every source name the flag weighs, sorted.
-func (w *weightFlag) names() []string {
-	names := slices.Collect(maps.Keys(w.source))
-	for k := range w.class {
-		if !slices.Contains(names, k) {
-			names = append(names, k)
-		}
-	}
-	slices.Sort(names)
-	return names
 }
 
 func (w *weightFlag) Set(s string) error {
 	name, v, ok := strings.Cut(s, "=")
 	x, err := strconv.ParseFloat(v, 64)
-	bad := fmt.Errorf("want NAME=W, NAME:spam=W or NAME:ham=W with W in (0, 1e6], got %q", s)
-	if !ok || name == "" || err != nil || !(x > 0 && x <= 1e6) {
-		return bad
+	if !ok || name == "" || name == ":spam" || name == ":ham" || err != nil || !(x > 0 && x <= 1e6) {
+		return fmt.Errorf("want NAME=W, NAME:spam=W or NAME:ham=W with W in (0, 1e6], got %q", s)
 	}
-	for c, suffix := range []string{":ham", ":spam"} {
-		if src, ok := strings.CutSuffix(name, suffix); ok {
-			if src == "" {
-				return bad
+	w.given[name] = x
+	return nil
+}
+
+// resolve sorts the names given into sources and classes of sources of
+// the data, whose source names are names: a name that is a source's
+// weighs it whole, even if it ends in :spam; else NAME:spam and NAME:ham
+// weigh a class of the source NAME. A name that is neither is an error.
+func (w *weightFlag) resolve(names map[string]bool) error {
+	w.source, w.class = map[string]float64{}, map[string][2]float64{}
+	for _, name := range slices.Sorted(maps.Keys(w.given)) {
+		x := w.given[name]
+		if names[name] {
+			w.source[name] = x
+			continue
+		}
+		found := false
+		for c, suffix := range []string{":ham", ":spam"} {
+			if src, ok := strings.CutSuffix(name, suffix); ok && names[src] {
+				cw := w.class[src]
+				cw[c] = x
+				w.class[src] = cw
+				found = true
 			}
-			cw := w.class[src]
-			cw[c] = x
-			w.class[src] = cw
-			return nil
+		}
+		if !found {
+			src, _ := strings.CutSuffix(strings.TrimSuffix(name, ":ham"), ":spam")
+			return usagef("-weight %s=%g: no source is named %q; the sources are %s", name, x, src, strings.Join(slices.Sorted(maps.Keys(names)), ", "))
 		}
 	}
-	w.source[name] = x
 	return nil
 }
