@@ -92,7 +92,9 @@ func classify(c *model.Classifier, in io.Reader, out, stderr io.Writer) error {
 const maxLine = 16 << 20
 
 // parseComment reads one input line: a labeled.Record as JSON (its label,
-// if any, is ignored), or else the comment as plain text.
+// if any, is ignored), or else the comment as plain text. A record whose
+// text is blank is not a comment, as training skips it and the API
+// refuses it.
 func parseComment(line string) (model.Comment, error) {
 	trimmed := strings.TrimSpace(line)
 	if !strings.HasPrefix(trimmed, "{") {
@@ -102,6 +104,9 @@ func parseComment(line string) (model.Comment, error) {
 	var noLabel *labeled.LabelError
 	if err != nil && !errors.As(err, &noLabel) {
 		return model.Comment{}, err
+	}
+	if strings.TrimSpace(r.Text) == "" {
+		return model.Comment{}, errors.New("empty text")
 	}
 	return r.Comment(), nil
 }

@@ -144,7 +144,8 @@
 // text, one comment per line, from FILE or standard input and writes one
 // JSON object per comment, in order: the input line, spam_probability,
 // log_odds, verdict, reasons and the model's ID. A line it cannot read (bad
-// JSON, no "text") is answered in its place with {"line": N, "error": ...}
+// JSON, no "text" or a blank one, which train skips and the API refuses)
+// is answered in its place with {"line": N, "error": ...}
 // and listed on standard error; every other line is still answered, and
 // classify then exits with status 1. Without -m it uses the default model
 // built into the program.

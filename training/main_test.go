@@ -275,18 +275,19 @@ func TestClassifyAnswersAroundBadLines(t *testing.T) {
 		`plain text, like the rest of the thread`,
 		`{"label": "spam"}`,
 		`{"content": "Earn 9000 Dollars A Week From Home, Visit Here", "label": "not a label"}`,
+		`{"text": "  "}`,
 	}, "\n")
 	out, stderr, err := runCLI(t, in, "classify")
 	var u usageError
 	if err == nil || errors.As(err, &u) {
 		t.Fatalf("classify with bad lines: err = %v, want a failure that is not a usage error", err)
 	}
-	if want := "2 of 5 lines unreadable"; !strings.Contains(err.Error(), want) {
+	if want := "3 of 6 lines unreadable"; !strings.Contains(err.Error(), want) {
 		t.Errorf("classify's error = %q, want it to say %q", err, want)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	wantLine := []int{1, 2, 4, 5, 6}
-	wantError := []string{"", "bad JSON", "", `no "text" field`, ""}
+	wantLine := []int{1, 2, 4, 5, 6, 7}
+	wantError := []string{"", "bad JSON", "", `no "text" field`, "", "empty text"}
 	if len(lines) != len(wantLine) {
 		t.Fatalf("classify wrote %d lines, want %d (one per non-blank input):\n%s", len(lines), len(wantLine), out)
 	}
