@@ -18,6 +18,9 @@ import (
 type readmeCheck struct {
 	body    string
 	answers []readmeAnswer
+	// parts are the reasons and spans the answer comment shows whole,
+	// each as the answer writes it.
+	parts []string
 }
 
 type readmeAnswer struct{ verdict, probability string }
@@ -26,6 +29,7 @@ var (
 	readmeBlock   = regexp.MustCompile("(?s)```sh\n(.*?)```")
 	readmePayload = regexp.MustCompile(`(?s)localhost:3000/v1/check .*?-d '(.*?)'`)
 	readmeAnswerR = regexp.MustCompile(`"verdict":"(\w+)"(?:,"spam_probability":([0-9.]+)…)?`)
+	readmePart    = regexp.MustCompile(`\{"(?:token":"[^"]*|start":\d+,"end":\d+),"weight":-?[0-9.]+\}`)
 )
 
 // readmeChecks returns the README's /v1/check examples.
@@ -49,6 +53,7 @@ func readmeChecks(t *testing.T) []readmeCheck {
 			for _, m := range readmeAnswerR.FindAllStringSubmatch(line, -1) {
 				c.answers = append(c.answers, readmeAnswer{m[1], m[2]})
 			}
+			c.parts = append(c.parts, readmePart.FindAllString(line, -1)...)
 		}
 		out = append(out, c)
 	}
@@ -57,7 +62,8 @@ func readmeChecks(t *testing.T) []readmeCheck {
 
 // TestREADMEExamples sends the README's /v1/check examples to the
 // function with the default model and checks that the answers are the ones
-// the README shows: each verdict, and each spam probability it prints.
+// the README shows: each verdict, each spam probability it prints, and
+// each reason and span it shows whole.
 func TestREADMEExamples(t *testing.T) {
 	s, _, _ := testServer(t, nil)
 	checks := readmeChecks(t)
@@ -94,6 +100,11 @@ func TestREADMEExamples(t *testing.T) {
 		for i, want := range c.answers {
 			if answers[i].verdict != want.verdict || !strings.HasPrefix(answers[i].probability, want.probability) {
 				t.Errorf("%.60q: answer %d is %s with P(spam) %s, the README shows %s with %s…", c.body, i, answers[i].verdict, answers[i].probability, want.verdict, want.probability)
+			}
+		}
+		for _, part := range c.parts {
+			if !strings.Contains(rec.Body.String(), part) {
+				t.Errorf("%.60q: the README shows %s, the answer is %s", c.body, part, rec.Body)
 			}
 		}
 	}
