@@ -129,8 +129,12 @@ func run(getenv func(string) string) error {
 	if store == nil && len(cfg.keys) > 0 {
 		log.Warn("no feedback store (FEEDBACK_BUCKET or FEEDBACK_DIR): the Akismet submit routes answer with X-Spamcheck-Feedback: not-stored and keep nothing")
 	}
+	storeName := "none"
+	if store != nil {
+		storeName = fmt.Sprint(store)
+	}
 	log.Debug("configuration", "max_body_bytes", cfg.maxBody, "api_keys", len(cfg.keys), "discard", cfg.discard,
-		"feedback", fmt.Sprint(store), "model_path", cfg.modelPath, "lambda", cfg.lambda)
+		"feedback", storeName, "model_path", cfg.modelPath, "lambda", cfg.lambda)
 	if cfg.lambda {
 		lambda.Start(lambdaevent.Handler{HTTP: s, Direct: s.Direct}.Invoke)
 		return nil
@@ -268,7 +272,7 @@ func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped []s
 		path := filepath.Join(dir, e.Name())
 		site := labeled.SiteName(name)
 		if site == "" || site != name {
-			return nil, nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case (such as example.org%s)", path, siteModelExt, siteModelExt)
+			return nil, nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case and without www. (such as example.org%s)", path, siteModelExt, siteModelExt)
 		}
 		clf, err := loadFile("MODELS_DIR", path)
 		if err != nil {

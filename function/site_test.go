@@ -179,10 +179,13 @@ func TestModelsDirRefuses(t *testing.T) {
 	base, _ := model.Default()
 	base.Save(&buf)
 	os.WriteFile(filepath.Join(badName, "Example.org.model"), buf.Bytes(), 0o644)
+	www := t.TempDir()
+	os.WriteFile(filepath.Join(www, "www.example.org.model"), buf.Bytes(), 0o644)
 	for name, tc := range map[string]struct{ dir, want string }{
 		"missing":     {filepath.Join(bad, "nope"), "MODELS_DIR"},
 		"not a model": {bad, filepath.Join(bad, "example.org.model") + ": model: not a model file"},
 		"bad name":    {badName, fmt.Sprintf("%s: name a site's model", filepath.Join(badName, "Example.org.model"))},
+		"www":         {www, fmt.Sprintf(`%s: name a site's model <host>.model, in lower case and without www.`, filepath.Join(www, "www.example.org.model"))},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := run(func(k string) string { return map[string]string{"MODELS_DIR": tc.dir}[k] })

@@ -140,7 +140,8 @@
 //
 // # classify
 //
-// classify reads JSON Lines ({"text": ...} with optional metadata) or plain
+// classify reads JSON Lines ({"text": ...}, or "content" as the API names
+// it, with optional metadata) or plain
 // text, one comment per line, from FILE or standard input and writes one
 // JSON object per comment, in order: the input line, spam_probability,
 // log_odds, verdict, reasons and the model's ID. A line it cannot read (bad

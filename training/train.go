@@ -270,7 +270,11 @@ func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, q
 	default:
 		otherFiles = fmt.Sprintf(", and %d other files or folders not read", n)
 	}
-	fmt.Fprintf(stderr, "read %d rows from %d files: %d spam, %d ham, %d skipped%s\n", d.Rows, d.Files, spam, ham, rowSkips, otherFiles)
+	files := "files"
+	if d.Files == 1 {
+		files = "file"
+	}
+	fmt.Fprintf(stderr, "read %d rows from %d %s: %d spam, %d ham, %d skipped%s\n", d.Rows, d.Files, files, spam, ham, rowSkips, otherFiles)
 	for i, s := range d.Skipped {
 		if quiet {
 			fmt.Fprintf(stderr, "  (run without -q to list what was skipped)\n")

@@ -118,6 +118,11 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 		return nil, 0, decodeError(err, "the body")
 	}
 	if raw, ok := probe["comments"]; ok {
+		// A batch's comments are in its array: a content beside it
+		// would be dropped without a word.
+		if _, both := probe["content"]; both {
+			return nil, 0, Errorf(CodeInvalidBatch, `a body is one comment ("content") or a batch ("comments"), not both`)
+		}
 		var b batchRequest
 		err := json.Unmarshal(body, &b)
 		// A batch's own field of the wrong type ("site": 5) is that
