@@ -14,6 +14,7 @@
 package api
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
@@ -211,11 +212,15 @@ func (s *Server) requireKey(h handlerFunc) handlerFunc {
 }
 
 // validKey reports whether key is one of the configured API keys, in time
-// independent of where a wrong key differs.
+// independent of where a wrong key differs and of its length: the keys
+// are compared as SHA-256 digests, all of one length
+// (subtle.ConstantTimeCompare returns at once on a length mismatch).
 func (s *Server) validKey(key string) bool {
 	ok := false
+	got := sha256.Sum256([]byte(key))
 	for _, k := range s.keys {
-		if subtle.ConstantTimeCompare([]byte(k), []byte(key)) == 1 {
+		want := sha256.Sum256([]byte(k))
+		if subtle.ConstantTimeCompare(want[:], got[:]) == 1 {
 			ok = true
 		}
 	}
