@@ -242,11 +242,25 @@ func (p Params) Validate() error {
 	if !(p.MaxWeight == 0 || p.MaxWeight >= minMaxWeight && p.MaxWeight <= 100) {
 		return fmt.Errorf("model: max weight %v must be 0 (no cap) or in [%v, 100]", p.MaxWeight, minMaxWeight)
 	}
-	if p.Reasons < 0 || p.Reasons > 100 || p.MinCount < 0 ||
-		!(p.LengthNorm >= 0 && p.LengthNorm <= 1) || p.Window < 0 || p.Window > DefaultMaxTokens ||
-		!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100) || p.MaxTokens < 0 || p.MinSources < 0 ||
-		p.PruneBy != "" && p.PruneBy != "df" && p.PruneBy != "mi" {
-		return fmt.Errorf("model: bad params %+v", p)
+	// Each bound names the parameter, as the CLI's flag of the same name.
+	for _, c := range []struct {
+		bad  bool
+		name string
+		v    any
+		want string
+	}{
+		{p.Reasons < 0 || p.Reasons > 100, "reasons", p.Reasons, "in [0, 100]"},
+		{p.MinCount < 0, "min count", p.MinCount, "at least 0"},
+		{!(p.LengthNorm >= 0 && p.LengthNorm <= 1), "length norm", p.LengthNorm, "in [0, 1]"},
+		{p.Window < 0 || p.Window > DefaultMaxTokens, "window", p.Window, fmt.Sprintf("in [0, %d]", DefaultMaxTokens)},
+		{!(p.WindowPenalty >= 0 && p.WindowPenalty <= 100), "window penalty", p.WindowPenalty, "in [0, 100]"},
+		{p.MaxTokens < 0, "max tokens", p.MaxTokens, "at least 0"},
+		{p.MinSources < 0, "min sources", p.MinSources, "at least 0"},
+		{p.PruneBy != "" && p.PruneBy != "df" && p.PruneBy != "mi", "prune by", fmt.Sprintf("%q", p.PruneBy), `"", "df" or "mi"`},
+	} {
+		if c.bad {
+			return fmt.Errorf("model: %s %v must be %s", c.name, c.v, c.want)
+		}
 	}
 	return nil
 }
