@@ -489,6 +489,7 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 		{name: "sources not adding up", edit: set("training", "sources", []map[string]any{{"name": "x", "ham": 1, "spam": 1}})},
 		{name: "pruned tokens in a model not pruned", edit: set("training", "pruned_tokens", 5)},
 		{name: "negative pruned tokens", edit: set("training", "pruned_tokens", -1)},
+		{name: "tokenizer max tokens beyond any comment", edit: set("tokenizer", "max_tokens", 1<<30)},
 		{name: "pruned counts without pruned tokens", edit: func(t *testing.T, p *parts) {
 			p.editHeader(t, func(h map[string]map[string]any) {
 				h["training"]["sources"].([]any)[0].(map[string]any)["pruned_spam"] = 3
