@@ -183,7 +183,9 @@ func TestSeed(t *testing.T) {
 	}
 	out := mustRun(t, in.String(), "classify")
 	dec := json.NewDecoder(strings.NewReader(out))
+	answered := 0
 	for i := 0; dec.More(); i++ {
+		answered++
 		var s model.Score
 		if err := dec.Decode(&s); err != nil {
 			t.Fatal(err)
@@ -198,5 +200,8 @@ func TestSeed(t *testing.T) {
 		if s.Verdict != model.Keep {
 			t.Errorf("article paragraph %d: verdict %s (P(spam) %.4f), want keep: %.80q", i, s.Verdict, s.SpamProbability, paragraphs[i-1])
 		}
+	}
+	if want := 1 + len(paragraphs); answered != want {
+		t.Errorf("classify answered %d comments, want %d (the spam and every paragraph)", answered, want)
 	}
 }
