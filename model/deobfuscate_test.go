@@ -77,6 +77,10 @@ func TestTokenizeDeobfuscate(t *testing.T) {
 
 		// Links written out.
 		{name: "dot written out", in: "visit cash-now dot biz", want: []string{"#url", "domain:cash-now.biz", "visit", obf}},
+		{name: "dot written out between tabs", in: "visit cash-now\tdot\tbiz", want: []string{"#url", "domain:cash-now.biz", "visit", obf}},
+		{name: "dot written out across lines", in: "visit cash-now\r\ndot\nbiz\nnow", want: []string{"#url", "domain:cash-now.biz", "visit", "now", obf}},
+		{name: "spaced dot before a line break", in: "see marketglory .\ncom", want: []string{"#url", "domain:marketglory.com", "see", obf}},
+		{name: "dot written out between runs of spaces", in: "visit cash-now  dot   biz", want: []string{"#url", "domain:cash-now.biz", "visit", obf}},
 		{name: "dots written out in capitals", in: "www DOT cash-now DOT com", want: []string{"#url", "domain:cash-now.com", obf}},
 		{name: "dot in brackets", in: "cash-now[.]biz", want: []string{"#url", "domain:cash-now.biz", obf}},
 		{name: "dot in parentheses", in: "cash-now(.)biz and cash (dot) club", want: []string{"#url", "domain:cash-now.biz", "#url", "domain:cash.club", "and", obf}},

@@ -12,9 +12,18 @@ import (
 // label is a top-level domain. A bare "dot" after "the", "a" or "an" is
 // left alone: "the dot com bubble" names no site.
 func (t *tokenizer) unhideLinks(s string) string {
-	if !mayHideLink(s) {
+	// Tabs, line breaks and runs of spaces around a written-out dot are
+	// one space to the reader ("cash-now\tdot\tbiz", "cash-now  dot
+	// biz"): the matching sees each run of ASCII white space as one
+	// space, and a text it rewrites keeps them so.
+	spaced := s
+	if strings.ContainsAny(s, "\t\n\r\f\v") || strings.Contains(s, "  ") {
+		spaced = oneSpace(s)
+	}
+	if !mayHideLink(spaced) {
 		return s
 	}
+	s = spaced
 	lower := asciiLower(s)
 	var b strings.Builder
 	var chains dotChains
@@ -41,6 +50,22 @@ func (t *tokenizer) unhideLinks(s string) string {
 	}
 	t.obfuscated = true
 	return b.String()
+}
+
+// oneSpace returns s with each run of ASCII white space made one space.
+func oneSpace(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
+			if n := len(b); n > 0 && b[n-1] == ' ' {
+				continue
+			}
+			c = ' '
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // mayHideLink reports whether s could hold a link that unhideLinks

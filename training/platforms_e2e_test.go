@@ -56,12 +56,12 @@ func TestLeaveOnePlatformOut(t *testing.T) {
 func TestEveryPlatformHeldOut(t *testing.T) {
 	type row struct{ auc, recallAt1, f1, hamRejected, spamReview, hamReview float64 }
 	want := map[string]row{ // README, Quality: "Every platform held out in turn"
-		"comments":                {0.874, 0.301, 0.251, 0.0010, 0.263, 0.0192},
+		"comments":                {0.874, 0.301, 0.251, 0.0010, 0.263, 0.0198},
 		"instagram-scamspot":      {0.908, 0.221, 0.306, 0.0074, 0.221, 0.0153},
 		"judol-youtube-id":        {0.784, 0.152, 0.044, 0.0010, 0.058, 0.0025},
 		"sms-spam-collection":     {0.729, 0.067, 0.046, 0.0037, 0.067, 0.0128},
 		"x-janitr":                {0.789, 0.221, 0.148, 0.0021, 0.177, 0.0175},
-		"youtube-spam-collection": {0.931, 0.445, 0.219, 0.0000, 0.142, 0.0013},
+		"youtube-spam-collection": {0.931, 0.445, 0.221, 0.0000, 0.141, 0.0013},
 		"pooled":                  {0.704, 0.094, 0.099, 0.0023, 0.096, 0.0094},
 	}
 	args := []string{"-weight", "comments=5", "-by-platform", corpus}
