@@ -162,10 +162,8 @@ func (c *Classifier) validateSettings() error {
 	if err := c.calib.validate(); err != nil {
 		return err
 	}
-	// A comment's fields are cut at maxInputBytes each, so a cap above
-	// that many tokens per field could only serve to make scoring cost more.
-	if c.cfg.MaxTokens < 0 || c.cfg.MaxTokens > 4*maxInputBytes {
-		return fmt.Errorf("model: tokenizer max tokens %d must be in [0, %d]", c.cfg.MaxTokens, 4*maxInputBytes)
+	if err := c.cfg.validate(); err != nil {
+		return err
 	}
 	if c.stats.Documents[Ham] <= 0 || c.stats.Documents[Spam] <= 0 {
 		return ErrNoData

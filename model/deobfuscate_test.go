@@ -231,3 +231,30 @@ func FuzzTokenizeDeobfuscate(f *testing.F) {
 		}
 	})
 }
+
+// Matching a written-out link sees runs of white space as one space, but
+// the text keeps its own: letters on lines of their own, or apart by two
+// spaces, beside a bracket or a dot are letters, not a word spelled out,
+// whether a link was found elsewhere in the comment or not.
+func TestUnhideLinksKeepsWhiteSpace(t *testing.T) {
+	for _, tc := range []struct {
+		in        string
+		link, obf bool
+	}{
+		{"Which answer is right?\nA\nB\nC\nD\n[edit] it is C", false, false},
+		{"Row 1:\tx\ty\tz\tw {table}", false, false},
+		{"H  E  L  L  O from Brazil [first comment]", false, false},
+		{"See the list [.] here\nA\nB\nC\nD", true, true},
+		{"visit cash-now\tdot\tbiz\nA\nB\nC\nD", true, true},
+	} {
+		got := model.Tokenize(model.Comment{Text: tc.in}, deob)
+		for _, merged := range []string{"abcd", "xyzw", "hello"} {
+			if slices.Contains(got, merged) {
+				t.Errorf("Tokenize(%q) = %q: letters merged into %q", tc.in, got, merged)
+			}
+		}
+		if slices.Contains(got, "#url") != tc.link || slices.Contains(got, obf) != tc.obf {
+			t.Errorf("Tokenize(%q) = %q: want a link %v, %s %v", tc.in, got, tc.link, obf, tc.obf)
+		}
+	}
+}

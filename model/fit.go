@@ -164,6 +164,9 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 	if err := params.Validate(); err != nil {
 		return nil, rep, err
 	}
+	if err := cfg.validate(); err != nil {
+		return nil, rep, err
+	}
 	maxHam := o.MaxHamRejected
 	if maxHam == 0 {
 		maxHam = 0.005

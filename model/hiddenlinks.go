@@ -15,46 +15,57 @@ func (t *tokenizer) unhideLinks(s string) string {
 	// Tabs, line breaks and runs of spaces around a written-out dot are
 	// one space to the reader ("cash-now\tdot\tbiz", "cash-now  dot
 	// biz"): the matching sees each run of ASCII white space as one
-	// space, and a text it rewrites keeps them so.
-	spaced := s
+	// space (spaced, whose byte i is s's byte at[i]), and only what it
+	// rewrites loses them; the rest of s is copied as it was.
+	spaced, at := s, []int(nil)
 	if strings.ContainsAny(s, "\t\n\r\f\v") || strings.Contains(s, "  ") {
-		spaced = oneSpace(s)
+		spaced, at = oneSpace(s)
 	}
 	if !mayHideLink(spaced) {
 		return s
 	}
-	s = spaced
-	lower := asciiLower(s)
+	orig := func(i int) int {
+		if at == nil {
+			return i
+		}
+		return at[i]
+	}
+	lower := asciiLower(spaced)
 	var b strings.Builder
 	var chains dotChains
-	changed := false
-	for i := 0; i < len(s); {
+	copied, changed := 0, false // s[:copied] is in b
+	rewrite := func(i, n int, with string) {
+		b.WriteString(s[copied:orig(i)])
+		b.WriteString(with)
+		copied, changed = orig(i+n), true
+	}
+	for i := 0; i < len(spaced); {
 		if n, with := hiddenSeparator(lower, i); n > 0 {
-			b.WriteString(with)
+			rewrite(i, n, with)
 			i += n
-			changed = true
 			continue
 		}
 		if n := chains.spelledDots(lower, i); n > 0 {
-			// s[i:i+n] is "label dot label dot … tld".
-			b.WriteString(spelledHost(s[i : i+n]))
+			// spaced[i:i+n] is "label dot label dot … tld".
+			rewrite(i, n, spelledHost(spaced[i:i+n]))
 			i += n
-			changed = true
 			continue
 		}
-		b.WriteByte(s[i])
 		i++
 	}
 	if !changed {
 		return s
 	}
+	b.WriteString(s[copied:])
 	t.obfuscated = true
 	return b.String()
 }
 
-// oneSpace returns s with each run of ASCII white space made one space.
-func oneSpace(s string) string {
+// oneSpace returns s with each run of ASCII white space made one space,
+// and where in s each of its bytes is (at[len(spaced)] is len(s)).
+func oneSpace(s string) (spaced string, at []int) {
 	b := make([]byte, 0, len(s))
+	at = make([]int, 0, len(s)+1)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
@@ -64,8 +75,9 @@ func oneSpace(s string) string {
 			c = ' '
 		}
 		b = append(b, c)
+		at = append(at, i)
 	}
-	return string(b)
+	return string(b), append(at, len(s))
 }
 
 // mayHideLink reports whether s could hold a link that unhideLinks

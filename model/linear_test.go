@@ -34,6 +34,8 @@ var adversarial = []struct{ stage, unit string }{
 	{"spelled dots", "x dot "},       // the same, written out
 	{"spelled dots", "dot "},         // two interleaved chains
 	{"spelled dots", "x . x . club"}, // a word TLD after " . "
+	{"spelled dots", "x\t.\t"},       // white space squeezed for the matching
+	{"spelled dots", "x  dot \n"},
 	{"hidden links", "(at)x"},
 	{"hidden links", "[.]"},
 	{"hidden links", "hxxp"},

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -46,6 +47,17 @@ func DefaultTokenizer() TokenizerConfig {
 
 // DefaultMaxTokens is the token cap used when TokenizerConfig.MaxTokens is 0.
 const DefaultMaxTokens = 2000
+
+// validate checks what a configuration could ask beyond reason: a
+// comment's fields are cut at maxInputBytes each, so a cap above that many
+// tokens per field could only make scoring cost more. (A cap of 0 or less
+// means DefaultMaxTokens.)
+func (cfg TokenizerConfig) validate() error {
+	if cfg.MaxTokens > 4*maxInputBytes {
+		return fmt.Errorf("model: tokenizer max tokens %d must be at most %d", cfg.MaxTokens, 4*maxInputBytes)
+	}
+	return nil
+}
 
 // maxInputBytes bounds the text examined per comment field; beyond it a
 // comment is truncated (at a rune boundary) before tokenizing.

@@ -115,6 +115,9 @@ func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	th := opts.Thresholds
 	if th == (Thresholds{}) {
 		th = Thresholds{Reject: 0.5}

@@ -117,10 +117,19 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 	if err := json.Unmarshal(body, &probe); err != nil {
 		return nil, 0, decodeError(err, "the body")
 	}
-	if raw, ok := probe["comments"]; ok {
+	// Field names match in any case, as encoding/json decodes them.
+	field := func(name string) (json.RawMessage, bool) {
+		for k, v := range probe {
+			if strings.EqualFold(k, name) {
+				return v, true
+			}
+		}
+		return nil, false
+	}
+	if raw, ok := field("comments"); ok {
 		// A batch's comments are in its array: a content beside it
 		// would be dropped without a word.
-		if _, both := probe["content"]; both {
+		if _, both := field("content"); both {
 			return nil, 0, Errorf(CodeInvalidBatch, `a body is one comment ("content") or a batch ("comments"), not both`)
 		}
 		var b batchRequest

@@ -29,6 +29,7 @@ func TestErrorContract(t *testing.T) {
 		{"feedback: truncated", "/v1/feedback", `{"content": `, CodeInvalidJSON, ""},
 		{"batch: array of numbers", "/v1/check", `{"comments": [1]}`, CodeInvalidJSON, ""},
 		{"batch and content", "/v1/check", `{"content": "dropped?", "comments": [{"content": "hi"}]}`, CodeInvalidBatch, `not both`},
+		{"batch and content, other cases", "/v1/check", `{"Content": "dropped?", "COMMENTS": [{"content": "hi"}]}`, CodeInvalidBatch, `not both`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
