@@ -17,12 +17,18 @@ func (t *tokenizer) unhideLinks(s string) string {
 	// biz"): the matching sees each run of ASCII white space as one
 	// space (spaced, whose byte i is s's byte at[i]), and only what it
 	// rewrites loses them; the rest of s is copied as it was.
-	spaced, at := s, []int(nil)
+	spaced := s
 	if strings.ContainsAny(s, "\t\n\r\f\v") || strings.Contains(s, "  ") {
-		spaced, at = oneSpace(s)
+		spaced, _ = oneSpace(s, false)
 	}
 	if !mayHideLink(spaced) {
 		return s
+	}
+	// Where spaced's bytes are in s: only a text that may hide a link,
+	// and whose runs of white space were squeezed, needs the map.
+	var at []int
+	if len(spaced) != len(s) {
+		_, at = oneSpace(s, true)
 	}
 	orig := func(i int) int {
 		if at == nil {
@@ -62,10 +68,13 @@ func (t *tokenizer) unhideLinks(s string) string {
 }
 
 // oneSpace returns s with each run of ASCII white space made one space,
-// and where in s each of its bytes is (at[len(spaced)] is len(s)).
-func oneSpace(s string) (spaced string, at []int) {
+// and, when withAt is set, where in s each of its bytes is
+// (at[len(spaced)] is len(s)).
+func oneSpace(s string, withAt bool) (spaced string, at []int) {
 	b := make([]byte, 0, len(s))
-	at = make([]int, 0, len(s)+1)
+	if withAt {
+		at = make([]int, 0, len(s)+1)
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
@@ -75,9 +84,14 @@ func oneSpace(s string) (spaced string, at []int) {
 			c = ' '
 		}
 		b = append(b, c)
-		at = append(at, i)
+		if withAt {
+			at = append(at, i)
+		}
 	}
-	return string(b), append(at, len(s))
+	if withAt {
+		at = append(at, len(s))
+	}
+	return string(b), at
 }
 
 // mayHideLink reports whether s could hold a link that unhideLinks
