@@ -66,7 +66,11 @@ func TestFreshComments(t *testing.T) {
 			byFile[file] = &tally{}
 			files = append(files, file)
 		}
-		for _, tl := range []*tally{byFile[file], map[bool]*tally{true: &spamT, false: &hamT}[spam[i]]} {
+		class := &hamT
+		if spam[i] {
+			class = &spamT
+		}
+		for _, tl := range []*tally{byFile[file], class} {
 			tl.n++
 			switch s.Verdict {
 			case model.Reject:
