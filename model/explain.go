@@ -1,6 +1,8 @@
 package model
 
 import (
+	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -40,9 +42,43 @@ type Span struct {
 // words (letters spelled out with spaces, "example dot com").
 //
 // Spans are in order, never overlap and lie inside the text; a span of
-// weight 0 (after rounding to three decimals) is left out. Explain never
+// weight 0 (after rounding to three decimals) is left out. A comment
+// with more than MaxSpans marked words gets the MaxSpans heaviest (by
+// absolute weight; of equal weights, the first), so that an answer stays
+// within a bound whatever the comment: a comment of 64 KiB of one short
+// word repeated would otherwise give 1.4 MB of spans. Explain never
 // panics, whatever the input.
 func (c *Classifier) Explain(cm Comment) []Span {
+	return heaviestSpans(c.explain(cm), MaxSpans)
+}
+
+// MaxSpans is the most spans Explain returns for one comment: more marked
+// words than a reader can take in, about 20 KB of JSON.
+const MaxSpans = 500
+
+// heaviestSpans returns the n spans of out with the largest absolute
+// weight (of equal weights, the first), in their order in the text.
+func heaviestSpans(out []Span, n int) []Span {
+	if len(out) <= n {
+		return out
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		return cmp.Compare(math.Abs(out[b].Weight), math.Abs(out[a].Weight))
+	})
+	idx = idx[:n]
+	slices.Sort(idx)
+	kept := make([]Span, n)
+	for i, j := range idx {
+		kept[i] = out[j]
+	}
+	return kept
+}
+
+func (c *Classifier) explain(cm Comment) []Span {
 	text := clip(cm.Text)
 	var offs []int
 	_, scale := c.score(cm, &offs)

@@ -277,3 +277,31 @@ func FuzzExplain(f *testing.F) {
 		}
 	})
 }
+
+// A comment with more marked words than MaxSpans gets the heaviest of
+// them, in order: the answer stays bounded whatever the comment, and the
+// words that decided are still the ones marked.
+func TestExplainKeepsTheHeaviestSpans(t *testing.T) {
+	clf := mustDefault(t)
+	light := strings.Repeat("I ", 2*model.MaxSpans)
+	text := "subscribe " + light + "visit my channel " + light + "subscribe"
+	spans := clf.Explain(model.Comment{Text: text})
+	checkSpans(t, text, spans)
+	if len(spans) != model.MaxSpans {
+		t.Fatalf("%d spans, want MaxSpans = %d", len(spans), model.MaxSpans)
+	}
+	got := marked(text, spans)
+	for _, w := range []string{"+subscribe", "+visit", "+channel"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("%s is not among the spans kept", w)
+		}
+	}
+	if got[0] != "+subscribe" || got[len(got)-1] != "+subscribe" {
+		t.Errorf("first and last spans %s, %s: want the subscribes that open and close the comment", got[0], got[len(got)-1])
+	}
+	// Below the cap nothing is dropped.
+	short := "subscribe " + strings.Repeat("I ", 50) + "visit my channel"
+	if n := len(clf.Explain(model.Comment{Text: short})); n < 50 {
+		t.Errorf("%d spans for a comment of 54 marked words: spans were dropped below the cap", n)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -124,6 +125,46 @@ func TestBodyLimit(t *testing.T) {
 		if rec.Code != http.StatusRequestEntityTooLarge {
 			t.Errorf("chunked=%v: status %d, want 413", chunked, rec.Code)
 		}
+	}
+}
+
+// TestExplainAnswerFitsLambda: the largest body the configuration allows
+// (6 MiB), a batch of 100 comments of one short word repeated, each asking
+// to explain, is answered within Lambda's 6 MB limit on a synchronous
+// answer: each comment's spans are capped (model.MaxSpans).
+func TestExplainAnswerFitsLambda(t *testing.T) {
+	const maxBody = 6 << 20
+	s, _ := testServer(t, Options{MaxBody: maxBody})
+	text := strings.Repeat("I ", (maxBody/MaxBatch-64)/2)
+	var b strings.Builder
+	b.WriteString(`{"comments":[`)
+	for i := range MaxBatch {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"content":%q,"explain":true}`, text)
+	}
+	b.WriteString(`]}`)
+	if b.Len() > maxBody {
+		t.Fatalf("body of %d bytes, over the %d allowed", b.Len(), maxBody)
+	}
+	rec := postJSON(s, "/v1/check", b.String())
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+	}
+	var res BatchResult
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res.Results {
+		if len(r.Spans) != model.MaxSpans {
+			t.Fatalf("comment %d: %d spans, want the cap of %d", i, len(r.Spans), model.MaxSpans)
+		}
+	}
+	if n := rec.Body.Len(); n > 6_000_000 {
+		t.Errorf("answer of %d bytes to a body of %d: over Lambda's 6 MB", n, b.Len())
+	} else {
+		t.Logf("answer of %d bytes to a body of %d", n, b.Len())
 	}
 }
 
