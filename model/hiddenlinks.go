@@ -10,7 +10,8 @@ import (
 // brackets ("example[.]com", "example (dot) com", "me[at]example.com",
 // "hxxps[:]//"), and "example dot com" or "example . com" when the last
 // label is a top-level domain. A bare "dot" after "the", "a" or "an" is
-// left alone: "the dot com bubble" names no site.
+// left alone: "the dot com bubble" names no site; so is a " . " across a
+// line break, a sentence's end.
 func (t *tokenizer) unhideLinks(s string) string {
 	// Tabs, line breaks and runs of spaces around a written-out dot are
 	// one space to the reader ("cash-now\tdot\tbiz", "cash-now  dot
@@ -38,7 +39,16 @@ func (t *tokenizer) unhideLinks(s string) string {
 	}
 	lower := asciiLower(spaced)
 	var b strings.Builder
-	var chains dotChains
+	// A " . " across a line break is a sentence's end more often than a
+	// link ("Obrigado pelo video .\nDe nada": "de" is a top-level domain
+	// and a word): there only " dot " joins labels.
+	chains := dotChains{lineBreak: func(i int) bool {
+		end := i + 1
+		if at != nil {
+			end = at[i+1]
+		}
+		return strings.ContainsAny(s[orig(i):end], "\n\r\f\v")
+	}}
 	copied, changed := 0, false // s[:copied] is in b
 	rewrite := func(i, n int, with string) {
 		b.WriteString(s[copied:orig(i)])
@@ -245,7 +255,12 @@ func (dc *dotChains) spelledDots(lower string, i int) int {
 // dots.
 type dotChains struct {
 	active []dotChain
+	// lineBreak reports whether the space at byte i of the text stands
+	// for white space that breaks a line.
+	lineBreak func(i int) bool
 }
+
+func (dc *dotChains) breaksLine(i int) bool { return dc.lineBreak != nil && dc.lineBreak(i) }
 
 // dotChain is what spelledDots needs to know of a chain of labels.
 type dotChain struct {
@@ -295,7 +310,7 @@ func (dc *dotChains) walk(lower string, i int) dotChain {
 		switch {
 		case strings.HasPrefix(lower[j:], " dot "):
 			sep = 5
-		case strings.HasPrefix(lower[j:], " . "):
+		case strings.HasPrefix(lower[j:], " . ") && !dc.breaksLine(j) && !dc.breaksLine(j+2):
 			sep = 3
 			c.lastSpaced = j // even after the last label, as it always was
 		}
