@@ -93,7 +93,7 @@ func run(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	sites, skipped, err := loadSiteModels(cfg.modelsDir)
+	sites, skipped, aliased, err := loadSiteModels(cfg.modelsDir)
 	if err != nil {
 		return err
 	}
@@ -107,6 +107,9 @@ func run(getenv func(string) string) error {
 	for _, site := range slices.Sorted(maps.Keys(sites)) {
 		th := sites[site].Thresholds()
 		log.Info("site model loaded", "site", site, "model", sites[site].Info().ID, "reject", th.Reject, "review", th.Review)
+	}
+	for _, name := range aliased {
+		log.Warn("MODELS_DIR: file serves its site under the site's canonical name (lower case, without www.)", "file", name, "site", labeled.SiteName(strings.TrimSuffix(name, siteModelExt)))
 	}
 	for _, name := range skipped {
 		log.Warn("MODELS_DIR: file skipped, serves no site: a site's model is named <host>"+siteModelExt, "file", name)
@@ -248,19 +251,24 @@ const siteModelExt = ".model"
 
 // loadSiteModels loads every <site>.model file of dir, keyed by site; ""
 // loads none. A file whose name is not a host name, or that does not
-// load, stops start-up with its name: a model that is wrong must never
-// surface as a failed request. Other files are left alone, so a layer
-// may carry a README, and returned in skipped, so that start-up can say
-// which files serve no site (a model saved as model.bin, say).
-func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped []string, err error) {
+// load, or two files of one site, stop start-up with their names: a
+// model that is wrong must never surface as a failed request. A file
+// named otherwise than its site's canonical name (labeled.SiteName:
+// www.example.org.model, Example.org.model) serves that site, and is
+// returned in aliased so that start-up can say so. Other files are left
+// alone, so a layer may carry a README, and returned in skipped, so that
+// start-up can say which files serve no site (a model saved as model.bin,
+// say).
+func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped, aliased []string, err error) {
 	if dir == "" {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("MODELS_DIR: %w", err)
+		return nil, nil, nil, fmt.Errorf("MODELS_DIR: %w", err)
 	}
 	sites = map[string]*model.Classifier{}
+	file := map[string]string{} // the file of each site
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), siteModelExt)
 		if !ok {
@@ -271,16 +279,26 @@ func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped []s
 		}
 		path := filepath.Join(dir, e.Name())
 		site := labeled.SiteName(name)
-		if site == "" || site != name {
-			return nil, nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s, in lower case and without www. (such as example.org%s)", path, siteModelExt, siteModelExt)
+		if site == "" {
+			return nil, nil, nil, fmt.Errorf("MODELS_DIR: %s: name a site's model <host>%s (such as example.org%s)", path, siteModelExt, siteModelExt)
+		}
+		// Requests name a site as SiteName reads it, so a file named
+		// www.example.org.model serves example.org: loaded under the
+		// name no request would use, it would serve nobody.
+		if prev, ok := file[site]; ok {
+			return nil, nil, nil, fmt.Errorf("MODELS_DIR: %s and %s are both the model of site %s: keep one", filepath.Join(dir, prev), path, site)
+		}
+		file[site] = e.Name()
+		if site != name {
+			aliased = append(aliased, e.Name())
 		}
 		clf, err := loadFile("MODELS_DIR", path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		sites[site] = clf
 	}
-	return sites, skipped, nil
+	return sites, skipped, aliased, nil
 }
 
 // openFeedback returns the configured feedback store, or nil. The AWS SDK

@@ -174,18 +174,20 @@ func TestSiteRetrainingLoop(t *testing.T) {
 func TestModelsDirRefuses(t *testing.T) {
 	bad := t.TempDir()
 	os.WriteFile(filepath.Join(bad, "example.org.model"), []byte("not a model"), 0o644)
-	badName := t.TempDir()
 	var buf bytes.Buffer
 	base, _ := model.Default()
 	base.Save(&buf)
-	os.WriteFile(filepath.Join(badName, "Example.org.model"), buf.Bytes(), 0o644)
-	www := t.TempDir()
-	os.WriteFile(filepath.Join(www, "www.example.org.model"), buf.Bytes(), 0o644)
+	badName := t.TempDir()
+	os.WriteFile(filepath.Join(badName, "..x.model"), buf.Bytes(), 0o644)
+	twice := t.TempDir()
+	os.WriteFile(filepath.Join(twice, "example.org.model"), buf.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(twice, "www.example.org.model"), buf.Bytes(), 0o644)
 	for name, tc := range map[string]struct{ dir, want string }{
 		"missing":     {filepath.Join(bad, "nope"), "MODELS_DIR"},
 		"not a model": {bad, filepath.Join(bad, "example.org.model") + ": model: not a model file"},
-		"bad name":    {badName, fmt.Sprintf("%s: name a site's model", filepath.Join(badName, "Example.org.model"))},
-		"www":         {www, fmt.Sprintf(`%s: name a site's model <host>.model, in lower case and without www.`, filepath.Join(www, "www.example.org.model"))},
+		"bad name":    {badName, fmt.Sprintf("%s: name a site's model", filepath.Join(badName, "..x.model"))},
+		"one site twice": {twice, fmt.Sprintf("%s and %s are both the model of site example.org",
+			filepath.Join(twice, "example.org.model"), filepath.Join(twice, "www.example.org.model"))},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := run(func(k string) string { return map[string]string{"MODELS_DIR": tc.dir}[k] })
@@ -193,6 +195,29 @@ func TestModelsDirRefuses(t *testing.T) {
 				t.Fatalf("run = %v, want a start-up error mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A model file named www.<host>.model, or in capitals, serves its site
+// under the name requests use (labeled.SiteName), and start-up says so:
+// loaded under its own name it would serve nobody, and refusing it would
+// stop a deployment whose files were named so.
+func TestModelsDirAliases(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	base, _ := model.Default()
+	base.Save(&buf)
+	os.WriteFile(filepath.Join(dir, "www.example.org.model"), buf.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "Blog.Example.net.model"), buf.Bytes(), 0o644)
+	sites, skipped, aliased, err := loadSiteModels(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(sites)); !slices.Equal(got, []string{"blog.example.net", "example.org"}) || len(skipped) != 0 {
+		t.Errorf("sites %q, skipped %q: want blog.example.net and example.org, none skipped", got, skipped)
+	}
+	if !slices.Equal(aliased, []string{"Blog.Example.net.model", "www.example.org.model"}) {
+		t.Errorf("aliased %q: want both files", aliased)
 	}
 }
 
@@ -207,7 +232,7 @@ func TestModelsDirSkipped(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "example.org.model"), buf.Bytes(), 0o644)
 	os.WriteFile(filepath.Join(dir, "model.bin"), buf.Bytes(), 0o644)
 	os.Mkdir(filepath.Join(dir, "old"), 0o755)
-	sites, skipped, err := loadSiteModels(dir)
+	sites, skipped, _, err := loadSiteModels(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

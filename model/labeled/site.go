@@ -8,7 +8,7 @@ import (
 
 // SiteName returns the canonical name of a site given as a host name
 // ("Blog.Example.org"), a host and port, or a URL ("https://blog.example.org/x"):
-// the host in lower case, without port, trailing dot or a leading "www."
+// the host in lower case, without port, trailing dot or any leading "www."
 // (a site is reached with and without it, and Akismet clients send its
 // home page's URL as they have it). It returns "" for
 // anything that is not a plausible host name, so that a site name can
@@ -28,7 +28,9 @@ func SiteName(s string) string {
 		s = h
 	}
 	s = strings.TrimSuffix(strings.ToLower(s), ".")
-	s = strings.TrimPrefix(s, "www.")
+	for strings.HasPrefix(s, "www.") { // so that SiteName(SiteName(s)) is SiteName(s)
+		s = s[len("www."):]
+	}
 	if s == "" || len(s) > 253 || strings.HasPrefix(s, ".") || strings.Contains(s, "..") {
 		return ""
 	}

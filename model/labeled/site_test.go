@@ -12,7 +12,8 @@ func TestSiteName(t *testing.T) {
 		{"https://www.Example.org/", "example.org"},
 		{"www.example.org", "example.org"},
 		{"www.", "www"},
-		{"www.www.example.org", "www.example.org"},
+		{"www.www.example.org", "example.org"},
+		{"www.www", "www"},
 		{"wwwexample.org", "wwwexample.org"},
 		{"  example.org ", "example.org"},
 		{"", ""},
@@ -25,6 +26,11 @@ func TestSiteName(t *testing.T) {
 	} {
 		if got := SiteName(tc.in); got != tc.want {
 			t.Errorf("SiteName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		// Records store SiteName's answer and training reads it again:
+		// the two must agree.
+		if again := SiteName(tc.want); again != tc.want {
+			t.Errorf("SiteName(%q) = %q: not idempotent", tc.want, again)
 		}
 	}
 }
