@@ -1013,13 +1013,26 @@ func TestClassWeights(t *testing.T) {
 	}
 
 	// A site weight too small for the base is refused as such, whichever
-	// of a source's weights it would push past the bound.
-	heavy, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{src: 1e6}, ClassWeights: map[string][2]float64{src: {1, 2}}})
+	// of a source's weights it would push past the bound; a source weight
+	// that both class weights override weighs nothing, and does not count.
+	siteEx := synthetic("site", 120, 0.5, siteSpam, siteHam, 3)
+	heavy, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{src: 3}, ClassWeights: map[string][2]float64{src: {1e3, 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := Fit(synthetic("site", 120, 0.5, siteSpam, siteHam, 3), FitOptions{TrainedAt: fixedTime, Base: heavy, SiteWeight: 0.5}); err == nil || !strings.Contains(err.Error(), "too small for this base") {
-		t.Errorf("site weight 0.5 on a base whose source weighs 1e6: %v; want the site weight refused", err)
+	if _, _, err := Fit(siteEx, FitOptions{TrainedAt: fixedTime, Base: heavy, SiteWeight: 1e-4}); err == nil || !strings.Contains(err.Error(), "too small for this base") {
+		t.Errorf("site weight 1e-4 on a base whose source's ham weighs 1e3: %v; want the site weight refused", err)
+	}
+	overridden, _, err := Fit(ex, FitOptions{TrainedAt: fixedTime, SourceWeights: map[string]float64{src: 1e6}, ClassWeights: map[string][2]float64{src: {1, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(overridden.stats.Sources, func(s Source) bool { return s.Name == src })
+	if s := overridden.stats.Sources[at]; s.classWeight(0) != 1 || s.classWeight(1) != 2 || s.weight() != 1 {
+		t.Errorf("weight 1e6 with ham 1, spam 2: %+v, want the 1e6 dropped", s)
+	}
+	if _, _, err := Fit(siteEx, FitOptions{TrainedAt: fixedTime, Base: overridden, SiteWeight: 0.5}); err != nil {
+		t.Errorf("site weight 0.5 on a base whose source's classes weigh 1 and 2: %v", err)
 	}
 
 	// Halves whose source weighs its spam apart in one only do not merge.

@@ -92,10 +92,14 @@ func (s Source) weights() string {
 }
 
 // withClassWeights returns s with its classes weighing ham and spam (0:
-// the source's weight), kept as Weight alone where that says the same: a
+// the source's weight; both set, the source's weight is dropped), kept as
+// Weight alone where that says the same: a
 // class weight is set only where it differs from the source's weight, so
 // that only a model whose classes weigh apart needs format version 5.
 func (s Source) withClassWeights(ham, spam float64) Source {
+	if ham != 0 && spam != 0 && ham != s.weight() {
+		s.Weight = ham // each class has its own: the source's weighs nothing
+	}
 	s.HamWeight, s.SpamWeight = ham, spam
 	if s.HamWeight == s.weight() {
 		s.HamWeight = 0

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -477,10 +478,17 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 	if _, errOut, err := runCLI(t, "", "train", "-q", "-o", m, "-weight", "corp:spam=3", filepath.Join(dir, "corp:spam"), filepath.Join(dir, "forum")); err != nil {
 		t.Fatalf("-weight corp:spam=3 with a source of that name: %v\n%s", err, errOut)
 	}
-	for _, so := range loadModelFile(t, m).Info().Stats.Sources {
-		if so.Name == "corp:spam" && (so.Weight != 3 || so.HamWeight != 0 || so.SpamWeight != 0) {
-			t.Errorf("source %+v: want it weighed 3 whole", so)
-		}
+	sources := loadModelFile(t, m).Info().Stats.Sources
+	if at := slices.IndexFunc(sources, func(s model.Source) bool { return s.Name == "corp:spam" }); at < 0 {
+		t.Errorf("sources %+v: no corp:spam", sources)
+	} else if so := sources[at]; so.Weight != 3 || so.HamWeight != 0 || so.SpamWeight != 0 {
+		t.Errorf("source %+v: want it weighed 3 whole", so)
+	}
+	// A source's weight that both of its class weights override would
+	// weigh nothing.
+	_, errOut, err = runCLI(t, "", "train", "-q", "-o", filepath.Join(t.TempDir(), "m.model"), "-weight", "comments=7", "-weight", "comments:ham=2", "-weight", "comments:spam=3", corpus)
+	if err == nil || !strings.Contains(err.Error(), "-weight comments=7 weighs nothing: comments:ham and comments:spam are both given") {
+		t.Errorf("train -weight NAME=W with both class weights: %v\n%s", err, errOut)
 	}
 	if out := mustRun(t, `{"text":"hi there"}`+"\n", "classify", "-m", "default", "-"); !strings.Contains(out, `"verdict"`) {
 		t.Errorf("classify -m default: %s", out)

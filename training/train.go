@@ -445,5 +445,10 @@ func (w *weightFlag) resolve(names map[string]bool) error {
 			return usagef("-weight %s=%g: no source is named %q; the sources are %s", name, x, src, strings.Join(slices.Sorted(maps.Keys(names)), ", "))
 		}
 	}
+	for src, cw := range w.class {
+		if x, ok := w.source[src]; ok && cw[0] != 0 && cw[1] != 0 {
+			return usagef("-weight %s=%g weighs nothing: %s:ham and %s:spam are both given", src, x, src, src)
+		}
+	}
 	return nil
 }
