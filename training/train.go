@@ -254,21 +254,40 @@ func loadGroupedProgress(paths []string, groupColumn string, stderr io.Writer, q
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	spam, ham := countClasses(labelsOf(d.examples))
-	// Rows and whole files are counted apart: a README.md beside the
-	// data in a folder is not a row that went missing.
-	rowSkips := 0
+	// Rows, the rests of files and whole files are counted apart: a
+	// README.md beside the data in a folder is not a row that went
+	// missing, and the lines after a CSV error were never read as rows.
+	rowSkips, rests := 0, 0
 	for _, s := range d.Skipped {
-		if s.Line != 0 {
+		switch {
+		case s.Reason == labeled.RestOfFile:
+			rests++
+		case s.Line != 0:
 			rowSkips++
 		}
 	}
-	otherFiles := ""
-	switch n := len(d.Skipped) - rowSkips; n {
+	var notRead []string
+	switch n := len(d.Skipped) - rowSkips - rests; n {
 	case 0:
 	case 1:
-		otherFiles = ", and 1 other file or folder not read"
+		notRead = append(notRead, "1 other file or folder not read")
 	default:
-		otherFiles = fmt.Sprintf(", and %d other files or folders not read", n)
+		notRead = append(notRead, fmt.Sprintf("%d other files or folders not read", n))
+	}
+	switch rests {
+	case 0:
+	case 1:
+		notRead = append(notRead, "the rest of 1 file not read after a CSV error")
+	default:
+		notRead = append(notRead, fmt.Sprintf("the rest of %d files not read after a CSV error", rests))
+	}
+	otherFiles := ""
+	for i, s := range notRead {
+		if i == len(notRead)-1 {
+			otherFiles += ", and " + s
+		} else {
+			otherFiles += ", " + s
+		}
 	}
 	files := "files"
 	if d.Files == 1 {
