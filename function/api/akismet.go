@@ -266,6 +266,7 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 		switch {
 		case form.Get("is_test") == "1" || form.Get("is_test") == "true":
 			s.log.InfoContext(r.Context(), "akismet submit (test, not stored)", "label", label)
+			w.Header().Set("X-Spamcheck-Feedback", "not-stored")
 		case s.feedback == nil:
 			// Akismet clients treat anything but the thanks as
 			// failure; the operator learns from the log that nothing
@@ -286,6 +287,7 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 				return err
 			}
 			s.log.InfoContext(r.Context(), "feedback stored", "label", label, "key", key, "source", "akismet")
+			w.Header().Set("X-Spamcheck-Feedback", "stored")
 		}
 		return writeText(w, http.StatusOK, AkismetThanks)
 	}

@@ -247,12 +247,28 @@ func TestAkismetShadowMode(t *testing.T) {
 	}
 }
 
-// TestAkismetSubmitWithoutStore: with no store the thanks (which clients
-// need) says that nothing was kept.
+// TestAkismetSubmitWithoutStore: with no store, or for a test submission,
+// the thanks (which clients need) says that nothing was kept; with one, it
+// says that the comment was.
 func TestAkismetSubmitWithoutStore(t *testing.T) {
 	s, _ := testServer(t, Options{Keys: []string{goodKey}})
 	rec := postForm(s, "/1.1/submit-spam", akismetForm(seedStyleSpam))
 	if rec.Body.String() != AkismetThanks || rec.Header().Get("X-Spamcheck-Feedback") != "not-stored" {
 		t.Errorf("answer %q, X-Spamcheck-Feedback %q; want the thanks and not-stored", rec.Body, rec.Header().Get("X-Spamcheck-Feedback"))
+	}
+	store, err := feedback.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ = testServer(t, Options{Keys: []string{goodKey}, Feedback: store})
+	for _, tc := range []struct{ isTest, want string }{{"1", "not-stored"}, {"true", "not-stored"}, {"", "stored"}} {
+		form := akismetForm(seedStyleSpam)
+		if tc.isTest != "" {
+			form.Set("is_test", tc.isTest)
+		}
+		rec := postForm(s, "/1.1/submit-spam", form)
+		if rec.Body.String() != AkismetThanks || rec.Header().Get("X-Spamcheck-Feedback") != tc.want {
+			t.Errorf("is_test=%q: answer %q, X-Spamcheck-Feedback %q; want the thanks and %s", tc.isTest, rec.Body, rec.Header().Get("X-Spamcheck-Feedback"), tc.want)
+		}
 	}
 }
