@@ -258,6 +258,9 @@ type dotChains struct {
 	// lineBreak reports whether the space at byte i of the text stands
 	// for white space that breaks a line.
 	lineBreak func(i int) bool
+	// steps counts the labels walked and the chains looked through, the
+	// work whose growth with the text TestSpelledDotsLinear bounds.
+	steps int
 }
 
 func (dc *dotChains) breaksLine(i int) bool { return dc.lineBreak != nil && dc.lineBreak(i) }
@@ -276,6 +279,7 @@ type dotChain struct {
 func (dc *dotChains) next(lower string, i, j int) (dotChain, bool) {
 	found, ok := dotChain{}, false
 	kept := dc.active[:0]
+	dc.steps += len(dc.active)
 	for _, c := range dc.active {
 		if c.at == i {
 			found, ok = c, true
@@ -301,6 +305,7 @@ func (dc *dotChains) next(lower string, i, j int) (dotChain, bool) {
 func (dc *dotChains) walk(lower string, i int) dotChain {
 	c := dotChain{lastSpaced: -1}
 	for start := i; ; {
+		dc.steps++
 		j := start
 		for j < len(lower) && isHostByte(lower[j]) {
 			j++

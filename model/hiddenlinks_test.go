@@ -76,3 +76,28 @@ func TestSpelledDotsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSpelledDotsLinear: asked at every byte of a text, as unhideLinks
+// asks, spelledDots walks each label and looks through each chain a
+// bounded number of times, however long the text: on 64 KiB of one chain
+// without a top-level domain at its end, asking each label anew walked
+// the rest of the chain, and scoring cost 230 to 530 times as much as
+// prose. A count of steps, not a time, so that a busy machine cannot
+// fail it.
+func TestSpelledDotsLinear(t *testing.T) {
+	for _, unit := range []string{"x . ", "x dot ", "dot ", "x . x . club", "a dot dot dot b "} {
+		lower := strings.Repeat(unit, (64<<10)/len(unit))
+		var dc dotChains
+		for i := 0; i < len(lower); {
+			if n := dc.spelledDots(lower, i); n > 0 {
+				i += n
+			} else {
+				i++
+			}
+		}
+		if dc.steps > 2*len(lower) {
+			t.Errorf("%q repeated to %d bytes: %d steps, want at most %d", unit, len(lower), dc.steps, 2*len(lower))
+		}
+		t.Logf("%-18q %d steps for %d bytes", unit, dc.steps, len(lower))
+	}
+}
