@@ -515,7 +515,7 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "  spam             %8d %6d\n", m.Confusion.TP, m.Confusion.FN)
 	fmt.Fprintf(w, "  ham              %8d %6d\n\n", m.Confusion.FP, m.Confusion.TN)
 	// A metric a source cannot define (one class only: no AUC, no MCC, no
-	// recall without spam) shows as "–", not as a measured 0.
+	// recall or F1 without spam) shows as "–", not as a measured 0.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "source\tcomments\tspam\tham\taccuracy\tprecision\trecall\tF1\tham rejected\tMCC\tAUC\t")
 	for _, s := range r.Sources {

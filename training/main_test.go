@@ -319,11 +319,11 @@ func TestClassifyAnswersAroundBadLines(t *testing.T) {
 }
 
 // TestEvalUndefinedMetrics: where the test comments are of one class, the
-// metrics that need both (AUC, MCC) or the missing one (recall without
-// spam) print as "–" and are null in JSON, never a measured-looking 0.
+// metrics that need both (AUC, MCC) or the missing one (recall and F1
+// without spam) print as "–" and are null in JSON, never a measured-looking 0.
 func TestEvalUndefinedMetrics(t *testing.T) {
 	m := measure([]float64{-3, -1, 2}, []bool{false, false, false}, []bool{false, false, true}, nil)
-	for name, f := range map[string]figure{"recall": m.Recall, "MCC": m.MCC, "AUC": m.AUC, "recall at 1%": m.RecallAt1} {
+	for name, f := range map[string]figure{"recall": m.Recall, "F1": m.F1, "MCC": m.MCC, "AUC": m.AUC, "recall at 1%": m.RecallAt1} {
 		if f.defined() {
 			t.Errorf("ham only: %s = %v, want undefined", name, float64(f))
 		}
@@ -334,10 +334,15 @@ func TestEvalUndefinedMetrics(t *testing.T) {
 		t.Errorf("spam only: recall %v, at ≤ 1%% ham rejected %v, best F1 %v, AUC %v; want 1/3 and three undefined",
 			sp.Recall, sp.RecallAt1, sp.BestF1At1, sp.AUC)
 	}
-	// One ham rejected: precision and F1 are a measured 0 here.
-	if m.Accuracy != figure(2.0/3) || m.HamRejected != figure(1.0/3) || m.Precision != 0 || m.F1 != 0 {
-		t.Errorf("ham only: accuracy %v, ham rejected %v, precision %v, F1 %v; want 2/3, 1/3, 0 and 0",
-			m.Accuracy, m.HamRejected, m.Precision, m.F1)
+	// One ham rejected: precision is a measured 0 here; F1, the harmonic
+	// mean of it and a recall there is no spam to measure, is not, as it
+	// is not when no ham is rejected.
+	if m.Accuracy != figure(2.0/3) || m.HamRejected != figure(1.0/3) || m.Precision != 0 {
+		t.Errorf("ham only: accuracy %v, ham rejected %v, precision %v; want 2/3, 1/3 and 0",
+			m.Accuracy, m.HamRejected, m.Precision)
+	}
+	if none := measure([]float64{-3, -1}, []bool{false, false}, []bool{false, false}, nil); none.F1.defined() {
+		t.Errorf("ham only, none rejected: F1 %v, want undefined", none.F1)
 	}
 
 	dir := t.TempDir()

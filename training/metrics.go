@@ -61,8 +61,8 @@ type metrics struct {
 
 // measure computes metrics from log-odds scores, labels and the verdicts
 // a model gave: rejected or not, and sent to review or not (review may be
-// nil: none). A metric the predictions cannot define (a recall without
-// spam, an AUC or MCC without both classes) is undefined, not 0.
+// nil: none). A metric the predictions cannot define (a recall or F1
+// without spam, an AUC or MCC without both classes) is undefined, not 0.
 func measure(scores []float64, spam, rejected, review []bool) metrics {
 	var m metrics
 	for i := range scores {
@@ -83,6 +83,9 @@ func measure(scores []float64, spam, rejected, review []bool) metrics {
 	m.Precision = share(tp, tp+fp)
 	m.Recall = share(tp, tp+fn)
 	m.F1 = share(2*tp, 2*tp+fp+fn)
+	if m.Spam == 0 {
+		m.F1 = undefined // the harmonic mean of a precision and a recall that has no spam to measure
+	}
 	m.HamRejected = share(fp, fp+tn)
 	m.MCC = undefined
 	if d := math.Sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)); d > 0 {
