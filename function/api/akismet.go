@@ -109,7 +109,7 @@ func decodeCharset(form url.Values) error {
 	for name, vs := range form {
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return Errorf(CodeInvalidUTF8, "%s is not valid UTF-8: send UTF-8, or say blog_charset=ISO-8859-1 or Windows-1252 if it is one of those.", clip(name))
+				return Errorf(CodeInvalidUTF8, "%+q is not valid UTF-8: send UTF-8, or say blog_charset=ISO-8859-1 or Windows-1252 if it is one of those.", clip(name))
 			}
 		}
 	}
@@ -251,6 +251,22 @@ func newGUID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// isTest reports whether a submission says it is a test (is_test): any
+// value of the field but an empty one or a no ("0", "false", "no", "off",
+// in any case), as clients send it: "1", "true", Python's "True". A test
+// must never become training data, so a field given twice is a test if
+// either says so.
+func isTest(form url.Values) bool {
+	for _, v := range form["is_test"] {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "", "0", "false", "no", "off":
+		default:
+			return true
+		}
+	}
+	return false
+}
+
 // akismetSubmit returns the handler of submit-spam or submit-ham.
 func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -264,7 +280,7 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			return Errorf(CodeEmptyContent, "comment_content is empty; send the comment's text.")
 		}
 		switch {
-		case form.Get("is_test") == "1" || form.Get("is_test") == "true":
+		case isTest(form):
 			s.log.InfoContext(r.Context(), "akismet submit (test, not stored)", "label", label)
 			w.Header().Set("X-Spamcheck-Feedback", "not-stored")
 		case s.feedback == nil:

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/spamcheck/spamcheck/function/feedback"
 )
@@ -261,14 +262,40 @@ func TestAkismetSubmitWithoutStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ = testServer(t, Options{Keys: []string{goodKey}, Feedback: store})
-	for _, tc := range []struct{ isTest, want string }{{"1", "not-stored"}, {"true", "not-stored"}, {"", "stored"}} {
+	for _, tc := range []struct {
+		isTest []string
+		want   string
+	}{
+		{[]string{"1"}, "not-stored"}, {[]string{"true"}, "not-stored"}, {[]string{"True"}, "not-stored"},
+		{[]string{" 1"}, "not-stored"}, {[]string{"yes"}, "not-stored"}, {[]string{"0", "1"}, "not-stored"},
+		{nil, "stored"}, {[]string{"0"}, "stored"}, {[]string{"false"}, "stored"}, {[]string{""}, "stored"},
+	} {
 		form := akismetForm(seedStyleSpam)
-		if tc.isTest != "" {
-			form.Set("is_test", tc.isTest)
-		}
+		form["is_test"] = tc.isTest
 		rec := postForm(s, "/1.1/submit-spam", form)
 		if rec.Body.String() != AkismetThanks || rec.Header().Get("X-Spamcheck-Feedback") != tc.want {
 			t.Errorf("is_test=%q: answer %q, X-Spamcheck-Feedback %q; want the thanks and %s", tc.isTest, rec.Body, rec.Header().Get("X-Spamcheck-Feedback"), tc.want)
 		}
+	}
+}
+
+// TestAkismetDebugHelpIsOneHeader: the debug header quotes what the
+// request sent, so a field name with a line break, a NUL or bytes that
+// are not UTF-8 cannot start a header of its own or make clients refuse
+// the answer; a Lambda answer's headers are a map the function fills, so
+// net/http's own cleaning does not reach them.
+func TestAkismetDebugHelpIsOneHeader(t *testing.T) {
+	s, _ := testServer(t, Options{Keys: []string{goodKey}})
+	form := url.Values{"api_key": {goodKey}, "blog": {"x"}, "user_ip": {"1"}, "a\r\nSet-Cookie: evil=1\x00\xffb": {"\xff"}}
+	rec := postForm(s, "/1.1/verify-key", form)
+	help := rec.Header().Get("X-akismet-debug-help")
+	if rec.Body.String() != "invalid" || help == "" {
+		t.Fatalf("answer %q, debug help %q; want invalid and a help", rec.Body, help)
+	}
+	if strings.ContainsFunc(help, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) || !utf8.ValidString(help) {
+		t.Errorf("debug help %q holds a control character or bytes that are not UTF-8", help)
+	}
+	if !strings.Contains(help, `"a\r\nSet-Cookie: evil=1\x00\xffb" is not valid UTF-8`) {
+		t.Errorf("debug help %q does not quote the field's name", help)
 	}
 }

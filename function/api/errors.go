@@ -212,8 +212,23 @@ func (s *Server) akismetError(w http.ResponseWriter, r *http.Request, err error)
 		s.writeFailed(r, writeText(w, http.StatusInternalServerError, "internal error"))
 		return
 	}
-	w.Header().Set("X-akismet-debug-help", e.Message)
+	w.Header().Set("X-akismet-debug-help", headerValue(e.Message))
 	s.writeFailed(r, writeText(w, st, "invalid"))
+}
+
+// headerValue returns s fit for a header value whatever the request put
+// in it: control characters (a line break that would start a header of
+// the caller's choosing, a NUL that clients refuse) become spaces, and
+// bytes that are not UTF-8 the replacement character. net/http does the
+// first for the local server; a Lambda answer's headers are a map the
+// function fills itself.
+func headerValue(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // handlerFunc is a route that says what went wrong by returning an error;
