@@ -168,6 +168,15 @@ func TestSiteRetrainingLoop(t *testing.T) {
 		h.Models[1].Model != siteID || h.Models[1].Thresholds != site.Thresholds() {
 		t.Fatalf("health models: %s", out)
 	}
+	// Without a key, health still answers, without the sites: which
+	// sites a deployment serves is for those who hold a key.
+	rec := httptest.NewRecorder()
+	s2.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/health", nil))
+	h.Models = nil
+	json.Unmarshal(rec.Body.Bytes(), &h)
+	if rec.Code != 200 || len(h.Models) != 1 || h.Models[0].Model != defaultID || strings.Contains(rec.Body.String(), "example.org") {
+		t.Fatalf("health without a key: %d %s; want the default model alone", rec.Code, rec.Body)
+	}
 }
 
 // A wrong file in MODELS_DIR stops start-up, naming it.

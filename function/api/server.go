@@ -273,7 +273,13 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 		docs[string(l)] = n
 	}
 	models := []healthModel{{Site: "", Model: info.ID, Thresholds: info.Thresholds}}
-	for _, site := range slices.Sorted(maps.Keys(s.sites)) {
+	// Health stays open for monitors, but which sites a deployment serves,
+	// and at which thresholds, is the business of those who hold a key.
+	sites := s.sites
+	if len(s.keys) > 0 && !s.validKey(requestKey(r)) {
+		sites = nil
+	}
+	for _, site := range slices.Sorted(maps.Keys(sites)) {
 		m := s.sites[site]
 		models = append(models, healthModel{Site: site, Model: m.id, Thresholds: m.clf.Thresholds()})
 	}

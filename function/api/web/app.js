@@ -35,6 +35,7 @@ async function health() {
     $('model').textContent = s + `; mode ${h.mode}.`;
     // models lists the default model (site "") and one per site.
     const ul = $('sites');
+    ul.textContent = ''; // asked again when a key is entered
     for (const m of h.models || []) {
       if (!m.site) continue;
       const mt = m.thresholds || {};
