@@ -66,6 +66,7 @@ func TestTokenizeDeobfuscate(t *testing.T) {
 		{name: "leet ones", in: "c1ick bi11ion m1ll1on", want: []string{"click", "billion", "million", obf}},
 		{name: "leet at both ends", in: "7hank5 0nline", want: []string{"thanks", "online", obf}},
 		{name: "leet final e", in: "subscrib3", want: []string{"subscribe", obf}},
+		{name: "hexadecimal is not leet", in: "commit a3f4e9b at 0xad8a and #ff00aa, ed4f by @0xDeployer", want: []string{"commit", "a3f4e9b", "at", "0xad8a", "and", "ff00aa", "ed4f", "by", "0xdeployer"}},
 		{name: "dollar sign as s", in: "ca$h Micro$oft", want: []string{"cash", "microsoft", obf}},
 		{name: "at sign as a", in: "c@sh ch3@p", want: []string{"cash", "cheap", obf}},
 		{name: "dollar sign ending a word", in: "free gift$ today", want: []string{"free", "gifts", "today", obf}},

@@ -103,6 +103,9 @@ func leetSymbolFits(r rune, before, rest string) bool {
 // the start only when it is '0' ("0nline") or the word has digits
 // elsewhere too.
 func unleet(w string) (string, bool) {
+	if isHex(w) {
+		return w, false
+	}
 	first, last, letters := -1, -1, 0
 	for i := 0; i < len(w); i++ {
 		c := w[i]
@@ -149,6 +152,24 @@ func unleet(w string) (string, bool) {
 		}
 	}
 	return string(b), true
+}
+
+// isHex reports whether w is written in hexadecimal, as hashes, crypto
+// addresses and colours are ("a3f4e9b", "0xad8a", "ed4f", "ff00aa"): its
+// letters are all a to f, or it starts with "0x". No leetspeak word
+// looks like that ("fr33", "c4sh", "m0ney" have other letters), and a
+// hex string read as leetspeak turns a commit id into a word and adds
+// #obfuscated, spam evidence, to a programmer's question.
+func isHex(w string) bool {
+	if len(w) > 2 && w[0] == '0' && w[1]|0x20 == 'x' {
+		return true
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i] | 0x20; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // oneLetter decides whether the '1' at w[i] stands for 'l' or 'i': 'l'
