@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error codes. Each is answered with the status the statuses table gives
@@ -217,14 +218,16 @@ func (s *Server) akismetError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // headerValue returns s fit for a header value whatever the request put
-// in it: control characters (a line break that would start a header of
-// the caller's choosing, a NUL that clients refuse) become spaces, and
-// bytes that are not UTF-8 the replacement character. net/http does the
-// first for the local server; a Lambda answer's headers are a map the
-// function fills itself.
+// in it: control characters, C0 and C1 (a line break that would start a
+// header of the caller's choosing, a NUL that clients refuse), and the
+// Unicode line and paragraph separators become spaces, and bytes that
+// are not UTF-8 the replacement character. net/http does part of this
+// for the local server; a Lambda answer's headers are a map the function
+// fills itself. The messages quote what they name from the request
+// (%+q) already: this is the guard for one that does not.
 func headerValue(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
 			return ' '
 		}
 		return r

@@ -93,3 +93,22 @@ func TestREADMEErrorTable(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderValue: whatever a message holds, the header value has no
+// character that could end the header or that clients refuse.
+func TestHeaderValue(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain message":                  "plain message",
+		"a\r\nSet-Cookie: evil=1":        "a  Set-Cookie: evil=1",
+		"nul\x00 and del\x7f":            "nul  and del ",
+		"c1 \u0085 next line":            "c1   next line",
+		"separators \u2028\u2029 here":   "separators    here",
+		"not utf-8 \xff\xfe":             "not utf-8 \uFFFD",
+		"tab\tstays a space":             "tab stays a space",
+		"accents stay: café, 😀, Ünïcode": "accents stay: café, 😀, Ünïcode",
+	} {
+		if got := headerValue(in); got != want {
+			t.Errorf("headerValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -250,8 +250,9 @@ type healthResponse struct {
 	Thresholds model.Thresholds `json:"thresholds"`
 	Mode       string           `json:"mode"`
 	Documents  map[string]int   `json:"training_documents"`
-	// Models lists every model: the default (site "") first, then one
-	// per site in name order.
+	// Models lists the models: the default (site "") first, then one
+	// per site in name order, the sites only to a caller with a valid
+	// key when keys are configured.
 	Models []healthModel `json:"models"`
 }
 

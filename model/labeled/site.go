@@ -8,7 +8,7 @@ import (
 
 // SiteName returns the canonical name of a site given as a host name
 // ("Blog.Example.org"), a host and port, or a URL ("https://blog.example.org/x"):
-// the host in lower case, without port, trailing dot or any leading "www."
+// the host in lower case, without port, trailing dots or any leading "www."
 // (a site is reached with and without it, and Akismet clients send its
 // home page's URL as they have it). It returns "" for
 // anything that is not a plausible host name, so that a site name can
@@ -27,8 +27,10 @@ func SiteName(s string) string {
 	if h, _, err := net.SplitHostPort(s); err == nil {
 		s = h
 	}
-	s = strings.TrimSuffix(strings.ToLower(s), ".")
-	for strings.HasPrefix(s, "www.") { // so that SiteName(SiteName(s)) is SiteName(s)
+	// Every trailing dot and every leading "www.", so that
+	// SiteName(SiteName(s)) is SiteName(s).
+	s = strings.TrimRight(strings.ToLower(s), ".")
+	for strings.HasPrefix(s, "www.") {
 		s = s[len("www."):]
 	}
 	if s == "" || len(s) > 253 || strings.HasPrefix(s, ".") || strings.Contains(s, "..") {
