@@ -231,7 +231,7 @@ func catchRate(c *model.Classifier, texts []string) float64 {
 // disguised, the README's table gives (readmeCatch).
 func TestAdversarialCatchRate(t *testing.T) {
 	readmeCatch := map[string][2]string{
-		"zero-width": {"85.8", "85.8"}, "homoglyph": {"85.8", "92.7"}, "spaced": {"86.4", "89.2"}, "leet": {"85.8", "81.3"},
+		"zero-width": {"85.8", "85.8"}, "homoglyph": {"85.8", "92.7"}, "spaced": {"86.4", "89.2"}, "leet": {"85.8", "81.4"},
 		"html": {"85.9", "87.0"}, "url": {"92.7", "95.0"}, "padding": {"85.3", "87.9"}, "mixed": {"85.7", "89.8"},
 	}
 	c := mustDefault(t)

@@ -315,9 +315,11 @@ func (dc *dotChains) walk(lower string, i int) dotChain {
 		switch {
 		case strings.HasPrefix(lower[j:], " dot "):
 			sep = 5
-		case strings.HasPrefix(lower[j:], " . ") && !dc.breaksLine(j) && !dc.breaksLine(j+2):
-			sep = 3
+		case strings.HasPrefix(lower[j:], " . "):
 			c.lastSpaced = j // even after the last label, as it always was
+			if !dc.breaksLine(j) && !dc.breaksLine(j+2) {
+				sep = 3 // across a line break, a sentence's end: no join
+			}
 		}
 		if sep == 0 || j+sep >= len(lower) || !isHostByte(lower[j+sep]) {
 			break

@@ -155,17 +155,22 @@ func unleet(w string) (string, bool) {
 }
 
 // isHex reports whether w is written in hexadecimal, as hashes, crypto
-// addresses and colours are ("a3f4e9b", "0xad8a", "ed4f", "ff00aa"): its
-// letters are all a to f, or it starts with "0x". No leetspeak word
-// looks like that ("fr33", "c4sh", "m0ney" have other letters), and a
-// hex string read as leetspeak turns a commit id into a word and adds
-// #obfuscated, spam evidence, to a programmer's question.
+// addresses and colours are: "0x" and hex digits after it ("0xad8a"), or
+// seven hex digits or more, letters a to f among them (a commit id,
+// "a3f4e9b"). Read as leetspeak, a commit id became a word and added
+// #obfuscated, spam evidence, to a programmer's question. Shorter runs of
+// hex digits, and words that only start with 0x, are where leetspeak
+// hides ("b4be5", "acce55", "0xyc0d0ne"), so they are still decoded.
 func isHex(w string) bool {
+	rest, prefixed := w, false
 	if len(w) > 2 && w[0] == '0' && w[1]|0x20 == 'x' {
-		return true
+		rest, prefixed = w[2:], true
 	}
-	for i := 0; i < len(w); i++ {
-		if c := w[i] | 0x20; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+	if !prefixed && len(w) < 7 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i] | 0x20; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
 			return false
 		}
 	}

@@ -18,9 +18,9 @@ import (
 func TestSelfTrainOnANewPlatform(t *testing.T) {
 	type row struct{ auc, recallAt1, f1, hamRejected, hamReview float64 }
 	want := map[string][2]row{ // README, Quality: "A new platform's comments, without labels"
-		"youtube-spam-collection": {{0.913, 0.359, 0.223, 0.0000, 0.0027}, {0.927, 0.490, 0.440, 0.0000, 0.0244}},
+		"youtube-spam-collection": {{0.913, 0.359, 0.223, 0.0000, 0.0027}, {0.928, 0.490, 0.454, 0.0000, 0.0244}},
 		"instagram-scamspot":      {{0.909, 0.154, 0.285, 0.0103, 0.0150}, {0.958, 0.575, 0.727, 0.0103, 0.0272}},
-		"x-janitr":                {{0.791, 0.203, 0.121, 0.0018, 0.0174}, {0.819, 0.301, 0.306, 0.0036, 0.0258}},
+		"x-janitr":                {{0.792, 0.203, 0.121, 0.0018, 0.0174}, {0.820, 0.301, 0.306, 0.0036, 0.0258}},
 	}
 	for _, held := range []string{"youtube-spam-collection", "instagram-scamspot", "x-janitr"} {
 		t.Run(held, func(t *testing.T) {

@@ -42,8 +42,8 @@ func TestSiteBars(t *testing.T) {
 			{maxHam: "1", f1: [2]float64{0.3339, 0.7931}, hamRej: [2]float64{0.0009, 0.0066}, review: [2][2]int{{335, 41}, {66, 13}}},
 		},
 		"x-janitr": {
-			{maxHam: "0.5", f1: [2]float64{0.8098, 0.8706}, hamRej: [2]float64{0.0090, 0.0072}, review: [2][2]int{{9, 11}, {21, 18}}},
-			{maxHam: "1", f1: [2]float64{0.8134, 0.8852}, hamRej: [2]float64{0.0156, 0.0180}, review: [2][2]int{{14, 30}, {9, 14}}},
+			{maxHam: "0.5", f1: [2]float64{0.8115, 0.8571}, hamRej: [2]float64{0.0084, 0.0048}, review: [2][2]int{{9, 12}, {30, 22}}},
+			{maxHam: "1", f1: [2]float64{0.8134, 0.8852}, hamRej: [2]float64{0.0156, 0.0180}, review: [2][2]int{{14, 30}, {9, 15}}},
 		},
 	} {
 		t.Run(platform, func(t *testing.T) {
@@ -95,7 +95,7 @@ func TestSiteBars(t *testing.T) {
 // with 50 and with 200 of the site's own ham words appended.
 var sitePaddedCatch = map[string][2]string{
 	"instagram-scamspot": {"83.7", "64.2"},
-	"x-janitr":           {"86.9", "86.9"},
+	"x-janitr":           {"88.3", "88.3"},
 }
 
 // siteGoodWordAttack trains the site's model on draw 0's 1,000 labels
