@@ -179,18 +179,33 @@ func TestSiteRetrainingLoop(t *testing.T) {
 	}
 }
 
+// writeDefaultModel writes the default model's file into dir under each
+// of names.
+func writeDefaultModel(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	var buf bytes.Buffer
+	base, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := base.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // A wrong file in MODELS_DIR stops start-up, naming it.
 func TestModelsDirRefuses(t *testing.T) {
 	bad := t.TempDir()
 	os.WriteFile(filepath.Join(bad, "example.org.model"), []byte("not a model"), 0o644)
-	var buf bytes.Buffer
-	base, _ := model.Default()
-	base.Save(&buf)
 	badName := t.TempDir()
-	os.WriteFile(filepath.Join(badName, "..x.model"), buf.Bytes(), 0o644)
+	writeDefaultModel(t, badName, "..x.model")
 	twice := t.TempDir()
-	os.WriteFile(filepath.Join(twice, "example.org.model"), buf.Bytes(), 0o644)
-	os.WriteFile(filepath.Join(twice, "www.example.org.model"), buf.Bytes(), 0o644)
+	writeDefaultModel(t, twice, "example.org.model", "www.example.org.model")
 	for name, tc := range map[string]struct{ dir, want string }{
 		"missing":     {filepath.Join(bad, "nope"), "MODELS_DIR"},
 		"not a model": {bad, filepath.Join(bad, "example.org.model") + ": model: not a model file"},
@@ -213,11 +228,7 @@ func TestModelsDirRefuses(t *testing.T) {
 // stop a deployment whose files were named so.
 func TestModelsDirAliases(t *testing.T) {
 	dir := t.TempDir()
-	var buf bytes.Buffer
-	base, _ := model.Default()
-	base.Save(&buf)
-	os.WriteFile(filepath.Join(dir, "www.example.org.model"), buf.Bytes(), 0o644)
-	os.WriteFile(filepath.Join(dir, "Blog.Example.net.model"), buf.Bytes(), 0o644)
+	writeDefaultModel(t, dir, "www.example.org.model", "Blog.Example.net.model")
 	sites, skipped, aliased, err := loadSiteModels(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -235,11 +246,7 @@ func TestModelsDirAliases(t *testing.T) {
 // directory is left alone.
 func TestModelsDirSkipped(t *testing.T) {
 	dir := t.TempDir()
-	var buf bytes.Buffer
-	base, _ := model.Default()
-	base.Save(&buf)
-	os.WriteFile(filepath.Join(dir, "example.org.model"), buf.Bytes(), 0o644)
-	os.WriteFile(filepath.Join(dir, "model.bin"), buf.Bytes(), 0o644)
+	writeDefaultModel(t, dir, "example.org.model", "model.bin")
 	os.Mkdir(filepath.Join(dir, "old"), 0o755)
 	sites, skipped, _, err := loadSiteModels(dir)
 	if err != nil {
