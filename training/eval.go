@@ -304,6 +304,9 @@ func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 	// says how many there were.
 	spam, ham := countClasses(labelsOf(d.examples))
 	k = min(k, spam, ham)
+	if k < 2 {
+		return nil, fmt.Errorf("cross-validation needs at least 2 comments of each class, one to train on and one to test on in turn; the data has %d spam and %d ham", spam, ham)
+	}
 	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
 	// seed+1: the outer folds come from another random stream than the
 	// inner folds learn draws with seed to calibrate each test model.
@@ -516,11 +519,22 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "  ham              %8d %6d\n\n", m.Confusion.FP, m.Confusion.TN)
 	// A metric a source cannot define (one class only: no AUC, no MCC, no
 	// recall or F1 without spam) shows as "–", not as a measured 0.
+	// With a review band, each source's share of spam and of ham sent to
+	// review too, as the overall line gives them.
+	review := slices.ContainsFunc(r.ReviewThresholds, func(p float64) bool { return p > 0 })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\tcomments\tspam\tham\taccuracy\tprecision\trecall\tF1\tham rejected\tMCC\tAUC\t")
+	head := "source\tcomments\tspam\tham\taccuracy\tprecision\trecall\tF1\tham rejected\tMCC\tAUC\t"
+	if review {
+		head += "spam to review\tham to review\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, s := range r.Sources {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%.4f\t%.4f\t\n", s.Source, s.N, s.Spam, s.Ham,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%.4f\t%.4f\t", s.Source, s.N, s.Spam, s.Ham,
 			s.Accuracy, s.Precision, s.Recall, s.F1, s.HamRejected.percent(), s.MCC, s.AUC)
+		if review {
+			fmt.Fprintf(tw, "%s\t%s\t", share(float64(s.SpamReview), float64(s.Spam)).percent(), share(float64(s.HamReview), float64(s.Ham)).percent())
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 }

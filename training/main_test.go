@@ -356,8 +356,24 @@ func TestEvalUndefinedMetrics(t *testing.T) {
 		}
 	}
 	// source comments spam ham accuracy precision recall F1 ham-rejected MCC AUC
+	// (this model has no review band)
 	if len(row) != 11 {
 		t.Fatalf("no 11-column row for %s in:\n%s", hamOnly, out)
+	}
+	// With a review band (the default model's), two more: the shares of
+	// spam and of ham sent to review.
+	withBand := mustRun(t, "", "eval", "-m", "default", hamOnly)
+	found := false
+	for _, l := range strings.Split(withBand, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == filepath.Base(hamOnly) {
+			found = true
+			if len(f) != 13 || f[11] != "–" || f[12] != "0.00%" {
+				t.Errorf("ham-only row with a review band: %q; want 13 columns ending in – and 0.00%%\n%s", f, withBand)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no row for %s in:\n%s", hamOnly, withBand)
 	}
 	for i, col := range []string{"recall", "MCC", "AUC"} {
 		if got := row[[]int{6, 9, 10}[i]]; got != "–" {
@@ -538,5 +554,17 @@ func TestEvalCountsTextsSeenInTraining(t *testing.T) {
 	out := mustRun(t, "", "eval", "-q", "-test", test, train, data)
 	if !strings.Contains(out, "test comments: 3 (1 spam, 2 ham); 2 with a text their model was trained on") {
 		t.Errorf("eval -test:\n%s", out)
+	}
+}
+
+// TestEvalTooFewLabels: cross-validation with one comment of a class says
+// so, rather than failing in a fold that has nothing to train on.
+func TestEvalTooFewLabels(t *testing.T) {
+	two := writeFile(t, t.TempDir(), "two.jsonl", `{"text":"win cash now at fastcash.example","label":"spam"}`+"\n"+`{"text":"nice article, thanks","label":"ham"}`+"\n")
+	for _, args := range [][]string{{"eval", "-q", two}, {"eval", "-q", "-base", "default", "-source", "site", two}} {
+		_, errOut, err := runCLI(t, "", args...)
+		if err == nil || !strings.Contains(err.Error(), "cross-validation needs at least 2 comments of each class") || !strings.Contains(err.Error(), "1 spam and 1 ham") {
+			t.Errorf("%q: %v\n%s", args, err, errOut)
+		}
 	}
 }
