@@ -171,7 +171,7 @@ func seedPage(t *testing.T) (paragraphs []string, spam string) {
 // README gives, and keeps every one of the seedParagraphs paragraphs of
 // the article it was posted under.
 func TestSeed(t *testing.T) {
-	const seedParagraphs, seedSpamP = 18, "0.9996" // as the README's Quality section says
+	const seedParagraphs, seedSpamP = 18, "0.9997" // as the README's Quality section says
 	paragraphs, spam := seedPage(t)
 	if len(paragraphs) != seedParagraphs {
 		t.Fatalf("seed page: %d paragraphs, the README says %d", len(paragraphs), seedParagraphs)

@@ -38,12 +38,12 @@ func TestSiteBars(t *testing.T) {
 	data := sharedPath(t, "data")
 	for platform, bars := range map[string][]siteBar{
 		"instagram-scamspot": {
-			{maxHam: "0.5", f1: [2]float64{0.2014, 0.6423}, hamRej: [2]float64{0, 0.0019}, review: [2][2]int{{46, 1}, {99, 5}}},
-			{maxHam: "1", f1: [2]float64{0.3339, 0.7931}, hamRej: [2]float64{0.0009, 0.0066}, review: [2][2]int{{335, 41}, {66, 13}}},
+			{maxHam: "0.5", f1: [2]float64{0.2014, 0.6334}, hamRej: [2]float64{0, 0.0019}, review: [2][2]int{{46, 1}, {96, 4}}},
+			{maxHam: "1", f1: [2]float64{0.3339, 0.7828}, hamRej: [2]float64{0.0009, 0.0056}, review: [2][2]int{{335, 40}, {72, 13}}},
 		},
 		"x-janitr": {
-			{maxHam: "0.5", f1: [2]float64{0.8115, 0.8571}, hamRej: [2]float64{0.0084, 0.0048}, review: [2][2]int{{9, 12}, {30, 22}}},
-			{maxHam: "1", f1: [2]float64{0.8134, 0.8852}, hamRej: [2]float64{0.0156, 0.0180}, review: [2][2]int{{14, 30}, {9, 15}}},
+			{maxHam: "0.5", f1: [2]float64{0.8139, 0.8537}, hamRej: [2]float64{0.0084, 0.0060}, review: [2][2]int{{9, 12}, {30, 20}}},
+			{maxHam: "1", f1: [2]float64{0.8157, 0.8852}, hamRej: [2]float64{0.0156, 0.0180}, review: [2][2]int{{13, 30}, {9, 14}}},
 		},
 	} {
 		t.Run(platform, func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestSiteBars(t *testing.T) {
 // the test half's spam the site's model rejects that it still rejects
 // with 50 and with 200 of the site's own ham words appended.
 var sitePaddedCatch = map[string][2]string{
-	"instagram-scamspot": {"83.7", "64.2"},
+	"instagram-scamspot": {"82.6", "65.1"},
 	"x-janitr":           {"88.3", "88.3"},
 }
 
