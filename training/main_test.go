@@ -568,3 +568,43 @@ func TestEvalTooFewLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyCSV: a .csv file is read as the web page reads one, by its
+// header (a text or content column; author, author_url and site used; a
+// label ignored), one answer per row, numbered by its line (a quoted
+// line break included); a header without a text column is a clear error,
+// not a comment.
+func TestClassifyCSV(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := writeFile(t, dir, "comments.csv", "label,Author,content,author_url\n"+
+		"ham,Dana,\"Thanks for the recipe, it worked, even with whole wheat flour\",\n"+
+		"spam,Spammer,\"Earn 7000 Dollars Weekly From Home, Just Follow The Steps On My Page. Visit here\",\n"+
+		"ham,Nobody,,\n"+
+		"ham,Lee,\"Multi-line\ncomment, quoted\",https://lee.example\n")
+	out, _, err := runCLI(t, "", "classify", csvFile)
+	if err == nil || !strings.Contains(err.Error(), "1 of 4 lines unreadable") {
+		t.Errorf("classify of a CSV with an empty row: err = %v, want one unreadable line", err)
+	}
+	type answer struct {
+		Line    int           `json:"line"`
+		Error   string        `json:"error"`
+		Verdict model.Verdict `json:"verdict"`
+	}
+	var got []answer
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var one answer
+		if err := json.Unmarshal([]byte(l), &one); err != nil {
+			t.Fatalf("%v: %q", err, l)
+		}
+		got = append(got, one)
+	}
+	if len(got) != 4 || got[0].Line != 2 || got[0].Verdict != model.Keep || got[1].Line != 3 || got[1].Verdict != model.Reject ||
+		got[2].Line != 4 || got[2].Error != "empty text" || got[3].Line != 5 || got[3].Verdict == "" {
+		t.Errorf("classify of a CSV: want rows 2 to 5 answered (keep, reject, empty text, a verdict), got\n%s", out)
+	}
+	// The header is not a comment, and a file without a text column says so.
+	bad := writeFile(t, dir, "numbers.csv", "a,b\n1,2\n")
+	if _, _, err := runCLI(t, "", "classify", bad); err == nil || !strings.Contains(err.Error(), "has no text column") {
+		t.Errorf("classify of a CSV without a text column: %v, want an error naming the columns it looks for", err)
+	}
+}

@@ -279,7 +279,7 @@ func TestCSVColumnNames(t *testing.T) {
 		{[]string{"body", "CLASS", "Text"}, 2, 1},
 		{[]string{"COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"}, 3, 4},
 	} {
-		c, err := csvColumns(tc.header)
+		c, err := csvColumns(tc.header, true)
 		if err != nil || c.text != tc.text || c.label != tc.label {
 			t.Errorf("%q: text %d, label %d (%v); want %d and %d", tc.header, c.text, c.label, err, tc.text, tc.label)
 		}
