@@ -171,6 +171,8 @@ func TestTokenize(t *testing.T) {
 		{name: "metadata author url without host", cfg: metadata, in: model.Comment{AuthorURL: "not a url"}, want: []string{"#author-url"}},
 		{name: "metadata author url without scheme", cfg: metadata, in: model.Comment{AuthorURL: "cheap-pills.example"},
 			want: []string{"#author-url", "author-domain:cheap-pills.example"}},
+		{name: "metadata protocol-relative author url", cfg: metadata, in: model.Comment{AuthorURL: "//Cheap-Pills.example./shop"},
+			want: []string{"#author-url", "author-domain:cheap-pills.example"}},
 		{name: "metadata email without domain", cfg: metadata, in: model.Comment{AuthorEmail: "nobody@"}, want: nil},
 		{name: "metadata only whitespace", cfg: metadata, in: model.Comment{Author: " ", AuthorURL: "\t", AuthorEmail: "\n"}, want: nil},
 		{name: "metadata full-width author", cfg: metadata, in: model.Comment{Author: "ＢＯＴ"}, want: []string{"author:bot"}},
@@ -188,6 +190,16 @@ func TestTokenize(t *testing.T) {
 			want: []string{"#url", "domain:cash.biz", "x"}},
 		{name: "zero-width space in href host", in: model.Comment{Text: `<a href="http://cash` + "\u200b" + `-now.biz/">x</a>`}, cfg: plain,
 			want: []string{"#url", "domain:cash-now.biz", "x"}},
+		// A protocol-relative link, with slashes or backslashes as
+		// browsers read them, names its host; a fully qualified name's
+		// trailing dot is the same host.
+		{name: "protocol-relative href", in: model.Comment{Text: `<a href="//cash-now.biz/offer">x</a>`}, cfg: plain,
+			want: []string{"#url", "domain:cash-now.biz", "x"}},
+		{name: "backslashed href", in: model.Comment{Text: `<a href="\\cash-now.biz\offer">x</a>`}, cfg: plain,
+			want: []string{"#url", "domain:cash-now.biz", "x"}},
+		{name: "trailing dot in href host", in: model.Comment{Text: `<a href="http://promo.cash-now.biz./x">x</a>`}, cfg: plain,
+			want: []string{"#url", "domain:promo.cash-now.biz", "domain:cash-now.biz", "x"}},
+		{name: "path-only href", in: model.Comment{Text: `<a href="/wiki/Cash">x</a>`}, cfg: plain, want: []string{"x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
