@@ -313,6 +313,14 @@ func TestMergeRefuses(t *testing.T) {
 	}
 	p, cfg := DefaultParams(), DefaultTokenizer()
 	plain := train(p, cfg)
+	// Two sites' models on one base hold the base's counts twice.
+	onBase := func(site []Example) *Classifier {
+		c, _, err := Fit(site, FitOptions{Base: plain, TrainedAt: fixedTime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
 	pruned := p
 	pruned.MaxTokens = 10
 	minCount := p
@@ -332,6 +340,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"min count", []*Classifier{train(minCount, cfg), train(minCount, cfg)}, "-min-count"},
 		{"tokenizer", []*Classifier{plain, train(p, noBigrams)}, "other tokenizer settings"},
 		{"params", []*Classifier{plain, train(smoother, cfg)}, "other parameters"},
+		{"on top of a base", []*Classifier{onBase(synthetic("a.example", 60, 0.4, siteSpam, siteHam, 31)), onBase(synthetic("b.example", 60, 0.4, siteSpam, siteHam, 32))}, "trained on top of the base model"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Merge(tc.models, MergeOptions{})
