@@ -35,6 +35,9 @@ type Data struct {
 	GroupColumn string
 	Groups      []string
 	group       string // the group of the row being added
+	// read maps each file read, by its real path, to the name it was
+	// read under.
+	read map[string]string
 }
 
 // Skip records a row or file that was not used, and why.
@@ -121,6 +124,22 @@ const (
 )
 
 func (d *Data) readFile(name string, progress func(int64)) error {
+	// A file named twice (a b b, or a folder and a file in it) would
+	// count twice, and its copies would land in different folds.
+	real, err := filepath.EvalSymlinks(name)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil {
+		return err
+	}
+	if first, ok := d.read[real]; ok {
+		return fmt.Errorf("%s: the same file as %s, read already: each file is read once", name, first)
+	}
+	if d.read == nil {
+		d.read = map[string]string{}
+	}
+	d.read[real] = name
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return err
