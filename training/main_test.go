@@ -121,6 +121,7 @@ func TestErrors(t *testing.T) {
 		{"no data", []string{"train", "-o", filepath.Join(dir, "m")}, true, "no training data"},
 		{"bad threshold target", []string{"train", "-o", filepath.Join(dir, "m"), "-max-ham-rejected", "120", corpus}, true, "-max-ham-rejected"},
 		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.001", corpus}, true, "smoothing"},
+		{"smoothing between hundredths", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.015", corpus}, true, "whole number of hundredths"},
 		{"bad reasons", []string{"train", "-o", filepath.Join(dir, "m"), "-reasons", "500", corpus}, true, "reasons 500 must be in [0, 100]"},
 		{"bad window", []string{"train", "-o", filepath.Join(dir, "m"), "-window", "5000", corpus}, true, "window 5000 must be in [0, 2000]"},
 		{"bad date", []string{"train", "-o", filepath.Join(dir, "m"), "-trained-at", "yesterday", corpus}, true, "-trained-at"},

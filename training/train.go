@@ -30,7 +30,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path, or its last elements where two share a base name: a/comments.csv) by W; NAME:spam=W or NAME:ham=W: of its spam or its ham only, in place of NAME's weight (repeatable)")
 	kfold := fs.Bool("kfold-threshold", false, "pick the reject threshold on k-fold scores even when several sources could be held out")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
-	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
+	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments: a whole number of hundredths, at least 0.01")
 	fs.BoolVar(&p.Balance, "balance", p.Balance, "weigh every source (each DATA argument) and within it both classes equally")
 	fs.IntVar(&p.Window, "window", p.Window, "also score comments of more than 2·`n` words by n-word windows (0 = off)")
 	fs.Float64Var(&p.WindowPenalty, "window-penalty", p.WindowPenalty, "`nats` a window must beat the whole comment by")
