@@ -121,6 +121,7 @@ func TestErrors(t *testing.T) {
 		{"no data", []string{"train", "-o", filepath.Join(dir, "m")}, true, "no training data"},
 		{"bad threshold target", []string{"train", "-o", filepath.Join(dir, "m"), "-max-ham-rejected", "120", corpus}, true, "-max-ham-rejected"},
 		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.001", corpus}, true, "smoothing"},
+		{"output is a folder", []string{"train", "-o", dir, "no-such-data"}, false, "a folder"},
 		{"smoothing between hundredths", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.015", corpus}, true, "whole number of hundredths"},
 		{"bad reasons", []string{"train", "-o", filepath.Join(dir, "m"), "-reasons", "500", corpus}, true, "reasons 500 must be in [0, 100]"},
 		{"bad window", []string{"train", "-o", filepath.Join(dir, "m"), "-window", "5000", corpus}, true, "window 5000 must be in [0, 2000]"},
@@ -129,7 +130,8 @@ func TestErrors(t *testing.T) {
 		{"unknown CSV header", []string{"train", "-o", filepath.Join(dir, "m"), unknown}, false, "no text and label columns"},
 		{"unknown format", []string{"train", "-o", filepath.Join(dir, "m"), unknownExt}, false, "unknown format"},
 		{"empty training set", []string{"train", "-o", filepath.Join(dir, "m"), onlySpam}, false, "at least one spam and one ham"},
-		{"unwritable output", []string{"train", "-o", filepath.Join(dir, "no", "such", "dir", "m"), corpus}, false, "write model"},
+		// Said before any data is read.
+		{"unwritable output", []string{"train", "-o", filepath.Join(dir, "no", "such", "dir", "m"), corpus}, false, "no folder"},
 		{"source weight on a base", []string{"train", "-o", filepath.Join(dir, "m"), "-base", "default", "-weight", "comments=2", corpus}, true, "drop [-weight]"},
 		{"k-fold threshold on a base", []string{"train", "-o", filepath.Join(dir, "m"), "-base", "default", "-kfold-threshold", corpus}, true, "drop [-kfold-threshold]"},
 		{"eval two protocols", []string{"eval", "-by-source", "-holdout", "0.3", corpus}, true, "choose one"},

@@ -92,6 +92,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() == 0 {
 		return usagef("train: no training data given")
 	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
 	o, err := opts()
 	if err != nil {
 		return err
@@ -344,6 +347,18 @@ var createTemp = func(dir, pattern string) (tempFile, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// checkOutput says, before any data is read, what would keep a model from
+// being written to name: a folder there, or no folder to write it in.
+func checkOutput(name string) error {
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		return fmt.Errorf("-o %s: a folder; name the model file to write", name)
+	}
+	if st, err := os.Stat(filepath.Dir(name)); err != nil || !st.IsDir() {
+		return fmt.Errorf("-o %s: no folder %s to write it in", name, filepath.Dir(name))
+	}
+	return nil
 }
 
 // writeAtomic has write fill a temporary file in name's directory, syncs
