@@ -404,10 +404,38 @@ func distinct(xs []string) []string {
 	return out
 }
 
+// restHasBoth says which of held, if any, cannot be held out because the
+// other sources of classes (counts of ham and spam by source) hold none
+// of a class to train on.
+func restHasBoth(flag string, held []string, classes map[string][2]int) error {
+	var total [2]int
+	for _, c := range classes {
+		total[0] += c[0]
+		total[1] += c[1]
+	}
+	for _, h := range held {
+		for k, class := range []string{"ham", "spam"} {
+			if total[k]-classes[h][k] == 0 {
+				return usagef("eval %s: holding out %s leaves no %s to train on, as all of it is there; give other DATA with %s", flag, h, class, class)
+			}
+		}
+	}
+	return nil
+}
+
 func evalBySource(d *dataset, o learnOptions) (*report, error) {
 	names := distinct(d.source)
 	if len(names) < 2 {
 		return nil, usagef("eval -by-source needs at least two source files, have %d", len(names))
+	}
+	classes := map[string][2]int{}
+	for i, ex := range d.examples {
+		c := classes[d.source[i]]
+		c[labelIndex(ex.Label)]++
+		classes[d.source[i]] = c
+	}
+	if err := restHasBoth("-by-source", names, classes); err != nil {
+		return nil, err
 	}
 	e := newEvaluator(fmt.Sprintf("leave-one-source-out over %d sources", len(names)))
 	for _, held := range names {
@@ -443,6 +471,9 @@ func evalByPlatform(d *dataset, o learnOptions) (*report, error) {
 	}
 	if len(names) < 2 || len(held) == 0 {
 		return nil, usagef("eval -by-platform needs at least two DATA paths, one of them with both spam and ham")
+	}
+	if err := restHasBoth("-by-platform", held, classes); err != nil {
+		return nil, err
 	}
 	e := newEvaluator(fmt.Sprintf("leave-one-platform-out over %d of %d DATA paths", len(held), len(names)))
 	for _, h := range held {
