@@ -92,8 +92,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if protocols > 1 {
 		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve (or -write-split) and -m")
 	}
-	if !(*holdout >= 0 && *holdout < 1) {
+	holdoutSet := false
+	fs.Visit(func(f *flag.Flag) { holdoutSet = holdoutSet || f.Name == "holdout" })
+	if !(*holdout >= 0 && *holdout < 1) || holdoutSet && *holdout == 0 {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
+	}
+	if *showErrors < 0 {
+		return usagef("eval: -errors %d: want a count of comments, 0 for none", *showErrors)
 	}
 	if *k < 2 {
 		return usagef("eval: -k %d: want at least 2", *k)

@@ -123,6 +123,8 @@ func TestErrors(t *testing.T) {
 		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.001", corpus}, true, "smoothing"},
 		{"output is a folder", []string{"train", "-o", dir, "no-such-data"}, false, "a folder"},
 		{"by-source with a class in one file", []string{"eval", "-by-source", onlySpam, corpus + "/ham-short-replies.jsonl"}, true, "holding out spam.jsonl leaves no spam to train on"},
+		{"holdout 0", []string{"eval", "-holdout", "0", corpus}, true, "-holdout 0"},
+		{"negative errors", []string{"eval", "-errors", "-1", corpus}, true, "-errors -1"},
 		{"smoothing between hundredths", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.015", corpus}, true, "whole number of hundredths"},
 		{"bad reasons", []string{"train", "-o", filepath.Join(dir, "m"), "-reasons", "500", corpus}, true, "reasons 500 must be in [0, 100]"},
 		{"bad window", []string{"train", "-o", filepath.Join(dir, "m"), "-window", "5000", corpus}, true, "window 5000 must be in [0, 2000]"},
