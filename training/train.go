@@ -397,8 +397,12 @@ func writeAtomic(name string, write func(io.Writer) error) (err error) {
 // out, writing. Reading the files is fast; these are the slow parts.
 func progressLine(w io.Writer) func(stage string, done, total int) {
 	var start time.Time // of tokenizing
+	prefix := ""        // eval's: which of its models is being trained
 	return func(stage string, done, total int) {
 		switch stage {
+		case "model":
+			prefix, start = fmt.Sprintf("model %d of %d: ", done+1, total), time.Time{}
+			fmt.Fprintf(w, "\r\033[K%s", prefix)
 		case "reading":
 			fmt.Fprintf(w, "\r\033[Kreading: %.1f MB", float64(done)/1e6)
 		case "tokenizing":
@@ -406,15 +410,15 @@ func progressLine(w io.Writer) func(stage string, done, total int) {
 				start = time.Now()
 			}
 			rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
-			fmt.Fprintf(w, "\r\033[Ktokenizing and counting: %d of %d comments (%.0f comments/s)", done, total, rate)
+			fmt.Fprintf(w, "\r\033[K%stokenizing and counting: %d of %d comments (%.0f comments/s)", prefix, done, total, rate)
 		case "fold":
-			fmt.Fprintf(w, "\r\033[Kcross-validation: fold %d of %d", done+1, total)
+			fmt.Fprintf(w, "\r\033[K%scross-validation: fold %d of %d", prefix, done+1, total)
 		case "source":
-			fmt.Fprintf(w, "\r\033[Kholding out source %d of %d to pick the threshold", done+1, total)
+			fmt.Fprintf(w, "\r\033[K%sholding out source %d of %d to pick the threshold", prefix, done+1, total)
 		case "weight":
-			fmt.Fprintf(w, "\r\033[Kchoosing the site's weight: fold %d of %d", done+1, total)
+			fmt.Fprintf(w, "\r\033[K%schoosing the site's weight: fold %d of %d", prefix, done+1, total)
 		default:
-			fmt.Fprintf(w, "\r\033[K%s", stage)
+			fmt.Fprintf(w, "\r\033[K%s%s", prefix, stage)
 		}
 	}
 }
