@@ -125,6 +125,11 @@ func run(getenv func(string) string) error {
 		}
 		// Opaque: which key stored a feedback record, in API_KEYS order.
 		log.Info("api keys", "key_ids", ids, "salted", cfg.keyIDSalt != "")
+		for i, k := range cfg.keys {
+			if len(k) < minKeyLen {
+				log.Warn(fmt.Sprintf("API_KEYS: a key of fewer than %d characters can be guessed; make keys long and random (openssl rand -hex 16)", minKeyLen), "key_id", ids[i])
+			}
+		}
 	}
 	if store != nil && cfg.anonymousFeedback && len(cfg.keys) == 0 {
 		log.Warn("ALLOW_ANONYMOUS_FEEDBACK_INSECURE: anyone can store feedback records, and so poison the next retrain")
@@ -335,6 +340,12 @@ func openS3(cfg config, getenv func(string) string) (*s3store.Store, error) {
 		Region: region, AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN")}), nil
 }
 
+// minKeyLen is the length under which start-up warns that an API key can
+// be guessed: verify-key answers as fast as the API is allowed to, and a
+// key id in the logs or a feedback record can be checked offline against
+// short keys when KEY_ID_SALT is not set.
+const minKeyLen = 16
+
 // Limits of the local server. A header block of 64 KiB is far more than
 // any client of this API sends (Go's default is 1 MiB, which let 200 slow
 // connections hold 300 MB); maxConns caps the connections held open at
@@ -347,22 +358,28 @@ const (
 // newHTTPServer returns the local server's http.Server for h.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 5 * time.Second}
 }
 
 // serveLocal serves the API over HTTP until SIGINT or SIGTERM.
-func serveLocal(addr string, h http.Handler, log *slog.Logger) error {
+func serveLocal(addr string, s *api.Server, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("ADDR=%s: %w", addr, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, ln, h, log)
+	return serve(ctx, ln, s, log)
 }
 
-// serve serves h on ln until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+// serve serves s on ln until ctx is done, then shuts down gracefully. On
+// the loopback interface (the default ADDR) it answers only requests to
+// a loopback name.
+func serve(ctx context.Context, ln net.Listener, s *api.Server, log *slog.Logger) error {
+	var h http.Handler = s
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		h = s.LoopbackOnly()
+	}
 	srv := newHTTPServer(h)
 	log.Info("serving", "addr", "http://"+ln.Addr().String())
 	errc := make(chan error, 1)

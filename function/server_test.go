@@ -14,8 +14,8 @@ import (
 	"testing"
 )
 
-// TestLocalServerLimits: 100 KiB of headers get 431, and ordinary
-// requests are still served.
+// TestLocalServerLimits: 100 KiB of headers get 431, ordinary requests
+// are still served, and a request naming another host gets 421.
 func TestLocalServerLimits(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -50,6 +50,19 @@ func TestLocalServerLimits(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("health answered %d %s", resp.StatusCode, body)
+	}
+	// On the loopback interface, a request that names another host (a
+	// page's own name pointed at 127.0.0.1) is refused.
+	req, _ = http.NewRequest("GET", url, nil)
+	req.Host = "attacker.example"
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(body), `"misdirected_request"`) {
+		t.Errorf("Host attacker.example answered %d %s, want 421 misdirected_request", resp.StatusCode, body)
 	}
 }
 

@@ -60,9 +60,13 @@ func TestSiteRetrainingLoop(t *testing.T) {
 		label := map[bool]string{true: "spam", false: "ham"}[spam]
 		body, _ := json.Marshal(map[string]string{"content": siteComment(rng, spam), "label": label})
 		target := "/v1/feedback?site=example.org"
-		if i%3 == 0 { // the site named in the body instead
+		switch {
+		case i%3 == 0: // the site named in the body instead
 			body, _ = json.Marshal(map[string]string{"content": siteComment(rng, spam), "label": label, "site": "Example.ORG"})
 			target = "/v1/feedback"
+		case i%5 == 1: // a body site that names no host: the query's counts, as in /v1/check
+			body, _ = json.Marshal(map[string]string{"content": siteComment(rng, spam), "label": label, "site": "not a host"})
+			target = "/v1/feedback?site=www.Example.org"
 		}
 		if code, out := do(t, s, "POST", target, "application/json", string(body)); code != http.StatusAccepted {
 			t.Fatalf("feedback: %d %s", code, out)

@@ -301,6 +301,13 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		if calib, err = onBaseScale(base, bt, examples); err != nil {
 			return nil, rep, err
 		}
+		// The prior stays the base's. A site with too few labels of a
+		// class is one whose feedback is mostly of the other (a site
+		// that reports spam and never ham): its labels teach their
+		// words, but their share of spam says nothing of the site's,
+		// and would move every comment's score, neutral ones too,
+		// towards the class it reported.
+		calib.B -= calib.A * (params.prior(t.sources) - params.prior(bt.sources))
 	}
 	progress("writing", 0, 1)
 	c, err := build(cfg, params, th, calib, stats, t.table())

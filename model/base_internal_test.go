@@ -313,6 +313,14 @@ func TestMergeRefuses(t *testing.T) {
 	}
 	p, cfg := DefaultParams(), DefaultTokenizer()
 	plain := train(p, cfg)
+	// Two sites' models on one base hold the base's counts twice.
+	onBase := func(site []Example) *Classifier {
+		c, _, err := Fit(site, FitOptions{Base: plain, TrainedAt: fixedTime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
 	pruned := p
 	pruned.MaxTokens = 10
 	minCount := p
@@ -332,6 +340,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"min count", []*Classifier{train(minCount, cfg), train(minCount, cfg)}, "-min-count"},
 		{"tokenizer", []*Classifier{plain, train(p, noBigrams)}, "other tokenizer settings"},
 		{"params", []*Classifier{plain, train(smoother, cfg)}, "other parameters"},
+		{"on top of a base", []*Classifier{onBase(synthetic("a.example", 60, 0.4, siteSpam, siteHam, 31)), onBase(synthetic("b.example", 60, 0.4, siteSpam, siteHam, 32))}, "trained on top of the base model"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Merge(tc.models, MergeOptions{})
@@ -424,9 +433,13 @@ func TestFitOnBaseFallbackAndRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The base's calibration, and its prior: the calibration takes off
+	// what the site's labels add to the prior.
 	if rep.Folds != 0 || !strings.Contains(rep.Fallback, "too few") || rep.SiteWeight != defaultSiteWeight ||
-		c.thresholds != base.thresholds || math.Abs(c.calib.A-base.calib.A) > 1e-9 || math.Abs(c.calib.B-base.calib.B) > 1e-9 {
-		t.Fatalf("with %d labels: report %+v, thresholds %v calibration %v; want the base's %v %v and a fallback", len(few), rep, c.thresholds, c.calib, base.thresholds, base.calib)
+		c.thresholds != base.thresholds || math.Abs(c.calib.A-base.calib.A) > 1e-9 ||
+		math.Abs(c.calib.A*c.prior+c.calib.B-(base.calib.A*base.prior+base.calib.B)) > 1e-9 {
+		t.Fatalf("with %d labels: report %+v, thresholds %v calibration %v prior %v; want the base's %v %v prior %v and a fallback",
+			len(few), rep, c.thresholds, c.calib, c.prior, base.thresholds, base.calib, base.prior)
 	}
 	// The base's thresholds still fit the model: on the base's own
 	// comments, which the site's labels barely touch, it scores as the
@@ -462,9 +475,23 @@ func TestFitOnBaseFallbackAndRefusals(t *testing.T) {
 	if _, _, err := Fit(few, FitOptions{Base: base, SiteWeight: 1e-7}); err != nil {
 		t.Errorf("site weight 1e-7 with %d labels: %v", len(few), err)
 	}
+	// A site that reports only spam teaches its spam's words, but does
+	// not move every other comment towards spam: comments of words its
+	// spam never used score about as the base scores them (-0.04 nats;
+	// before, its 30 spam moved them by +1.36).
 	onlySpam := synthetic("example.org", 30, 1, siteSpam, siteHam, 22)
-	if _, _, err := Fit(onlySpam, FitOptions{Base: base}); err != nil {
+	spamOnly, _, err := Fit(onlySpam, FitOptions{Base: base})
+	if err != nil {
 		t.Fatalf("a site with only spam labels: %v", err)
+	}
+	diff = 0
+	others := []string{"song guitar melody voice", "free money prize click", "lyrics beat album", "claim cash bonus offer", "great love"}
+	for _, text := range others {
+		cm := Comment{Text: text}
+		diff += spamOnly.Score(cm).LogOdds - base.Score(cm).LogOdds
+	}
+	if diff /= float64(len(others)); math.Abs(diff) > 0.2 {
+		t.Errorf("a site with only spam labels moves comments of other words by %+.2f nats on average, want within 0.2", diff)
 	}
 	other := DefaultTokenizer()
 	other.Style = false

@@ -601,7 +601,10 @@ func TestTrainValidatesOptions(t *testing.T) {
 		{name: "defaults", opts: model.TrainOptions{}},
 		{name: "smoothing 1", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 1 })}},
 		{name: "smoothing 1/2", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 0.5 })}},
-		{name: "smoothing 1/3", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 1.0 / 3 })}},
+		// Counts are kept in hundredths: a smoothing between two would
+		// be rounded, and recorded as it was not used.
+		{name: "smoothing 1/3", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 1.0 / 3 })}, wantErr: true},
+		{name: "smoothing 0.015", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 0.015 })}, wantErr: true},
 		{name: "smoothing 1/100", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 0.01 })}},
 		{name: "smoothing 0.3", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 0.3 })}},
 		{name: "smoothing 3", opts: model.TrainOptions{Params: params(func(p *model.Params) { p.Smoothing = 3 })}},

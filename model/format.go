@@ -315,6 +315,11 @@ func parse(raw string) (*Classifier, error) {
 	} else {
 		c.prior = c.params.prior(c.stats.Sources)
 	}
+	if math.IsNaN(c.prior) || math.IsInf(c.prior, 0) {
+		// Weights so small that a class weighs nothing: no file that
+		// training writes, but one edited by hand could say so.
+		return nil, fmt.Errorf("%w: the sources' weights leave a class without weight (prior log-odds %v)", ErrCorrupt, c.prior)
+	}
 	return c, nil
 }
 

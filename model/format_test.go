@@ -506,6 +506,19 @@ func TestLoadCorruptWithValidChecksum(t *testing.T) {
 				h["training"]["sources"].([]any)[0].(map[string]any)["ham_weight"] = 2
 			})
 		}},
+		// Weights so small that a class's mass underflows to nothing
+		// make the prior NaN: every score would be NaN.
+		{name: "a class without weight", edit: func(t *testing.T, p *parts) {
+			p.editHeader(t, func(h map[string]map[string]any) {
+				sources := h["training"]["sources"].([]any)
+				for _, s := range sources {
+					s := s.(map[string]any)
+					s["weight"], s["ham"], s["spam"] = 5e-324, 1<<40, 1<<40
+				}
+				n := len(sources) << 40
+				h["training"]["documents"] = map[string]any{"ham": n, "spam": n}
+			})
+		}},
 		{name: "weight NaN", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.NaN() }},
 		{name: "weight infinite", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = math.Inf(-1) }},
 		{name: "weight above the cap", edit: func(_ *testing.T, p *parts) { p.vocab[0].weight = 5.5 }},

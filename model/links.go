@@ -193,10 +193,15 @@ func maybeURL(f string) bool {
 	return false
 }
 
-// hostOf returns the host of a URL, lower-cased and without "www.", or
-// false when raw has none.
+// hostOf returns the host of a URL, lower-cased, without "www." and
+// without the trailing dot of a fully qualified name, or false when raw
+// has none. A protocol-relative link ("//host/x", or with backslashes,
+// which browsers read as slashes) has the host it names.
 func hostOf(raw string) (string, bool) {
 	raw = strings.TrimSpace(raw)
+	if len(raw) >= 2 && (raw[0] == '/' || raw[0] == '\\') && (raw[1] == '/' || raw[1] == '\\') {
+		raw = "http://" + strings.ReplaceAll(raw[2:], `\`, "/")
+	}
 	if !strings.Contains(raw, "://") {
 		if strings.HasPrefix(strings.ToLower(raw), "mailto:") || strings.HasPrefix(raw, "#") || strings.HasPrefix(raw, "/") {
 			return "", false
@@ -204,11 +209,11 @@ func hostOf(raw string) (string, bool) {
 		raw = "http://" + raw
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Hostname() == "" {
+	if err != nil {
 		return "", false
 	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	return host, true
+	host := strings.TrimPrefix(strings.TrimRight(strings.ToLower(u.Hostname()), "."), "www.")
+	return host, host != ""
 }
 
 // linkOnce emits the tokens of a link to host unless a link to the same

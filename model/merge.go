@@ -33,8 +33,10 @@ type MergeOptions struct {
 // -min-count or -min-sources in each shard can be above it in the whole,
 // and a pruned model (-max-tokens) kept only its best tokens — so Merge
 // refuses them with ErrNotMergeable, as it refuses settings that differ
-// and a source whose weight differs between models, and two models
-// trained on the same data (a shard given twice). A model trained with
+// and a source whose weight differs between models, two models trained
+// on the same data (a shard given twice; the check is on the digest of
+// the data as read, so the same files read in another order pass it), and
+// a model trained on top of a base, which holds the base's counts. A model trained with
 // -max-tokens or -min-sources that dropped nothing (a vocabulary within
 // the limit, fewer sources than -min-sources asks) merges: the sum is
 // pruned and filtered as training on the whole would. -min-count above 1
@@ -63,6 +65,10 @@ func Merge(models []*Classifier, o MergeOptions) (*Classifier, error) {
 		case params.MinCount > 1:
 			// Which tokens fell below the count is not recorded.
 			return nil, fmt.Errorf("%w: %s may have dropped tokens seen fewer than %d times (-min-count); merge models trained with -min-count 1", ErrNotMergeable, c.id, params.MinCount)
+		case c.stats.Base != "":
+			// Each holds the base's counts: merged, they would count
+			// once per model.
+			return nil, fmt.Errorf("%w: %s was trained on top of the base model %s, whose counts it holds (as would any other model trained on it): merge the shards of the site's labels trained without -base, or train on top of the base once with all of them", ErrNotMergeable, c.id, c.stats.Base)
 		case params.minSources(c.stats.Sources) > 0:
 			return nil, fmt.Errorf("%w: %s dropped tokens seen in fewer than %d of its %d sources (-min-sources); merge models trained without it, or with fewer sources each than it asks", ErrNotMergeable, c.id, params.MinSources, len(c.stats.Sources))
 		}

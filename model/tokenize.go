@@ -172,6 +172,25 @@ type tokenizer struct {
 	latin int8
 }
 
+// tailReserve is the room a comment's word and bigram tokens leave under
+// the cap for the tokens that follow them (an eighth of a smaller cap).
+const tailReserve = 32
+
+// keepEnds cuts the words from start on to at most n, keeping the first
+// half and the last, in order.
+func (t *tokenizer) keepEnds(start, n int) {
+	words := len(t.out) - start
+	if words <= n {
+		return
+	}
+	head := n / 2
+	tail := n - head
+	copy(t.out[start+head:], t.out[len(t.out)-tail:])
+	t.out = t.out[:start+n]
+	copy(t.stream[head:], t.stream[len(t.stream)-tail:])
+	t.stream = t.stream[:n]
+}
+
 func (t *tokenizer) emit(tok string) {
 	if len(t.out) < t.max {
 		t.out = append(t.out, tok)
@@ -213,9 +232,25 @@ func (t *tokenizer) text(s string) (words, bigrams span) {
 	} else {
 		s = fold(s)
 	}
+	// The words are read to the end, and a comment with more than its
+	// budget keeps the first half and the last: filler before or after
+	// a pitch cannot push it out of reach. Their bigrams come next, and
+	// room is kept for the tokens of the whole comment (its link count,
+	// amounts, author), which the longest comment keeps too.
+	limit := t.max
+	t.max = words.start + 4*maxInputBytes
 	t.words(s)
+	t.max = limit
+	reserve := min(tailReserve, limit/8)
+	budget := max(0, limit-reserve-words.start)
+	if t.cfg.Bigrams {
+		budget /= 2
+	}
+	t.keepEnds(words.start, budget)
 	words.end = len(t.out)
+	t.max = max(words.end, limit-reserve)
 	t.bigrams()
+	t.max = limit
 	bigrams = span{words.end, len(t.out)}
 	if t.cfg.Style {
 		t.emit(tokLinks + bucket(t.links))

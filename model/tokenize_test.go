@@ -171,21 +171,35 @@ func TestTokenize(t *testing.T) {
 		{name: "metadata author url without host", cfg: metadata, in: model.Comment{AuthorURL: "not a url"}, want: []string{"#author-url"}},
 		{name: "metadata author url without scheme", cfg: metadata, in: model.Comment{AuthorURL: "cheap-pills.example"},
 			want: []string{"#author-url", "author-domain:cheap-pills.example"}},
+		{name: "metadata protocol-relative author url", cfg: metadata, in: model.Comment{AuthorURL: "//Cheap-Pills.example./shop"},
+			want: []string{"#author-url", "author-domain:cheap-pills.example"}},
 		{name: "metadata email without domain", cfg: metadata, in: model.Comment{AuthorEmail: "nobody@"}, want: nil},
 		{name: "metadata only whitespace", cfg: metadata, in: model.Comment{Author: " ", AuthorURL: "\t", AuthorEmail: "\n"}, want: nil},
 		{name: "metadata full-width author", cfg: metadata, in: model.Comment{Author: "ＢＯＴ"}, want: []string{"author:bot"}},
 
 		// MaxTokens.
-		{name: "max tokens", in: model.Comment{Text: "a b c d e"}, cfg: model.TokenizerConfig{MaxTokens: 3}, want: []string{"a", "b", "c"}},
+		// Over the cap, the first words and the last are kept, and the
+		// comment's own tokens (its link count, its author) too.
+		{name: "max tokens", in: model.Comment{Text: "a b c d e"}, cfg: model.TokenizerConfig{MaxTokens: 3}, want: []string{"a", "d", "e"}},
 		{name: "max tokens with features", in: model.Comment{Text: "wow!! a b c", Author: "bob"},
 			cfg:  model.TokenizerConfig{Style: true, Bigrams: true, Metadata: true, MaxTokens: 4},
-			want: []string{"#exclaim", "wow", "a", "b"}},
+			want: []string{"#exclaim", "c", "#links:0", "author:bob"}},
 
 		// Links in href attributes are normalised like links in text.
 		{name: "full-width host in href", in: model.Comment{Text: `<a href="http://ｃａｓｈ.biz/">x</a>`}, cfg: plain,
 			want: []string{"#url", "domain:cash.biz", "x"}},
 		{name: "zero-width space in href host", in: model.Comment{Text: `<a href="http://cash` + "\u200b" + `-now.biz/">x</a>`}, cfg: plain,
 			want: []string{"#url", "domain:cash-now.biz", "x"}},
+		// A protocol-relative link, with slashes or backslashes as
+		// browsers read them, names its host; a fully qualified name's
+		// trailing dot is the same host.
+		{name: "protocol-relative href", in: model.Comment{Text: `<a href="//cash-now.biz/offer">x</a>`}, cfg: plain,
+			want: []string{"#url", "domain:cash-now.biz", "x"}},
+		{name: "backslashed href", in: model.Comment{Text: `<a href="\\cash-now.biz\offer">x</a>`}, cfg: plain,
+			want: []string{"#url", "domain:cash-now.biz", "x"}},
+		{name: "trailing dot in href host", in: model.Comment{Text: `<a href="http://promo.cash-now.biz./x">x</a>`}, cfg: plain,
+			want: []string{"#url", "domain:promo.cash-now.biz", "domain:cash-now.biz", "x"}},
+		{name: "path-only href", in: model.Comment{Text: `<a href="/wiki/Cash">x</a>`}, cfg: plain, want: []string{"x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,11 +255,13 @@ func TestTokenizeOddInput(t *testing.T) {
 		{name: "unclosed tags", cfg: all, wantLen: -1, in: model.Comment{Text: "<a href=\"x.com <b <script>never closed"}},
 		{name: "deeply nested html", cfg: all, wantLen: -1, in: model.Comment{Text: strings.Repeat("<div><b>", 10000) + "hi"}},
 		{name: "only metadata", cfg: all, wantLen: -1, in: model.Comment{Author: "x", AuthorURL: "x.com", AuthorEmail: "x@x.com"}},
-		{name: "1 MB of words", cfg: plain, wantLen: model.DefaultMaxTokens, in: model.Comment{Text: strings.Repeat("spam ", 200_000)}},
+		// The words and their bigrams fill the cap but for the room
+		// kept for the comment's own tokens (32).
+		{name: "1 MB of words", cfg: plain, wantLen: model.DefaultMaxTokens - 32, in: model.Comment{Text: strings.Repeat("spam ", 200_000)}},
 		{name: "1 MB without spaces", cfg: plain, wantLen: 1, in: model.Comment{Text: strings.Repeat("a", 1<<20)}},
 		{name: "1 MB of dotted field", cfg: all, wantLen: -1, in: model.Comment{Text: strings.Repeat("a.", 1<<19)}},
 		{name: "1 MB of tags", cfg: all, wantLen: -1, in: model.Comment{Text: strings.Repeat("<b>", 1<<20/3)}},
-		{name: "1 MB of multibyte runes", cfg: all, wantLen: model.DefaultMaxTokens, in: model.Comment{Text: strings.Repeat("日", 1<<20/3)}},
+		{name: "1 MB of multibyte runes", cfg: all, wantLen: model.DefaultMaxTokens - 32, in: model.Comment{Text: strings.Repeat("日", 1<<20/3)}},
 		{name: "1 MB author", cfg: all, wantLen: -1, in: model.Comment{Author: strings.Repeat("bob ", 1<<18)}},
 		{name: "1 MB of exclamation marks", cfg: all, wantLen: 2, in: model.Comment{Text: strings.Repeat("!", 1<<20)}},
 		{name: "1 MB of digits", cfg: plain, wantLen: 1, in: model.Comment{Text: strings.Repeat("9", 1<<20)}},

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -239,6 +240,12 @@ const minMaxWeight = 0.1
 func (p Params) Validate() error {
 	if !(p.Smoothing*countUnit >= 1 && p.Smoothing <= 100) {
 		return fmt.Errorf("model: smoothing %v must be in [%v, 100]", p.Smoothing, 1.0/countUnit)
+	}
+	// Counts are kept in hundredths of a comment: a smoothing between two
+	// hundredths would be rounded, and the file would record what was
+	// not used.
+	if u := p.Smoothing * countUnit; math.Abs(u-math.Round(u)) > 1e-9*u {
+		return fmt.Errorf("model: smoothing %v must be a whole number of hundredths (0.01, 0.25, 1…): counts are kept in hundredths of a comment", p.Smoothing)
 	}
 	// A cap of a hundredth of a nat leaves scores so small that their
 	// calibration's slope passes the 100 a model file may hold.

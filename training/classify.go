@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spamcheck/spamcheck/model"
@@ -41,7 +42,7 @@ func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	in := stdin
+	in, scan := stdin, scanComments
 	if name := fs.Arg(0); name != "" && name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
@@ -49,24 +50,27 @@ func runClassify(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 		}
 		defer f.Close()
 		in = f
+		if strings.EqualFold(filepath.Ext(name), ".csv") {
+			scan = scanCSV
+		}
 	}
 	w := bufio.NewWriter(stdout)
-	err = classify(c, in, w, stderr)
+	err = classify(c, in, scan, w, stderr)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
 	return err
 }
 
-// classify answers every non-blank line of in on out, in order: the score
-// of the comment, or an error object for a line it cannot read. Like
-// train's skipped rows, each unreadable line is also listed on stderr, and
-// the run then ends with an error, after the last answer.
-func classify(c *model.Classifier, in io.Reader, out, stderr io.Writer) error {
+// classify answers every comment scan reads from in on out, in order:
+// the score of the comment, or an error object for a line it cannot read.
+// Like train's skipped rows, each unreadable line is also listed on
+// stderr, and the run then ends with an error, after the last answer.
+func classify(c *model.Classifier, in io.Reader, scan func(io.Reader, func(int, model.Comment, error) error) error, out, stderr io.Writer) error {
 	id := c.Info().ID
 	enc := json.NewEncoder(out)
 	read, bad := 0, 0
-	err := scanComments(in, func(line int, cm model.Comment, err error) error {
+	err := scan(in, func(line int, cm model.Comment, err error) error {
 		read++
 		var answer any
 		if err != nil {
@@ -150,6 +154,14 @@ func scanComments(in io.Reader, f func(line int, cm model.Comment, err error) er
 		return fmt.Errorf("read input after line %d: %w", line, err)
 	}
 	return nil
+}
+
+// scanCSV calls f with each row of a CSV file of comments (see
+// labeled.ReadCommentsCSV), as scanComments does with lines.
+func scanCSV(in io.Reader, f func(line int, cm model.Comment, err error) error) error {
+	return labeled.ReadCommentsCSV(in, func(line int, r labeled.Record, err error) error {
+		return f(line, r.Comment(), err)
+	})
 }
 
 // readComments reads the comments of a file as classify reads its input.

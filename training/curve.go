@@ -176,7 +176,7 @@ func pick(examples []model.Example, idx []int) []model.Example {
 
 // judge scores test with c at its own threshold.
 func judge(c *model.Classifier, test []model.Example) metrics {
-	e := newEvaluator("")
+	e := newEvaluator("", 0)
 	e.score(c, test, make([]string, len(test)))
 	r := &e.r
 	return measure(r.scores, r.spam, r.rejected, r.review)
@@ -332,7 +332,7 @@ func evalModel(d *dataset, path string) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := newEvaluator("judge model " + c.Info().ID + " on DATA, at its own threshold")
+	e := newEvaluator("judge model "+c.Info().ID+" on DATA, at its own threshold", 0)
 	e.score(c, d.examples, d.source)
 	return e.finish(), nil
 }

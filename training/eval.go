@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spamcheck/spamcheck/model"
+	"golang.org/x/term"
 )
 
 // report is what eval prints.
@@ -92,8 +94,13 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if protocols > 1 {
 		return usagef("eval: choose one of -by-source, -by-platform, -test, -holdout, -learning-curve (or -write-split) and -m")
 	}
-	if !(*holdout >= 0 && *holdout < 1) {
+	holdoutSet := false
+	fs.Visit(func(f *flag.Flag) { holdoutSet = holdoutSet || f.Name == "holdout" })
+	if !(*holdout >= 0 && *holdout < 1) || holdoutSet && *holdout == 0 {
 		return usagef("eval: -holdout %v: want a fraction in (0, 1)", *holdout)
+	}
+	if *showErrors < 0 {
+		return usagef("eval: -errors %d: want a count of comments, 0 for none", *showErrors)
 	}
 	if *k < 2 {
 		return usagef("eval: -k %d: want at least 2", *k)
@@ -144,6 +151,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *curve || *split != "" {
 		return runCurve(d, o, curveFlags{labels: *labelCounts, draws: *draws, split: *split, plot: *plotFile, json: *asJSON, curve: *curve}, stdout, stderr)
 	}
+	// On a terminal, a line says which model is being trained and what
+	// it is doing: a protocol trains one model per fold or source, each
+	// with its own cross-validation.
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && *scoreWith == "" {
+		o.progress = progressLine(stderr)
+	}
 	var r *report
 	switch {
 	case *scoreWith != "":
@@ -168,6 +181,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		r, err = evalHoldout(d, *holdout, o)
 	default:
 		r, err = evalKFold(d, *k, o)
+	}
+	if o.progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
 		return err
@@ -236,14 +252,21 @@ func excerpt(text string) string {
 type evaluator struct {
 	r     report
 	start time.Time
+	// models is how many models the protocol trains, trained how many
+	// so far: for the progress line.
+	models, trained int
 }
 
-func newEvaluator(protocol string) *evaluator {
-	return &evaluator{r: report{Protocol: protocol}, start: time.Now()}
+func newEvaluator(protocol string, models int) *evaluator {
+	return &evaluator{r: report{Protocol: protocol}, start: time.Now(), models: models}
 }
 
 // test trains on train with the full train procedure and scores test.
 func (e *evaluator) test(train []model.Example, test []model.Example, src []string, o learnOptions) error {
+	if o.progress != nil {
+		o.progress("model", e.trained, e.models)
+	}
+	e.trained++
 	c, _, err := learn(train, o)
 	if err != nil {
 		return err
@@ -307,7 +330,7 @@ func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 	if k < 2 {
 		return nil, fmt.Errorf("cross-validation needs at least 2 comments of each class, one to train on and one to test on in turn; the data has %d spam and %d ham", spam, ham)
 	}
-	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed))
+	e := newEvaluator(fmt.Sprintf("%d-fold stratified cross-validation (seed %d)", k, o.seed), k)
 	// seed+1: the outer folds come from another random stream than the
 	// inner folds learn draws with seed to calibrate each test model.
 	fold := model.StratifiedFolds(labelsOf(d.examples), k, o.seed+1)
@@ -323,7 +346,7 @@ func evalKFold(d *dataset, k int, o learnOptions) (*report, error) {
 // evalHoldout tests on a stratified random fraction of d, the same for a
 // given seed, training on the rest.
 func evalHoldout(d *dataset, frac float64, o learnOptions) (*report, error) {
-	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed))
+	e := newEvaluator(fmt.Sprintf("stratified %.0f/%.0f train/test split (seed %d)", 100*(1-frac), 100*frac, o.seed), 1)
 	test := holdoutSplit(d.examples, frac, o.seed)
 	trainEx, testEx, src := d.split(func(i int) bool { return test[i] })
 	if err := checkSplit(trainEx, testEx, fmt.Sprintf("-holdout %g", frac)); err != nil {
@@ -351,7 +374,7 @@ func evalGroupHoldout(d *dataset, frac float64, column string, o learnOptions) (
 	if n < 2 {
 		return nil, usagef("eval -group %s: need at least two groups, found %d", column, n)
 	}
-	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, n, column, o.seed))
+	e := newEvaluator(fmt.Sprintf("%.0f/%.0f split of the %d groups by %s (seed %d)", 100*(1-frac), 100*frac, n, column, o.seed), 1)
 	trainEx, testEx, src := d.split(func(i int) bool { return held[d.Groups[i]] })
 	if err := checkSplit(trainEx, testEx, fmt.Sprintf("-holdout %g -group %s", frac, column)); err != nil {
 		return nil, err
@@ -404,12 +427,40 @@ func distinct(xs []string) []string {
 	return out
 }
 
+// restHasBoth says which of held, if any, cannot be held out because the
+// other sources of classes (counts of ham and spam by source) hold none
+// of a class to train on.
+func restHasBoth(flag string, held []string, classes map[string][2]int) error {
+	var total [2]int
+	for _, c := range classes {
+		total[0] += c[0]
+		total[1] += c[1]
+	}
+	for _, h := range held {
+		for k, class := range []string{"ham", "spam"} {
+			if total[k]-classes[h][k] == 0 {
+				return usagef("eval %s: holding out %s leaves no %s to train on, as all of it is there; give other DATA with %s", flag, h, class, class)
+			}
+		}
+	}
+	return nil
+}
+
 func evalBySource(d *dataset, o learnOptions) (*report, error) {
 	names := distinct(d.source)
 	if len(names) < 2 {
 		return nil, usagef("eval -by-source needs at least two source files, have %d", len(names))
 	}
-	e := newEvaluator(fmt.Sprintf("leave-one-source-out over %d sources", len(names)))
+	classes := map[string][2]int{}
+	for i, ex := range d.examples {
+		c := classes[d.source[i]]
+		c[labelIndex(ex.Label)]++
+		classes[d.source[i]] = c
+	}
+	if err := restHasBoth("-by-source", names, classes); err != nil {
+		return nil, err
+	}
+	e := newEvaluator(fmt.Sprintf("leave-one-source-out over %d sources", len(names)), len(names))
 	for _, held := range names {
 		train, test, src := d.split(func(i int) bool { return d.source[i] == held })
 		if err := e.test(train, test, src, o); err != nil {
@@ -444,7 +495,10 @@ func evalByPlatform(d *dataset, o learnOptions) (*report, error) {
 	if len(names) < 2 || len(held) == 0 {
 		return nil, usagef("eval -by-platform needs at least two DATA paths, one of them with both spam and ham")
 	}
-	e := newEvaluator(fmt.Sprintf("leave-one-platform-out over %d of %d DATA paths", len(held), len(names)))
+	if err := restHasBoth("-by-platform", held, classes); err != nil {
+		return nil, err
+	}
+	e := newEvaluator(fmt.Sprintf("leave-one-platform-out over %d of %d DATA paths", len(held), len(names)), len(held))
 	for _, h := range held {
 		train, test, _ := d.split(func(i int) bool { return d.examples[i].Source == h })
 		src := make([]string, len(test))
@@ -481,7 +535,7 @@ func (d *dataset) split(isTest func(i int) bool) (train, test []model.Example, s
 }
 
 func evalSplit(train, test *dataset, o learnOptions) (*report, error) {
-	e := newEvaluator("train on DATA, test on -test files")
+	e := newEvaluator("train on DATA, test on -test files", 1)
 	if err := e.test(train.examples, test.examples, test.source, o); err != nil {
 		return nil, err
 	}

@@ -121,6 +121,11 @@ func TestErrors(t *testing.T) {
 		{"no data", []string{"train", "-o", filepath.Join(dir, "m")}, true, "no training data"},
 		{"bad threshold target", []string{"train", "-o", filepath.Join(dir, "m"), "-max-ham-rejected", "120", corpus}, true, "-max-ham-rejected"},
 		{"bad smoothing", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.001", corpus}, true, "smoothing"},
+		{"output is a folder", []string{"train", "-o", dir, "no-such-data"}, false, "a folder"},
+		{"by-source with a class in one file", []string{"eval", "-by-source", onlySpam, corpus + "/ham-short-replies.jsonl"}, true, "holding out spam.jsonl leaves no spam to train on"},
+		{"holdout 0", []string{"eval", "-holdout", "0", corpus}, true, "-holdout 0"},
+		{"negative errors", []string{"eval", "-errors", "-1", corpus}, true, "-errors -1"},
+		{"smoothing between hundredths", []string{"train", "-o", filepath.Join(dir, "m"), "-smoothing", "0.015", corpus}, true, "whole number of hundredths"},
 		{"bad reasons", []string{"train", "-o", filepath.Join(dir, "m"), "-reasons", "500", corpus}, true, "reasons 500 must be in [0, 100]"},
 		{"bad window", []string{"train", "-o", filepath.Join(dir, "m"), "-window", "5000", corpus}, true, "window 5000 must be in [0, 2000]"},
 		{"bad date", []string{"train", "-o", filepath.Join(dir, "m"), "-trained-at", "yesterday", corpus}, true, "-trained-at"},
@@ -128,7 +133,8 @@ func TestErrors(t *testing.T) {
 		{"unknown CSV header", []string{"train", "-o", filepath.Join(dir, "m"), unknown}, false, "no text and label columns"},
 		{"unknown format", []string{"train", "-o", filepath.Join(dir, "m"), unknownExt}, false, "unknown format"},
 		{"empty training set", []string{"train", "-o", filepath.Join(dir, "m"), onlySpam}, false, "at least one spam and one ham"},
-		{"unwritable output", []string{"train", "-o", filepath.Join(dir, "no", "such", "dir", "m"), corpus}, false, "write model"},
+		// Said before any data is read.
+		{"unwritable output", []string{"train", "-o", filepath.Join(dir, "no", "such", "dir", "m"), corpus}, false, "no folder"},
 		{"source weight on a base", []string{"train", "-o", filepath.Join(dir, "m"), "-base", "default", "-weight", "comments=2", corpus}, true, "drop [-weight]"},
 		{"k-fold threshold on a base", []string{"train", "-o", filepath.Join(dir, "m"), "-base", "default", "-kfold-threshold", corpus}, true, "drop [-kfold-threshold]"},
 		{"eval two protocols", []string{"eval", "-by-source", "-holdout", "0.3", corpus}, true, "choose one"},
@@ -566,5 +572,45 @@ func TestEvalTooFewLabels(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "cross-validation needs at least 2 comments of each class") || !strings.Contains(err.Error(), "1 spam and 1 ham") {
 			t.Errorf("%q: %v\n%s", args, err, errOut)
 		}
+	}
+}
+
+// TestClassifyCSV: a .csv file is read as the web page reads one, by its
+// header (a text or content column; author, author_url and site used; a
+// label ignored), one answer per row, numbered by its line (a quoted
+// line break included); a header without a text column is a clear error,
+// not a comment.
+func TestClassifyCSV(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := writeFile(t, dir, "comments.csv", "label,Author,content,author_url\n"+
+		"ham,Dana,\"Thanks for the recipe, it worked, even with whole wheat flour\",\n"+
+		"spam,Spammer,\"Earn 7000 Dollars Weekly From Home, Just Follow The Steps On My Page. Visit here\",\n"+
+		"ham,Nobody,,\n"+
+		"ham,Lee,\"Multi-line\ncomment, quoted\",https://lee.example\n")
+	out, _, err := runCLI(t, "", "classify", csvFile)
+	if err == nil || !strings.Contains(err.Error(), "1 of 4 lines unreadable") {
+		t.Errorf("classify of a CSV with an empty row: err = %v, want one unreadable line", err)
+	}
+	type answer struct {
+		Line    int           `json:"line"`
+		Error   string        `json:"error"`
+		Verdict model.Verdict `json:"verdict"`
+	}
+	var got []answer
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var one answer
+		if err := json.Unmarshal([]byte(l), &one); err != nil {
+			t.Fatalf("%v: %q", err, l)
+		}
+		got = append(got, one)
+	}
+	if len(got) != 4 || got[0].Line != 2 || got[0].Verdict != model.Keep || got[1].Line != 3 || got[1].Verdict != model.Reject ||
+		got[2].Line != 4 || got[2].Error != "empty text" || got[3].Line != 5 || got[3].Verdict == "" {
+		t.Errorf("classify of a CSV: want rows 2 to 5 answered (keep, reject, empty text, a verdict), got\n%s", out)
+	}
+	// The header is not a comment, and a file without a text column says so.
+	bad := writeFile(t, dir, "numbers.csv", "a,b\n1,2\n")
+	if _, _, err := runCLI(t, "", "classify", bad); err == nil || !strings.Contains(err.Error(), "has no text column") {
+		t.Errorf("classify of a CSV without a text column: %v, want an error naming the columns it looks for", err)
 	}
 }

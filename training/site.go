@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/spamcheck/spamcheck/model"
 	"github.com/spamcheck/spamcheck/model/labeled"
@@ -18,6 +20,9 @@ type siteOptions struct {
 	site       string
 	source     string
 	siteWeight float64
+	// excludeKeys are key ids (or prefixes of at least 8 characters)
+	// whose records -site leaves out.
+	excludeKeys []string
 }
 
 // settingFlags are learnFlags' flags that change how counts are made or
@@ -35,6 +40,13 @@ func siteFlags(fs *flag.FlagSet) *siteOptions {
 	fs.StringVar(&s.base, "base", "", "train on top of this base `model` file (\"default\": the built-in model): its counts, tokenizer and parameters, with DATA as the site's labels")
 	fs.StringVar(&s.site, "site", "", "use only the records of this site `host` (their \"site\" field, as the function stores feedback), as one source named after it")
 	fs.StringVar(&s.source, "source", "", "count all of DATA as one source of this `name` (default: one source per DATA path)")
+	fs.Func("exclude-key", "with -site, leave out the records stored with this key `id` (the key_id field, or its first 8 characters or more, as the site summary prints them; repeatable)", func(v string) error {
+		if len(v) < 8 {
+			return fmt.Errorf("want a key id, or its first 8 characters or more, got %q", v)
+		}
+		s.excludeKeys = append(s.excludeKeys, v)
+		return nil
+	})
 	fs.Float64Var(&s.siteWeight, "site-weight", 0, "with -base, the `weight` of each site comment against a base comment, by which the base is scaled down (with too few labels to cross-validate, the site's are scaled up instead; 0: chosen by cross-validation, or 10 with too few labels)")
 	return s
 }
@@ -51,6 +63,9 @@ func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
 		if s.source != "" {
 			return usagef("-site names the source after the site; -source cannot be given too")
 		}
+	}
+	if len(s.excludeKeys) > 0 && s.site == "" {
+		return usagef("-exclude-key needs -site: it leaves out a key's feedback records for one site")
 	}
 	if s.siteWeight < 0 || s.siteWeight > 1e6 {
 		return usagef("-site-weight %v: want a weight in (0, 1e6], or 0 to choose it", s.siteWeight)
@@ -94,10 +109,26 @@ func (s *siteOptions) apply(fs *flag.FlagSet, o *learnOptions) error {
 func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
 	if s.site != "" {
 		n := len(d.examples)
-		keep := func(i int) bool { return labeled.SiteName(d.Records[i].Site) == s.site }
-		d.filter(keep)
+		excluded := 0
+		d.filter(func(i int) bool {
+			if labeled.SiteName(d.Records[i].Site) != s.site {
+				return false
+			}
+			if id := d.Records[i].KeyID; id != "" && slices.ContainsFunc(s.excludeKeys, func(p string) bool { return strings.HasPrefix(id, p) }) {
+				excluded++
+				return false
+			}
+			return true
+		})
 		fmt.Fprintf(stderr, "site %s: %d of %d records (records without a \"site\" field are not the site's; to train on a file of the site's labels, use -source)\n",
-			s.site, len(d.examples), n)
+			s.site, len(d.examples)+excluded, n)
+		if excluded > 0 {
+			fmt.Fprintf(stderr, "  %d left out for their key (-exclude-key)\n", excluded)
+		}
+		printKeyShares(stderr, d.Records)
+		if repeats := d.dedupeTexts(); repeats > 0 {
+			fmt.Fprintf(stderr, "  %d repeated the text of another and count once, with the label of the latest received: a text sent many times cannot outweigh the site's other labels\n", repeats)
+		}
 	}
 	if name := cmp.Or(s.site, s.source); name != "" {
 		for i := range d.examples {
@@ -105,6 +136,79 @@ func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// dedupeTexts keeps one record of each text (white space at its ends
+// aside), the latest received (the later read on a tie), where it stands
+// first, and returns how many it dropped. Feedback may hold one comment
+// many times: a moderator's correction after a first label, or one caller
+// sending a text again and again to sway the site's model.
+func (d *dataset) dedupeTexts() int {
+	latest := map[string]int{}
+	for i, r := range d.Records {
+		t := strings.TrimSpace(r.Text)
+		if j, ok := latest[t]; !ok || !r.ReceivedAt.Before(d.Records[j].ReceivedAt) {
+			latest[t] = i
+		}
+	}
+	if len(latest) == len(d.Records) {
+		return 0
+	}
+	first := map[string]int{}
+	for i, r := range d.Records {
+		if _, ok := first[strings.TrimSpace(r.Text)]; !ok {
+			first[strings.TrimSpace(r.Text)] = i
+		}
+	}
+	// The latest record, where its text first stands.
+	for t, i := range first {
+		if j := latest[t]; j != i {
+			d.Records[i], d.From[i], d.Line[i], d.examples[i], d.source[i], d.path[i] = d.Records[j], d.From[j], d.Line[j], d.examples[j], d.source[j], d.path[j]
+		}
+	}
+	n := len(d.Records)
+	d.filter(func(i int) bool { return first[strings.TrimSpace(d.Records[i].Text)] == i })
+	return n - len(d.Records)
+}
+
+// printKeyShares says how many of a site's records each API key stored
+// (by key id, as the function logs them at start-up), so that one key
+// sending most of a site's labels stands out before it trains the model;
+// -exclude-key leaves a key out.
+func printKeyShares(w io.Writer, records []labeled.Record) {
+	count := map[string]int{}
+	for _, r := range records {
+		count[r.KeyID]++
+	}
+	ids := slices.Collect(maps.Keys(count))
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
+	var parts []string
+	for i, id := range ids {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("%d more keys: %d", len(ids)-3, len(records)-sum(ids[:3], count)))
+			break
+		}
+		name := id
+		if len(name) > 12 {
+			name = name[:12] + "…"
+		}
+		if name == "" {
+			name = "no key id"
+		}
+		parts = append(parts, fmt.Sprintf("%s %d (%.0f%%)", name, count[id], 100*float64(count[id])/float64(len(records))))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "  by key: %s\n", strings.Join(parts, ", "))
+	}
+}
+
+// sum adds up count over ids.
+func sum(ids []string, count map[string]int) int {
+	n := 0
+	for _, id := range ids {
+		n += count[id]
+	}
+	return n
 }
 
 // filter keeps the records i for which keep(i) holds, in order.

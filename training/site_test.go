@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spamcheck/spamcheck/model"
 	"github.com/spamcheck/spamcheck/model/labeled"
@@ -239,5 +240,65 @@ func TestLearningCurveIsReproducible(t *testing.T) {
 	}
 	if svg, err := os.ReadFile(filepath.Join(dir, "curve.svg")); err != nil || !strings.Contains(string(svg), "@font-face") {
 		t.Fatalf("plot: %v, embeds fonts: %v", err, strings.Contains(string(svg), "@font-face"))
+	}
+}
+
+// TestSiteFeedbackRepeats: one text sent many times for a site counts
+// once, with the label of the latest record, the summary says how many
+// records each key stored, and -exclude-key leaves a key's records out.
+func TestSiteFeedbackRepeats(t *testing.T) {
+	dir := t.TempDir()
+	fb := filepath.Join(dir, "feedback")
+	os.MkdirAll(fb, 0o755)
+	var lines strings.Builder
+	for _, l := range strings.SplitAfter(strings.TrimSpace(siteRecords(60, "example.org", 3)), "\n") {
+		var r labeled.Record
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		r.KeyID = "aaaaaaaa0001"
+		b, _ := labeled.MarshalLine(r)
+		lines.Write(b)
+	}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// One caller sends a pitch as ham 200 times.
+	for i := range 200 {
+		b, _ := labeled.MarshalLine(labeled.Record{Text: "sourdough masterclass levain with grandma rosa, book now", Label: model.Ham, Site: "example.org",
+			KeyID: "bbbbbbbb0002", ReceivedAt: at.Add(time.Duration(i) * time.Second)})
+		lines.Write(b)
+	}
+	// A moderator corrects a label: the later record's counts.
+	for i, label := range []model.Label{model.Spam, model.Ham} {
+		b, _ := labeled.MarshalLine(labeled.Record{Text: "  tried the crust recipe, lovely  ", Label: label, Site: "example.org",
+			KeyID: "aaaaaaaa0001", ReceivedAt: at.Add(time.Duration(i) * time.Hour)})
+		lines.Write(b)
+	}
+	writeFile(t, fb, "a.jsonl", lines.String())
+	out := filepath.Join(dir, "site.model")
+	_, stderr, err := runCLI(t, "", "train", "-base", "default", "-site", "example.org", "-o", out, fb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, want := range []string{"site example.org: 262 of 262 records", "  by key: bbbbbbbb0002 200 (76%), aaaaaaaa0001 62 (24%)\n  200 repeated the text of another and count once"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("train -site: want %q in\n%s", want, stderr)
+		}
+	}
+	src := loadModelFile(t, out).Info().Stats.Sources
+	if last := src[len(src)-1]; last.Spam != 20 || last.Ham != 40+2 {
+		t.Errorf("site source %+v: want the 60 records, the pitch once and the corrected text once, as ham (20 spam, 42 ham)", last)
+	}
+	_, stderr, err = runCLI(t, "", "train", "-base", "default", "-site", "example.org", "-exclude-key", "bbbbbbbb", "-o", out, fb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "  200 left out for their key (-exclude-key)") || !strings.Contains(stderr, "  by key: aaaaaaaa0001 62 (100%)") {
+		t.Errorf("train -exclude-key: want the pitch's 200 records left out\n%s", stderr)
+	}
+	if last := loadModelFile(t, out).Info().Stats.Sources; last[len(last)-1].Ham != 41 {
+		t.Errorf("train -exclude-key: site source %+v, want 41 ham", last[len(last)-1])
+	}
+	if _, _, err := runCLI(t, "", "train", "-exclude-key", "bbbbbbbb", "-o", out, fb); err == nil || !strings.Contains(err.Error(), "-exclude-key needs -site") {
+		t.Errorf("train -exclude-key without -site: %v, want a usage error", err)
 	}
 }

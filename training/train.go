@@ -30,7 +30,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 	fs.Var(weights, "weight", "`NAME=W`: multiply the evidence of the source NAME (the base name of a DATA path, or its last elements where two share a base name: a/comments.csv) by W; NAME:spam=W or NAME:ham=W: of its spam or its ham only, in place of NAME's weight (repeatable)")
 	kfold := fs.Bool("kfold-threshold", false, "pick the reject threshold on k-fold scores even when several sources could be held out")
 	seed := fs.Uint64("seed", 1, "random `seed` for the cross-validation folds")
-	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments (at least 0.01)")
+	fs.Float64Var(&p.Smoothing, "smoothing", p.Smoothing, "additive smoothing `alpha`, in comments: a whole number of hundredths, at least 0.01")
 	fs.BoolVar(&p.Balance, "balance", p.Balance, "weigh every source (each DATA argument) and within it both classes equally")
 	fs.IntVar(&p.Window, "window", p.Window, "also score comments of more than 2·`n` words by n-word windows (0 = off)")
 	fs.Float64Var(&p.WindowPenalty, "window-penalty", p.WindowPenalty, "`nats` a window must beat the whole comment by")
@@ -91,6 +91,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() == 0 {
 		return usagef("train: no training data given")
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
 	}
 	o, err := opts()
 	if err != nil {
@@ -346,6 +349,18 @@ var createTemp = func(dir, pattern string) (tempFile, error) {
 	return f, nil
 }
 
+// checkOutput says, before any data is read, what would keep a model from
+// being written to name: a folder there, or no folder to write it in.
+func checkOutput(name string) error {
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		return fmt.Errorf("-o %s: a folder; name the model file to write", name)
+	}
+	if st, err := os.Stat(filepath.Dir(name)); err != nil || !st.IsDir() {
+		return fmt.Errorf("-o %s: no folder %s to write it in", name, filepath.Dir(name))
+	}
+	return nil
+}
+
 // writeAtomic has write fill a temporary file in name's directory, syncs
 // it and renames it over name, so that name is either what it was or the
 // whole new content, however the write ends. On failure the temporary
@@ -382,8 +397,12 @@ func writeAtomic(name string, write func(io.Writer) error) (err error) {
 // out, writing. Reading the files is fast; these are the slow parts.
 func progressLine(w io.Writer) func(stage string, done, total int) {
 	var start time.Time // of tokenizing
+	prefix := ""        // eval's: which of its models is being trained
 	return func(stage string, done, total int) {
 		switch stage {
+		case "model":
+			prefix, start = fmt.Sprintf("model %d of %d: ", done+1, total), time.Time{}
+			fmt.Fprintf(w, "\r\033[K%s", prefix)
 		case "reading":
 			fmt.Fprintf(w, "\r\033[Kreading: %.1f MB", float64(done)/1e6)
 		case "tokenizing":
@@ -391,15 +410,15 @@ func progressLine(w io.Writer) func(stage string, done, total int) {
 				start = time.Now()
 			}
 			rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
-			fmt.Fprintf(w, "\r\033[Ktokenizing and counting: %d of %d comments (%.0f comments/s)", done, total, rate)
+			fmt.Fprintf(w, "\r\033[K%stokenizing and counting: %d of %d comments (%.0f comments/s)", prefix, done, total, rate)
 		case "fold":
-			fmt.Fprintf(w, "\r\033[Kcross-validation: fold %d of %d", done+1, total)
+			fmt.Fprintf(w, "\r\033[K%scross-validation: fold %d of %d", prefix, done+1, total)
 		case "source":
-			fmt.Fprintf(w, "\r\033[Kholding out source %d of %d to pick the threshold", done+1, total)
+			fmt.Fprintf(w, "\r\033[K%sholding out source %d of %d to pick the threshold", prefix, done+1, total)
 		case "weight":
-			fmt.Fprintf(w, "\r\033[Kchoosing the site's weight: fold %d of %d", done+1, total)
+			fmt.Fprintf(w, "\r\033[K%schoosing the site's weight: fold %d of %d", prefix, done+1, total)
 		default:
-			fmt.Fprintf(w, "\r\033[K%s", stage)
+			fmt.Fprintf(w, "\r\033[K%s%s", prefix, stage)
 		}
 	}
 }

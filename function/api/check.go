@@ -271,7 +271,7 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, error
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return nil, Errorf(CodeUnsupportedMediaType, "send the comment as JSON with Content-Type: application/json (got %q)", ct)
+		return nil, Errorf(CodeUnsupportedMediaType, "send the comment as JSON with Content-Type: application/json (got %q)", clip(ct))
 	}
 	if r.ContentLength > s.maxBody {
 		return nil, Errorf(CodeBodyTooLarge, "the body is %d bytes; the limit is %d", r.ContentLength, s.maxBody)

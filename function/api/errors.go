@@ -37,6 +37,7 @@ const (
 	CodeUnsupportedMediaType = "unsupported_media_type"
 	CodeInternal             = "internal"
 	CodeFeedbackDisabled     = "feedback_disabled"
+	CodeMisdirected          = "misdirected_request"
 )
 
 // status is what one error code answers: the HTTP status of the native
@@ -69,6 +70,7 @@ var statuses = map[string]status{
 	CodeUnsupportedMediaType: {http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType},
 	CodeInternal:             {http.StatusInternalServerError, http.StatusInternalServerError},
 	CodeFeedbackDisabled:     {http.StatusServiceUnavailable, 0},
+	CodeMisdirected:          {http.StatusMisdirectedRequest, http.StatusMisdirectedRequest},
 }
 
 // Error is a mistake of the caller's: its code and message are safe to
@@ -186,7 +188,7 @@ func (s *Server) nativeError(w http.ResponseWriter, r *http.Request, err error) 
 	if s.writeFailed(r, err) {
 		return
 	}
-	e := s.classify(r.Context(), r.URL.Path, err)
+	e := s.classify(r.Context(), clip(r.URL.Path), err)
 	s.writeFailed(r, writeJSON(w, Status(e.Code), errorBody{e}))
 }
 
@@ -197,7 +199,7 @@ func (s *Server) writeFailed(r *http.Request, err error) bool {
 	if !errors.As(err, &we) {
 		return false
 	}
-	s.log.WarnContext(r.Context(), "answer not delivered", "route", r.URL.Path, "error", we.err.Error())
+	s.log.WarnContext(r.Context(), "answer not delivered", "route", clip(r.URL.Path), "error", we.err.Error())
 	return true
 }
 
@@ -207,7 +209,7 @@ func (s *Server) akismetError(w http.ResponseWriter, r *http.Request, err error)
 	if s.writeFailed(r, err) {
 		return
 	}
-	e := s.classify(r.Context(), r.URL.Path, err)
+	e := s.classify(r.Context(), clip(r.URL.Path), err)
 	st := statuses[e.Code].akismet
 	if st == 0 || e.Code == CodeInternal {
 		s.writeFailed(r, writeText(w, http.StatusInternalServerError, "internal error"))

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"cmp"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -45,7 +44,7 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	// something else would go into training data without an error.
 	label := model.Label(*req.Label)
 	if label != model.Spam && label != model.Ham {
-		return Errorf(CodeInvalidLabel, `"label" must be "spam" or "ham", got %q`, *req.Label)
+		return Errorf(CodeInvalidLabel, `"label" must be "spam" or "ham", got %q`, clip(*req.Label))
 	}
 	if s.feedback == nil {
 		return errNoFeedbackStore
@@ -54,11 +53,12 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	site := cmp.Or(req.Site, r.URL.Query().Get("site"))
+	// As in /v1/check: the body's site, or ?site= when it names none.
+	site := siteOr(req.Site, labeled.SiteName(r.URL.Query().Get("site")))
 	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
 		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,
-		Site: labeled.SiteName(site), Source: "api", ReceivedAt: time.Now(), Model: s.model(site).id, KeyID: keyID,
+		Site: site, Source: "api", ReceivedAt: time.Now(), Model: s.model(site).id, KeyID: keyID,
 	})
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"path"
 	"runtime/debug"
@@ -173,6 +174,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s; see POST /v1/check, POST /v1/feedback, GET /v1/health and Akismet's POST /1.1/...", clip(r.Method), clip(r.URL.Path)))
+}
+
+// LoopbackOnly returns s as the handler of a listener on the loopback
+// interface: a request whose Host header names another host is answered
+// 421, so that a web page cannot reach the server by pointing a name of
+// its own at 127.0.0.1 (DNS rebinding).
+func (s *Server) LoopbackOnly() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !LoopbackHost(r.Host) {
+			s.nativeError(w, r, Errorf(CodeMisdirected, "this server answers only requests to localhost, 127.0.0.1 or [::1], not %q", clip(r.Host)))
+			return
+		}
+		s.ServeHTTP(w, r)
+	})
+}
+
+// LoopbackHost reports whether a Host header (a name or address, with or
+// without a port) names the loopback interface: localhost, a name under
+// .localhost, or a loopback address. An empty one (HTTP/1.0) does too, as
+// no browser sends a request without it.
+func LoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "" || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // clip shortens what a caller sent before it is echoed in a message, so a

@@ -35,6 +35,9 @@ type Data struct {
 	GroupColumn string
 	Groups      []string
 	group       string // the group of the row being added
+	// read maps each file read, by its real path, to the name it was
+	// read under.
+	read map[string]string
 }
 
 // Skip records a row or file that was not used, and why.
@@ -121,6 +124,22 @@ const (
 )
 
 func (d *Data) readFile(name string, progress func(int64)) error {
+	// A file named twice (a b b, or a folder and a file in it) would
+	// count twice, and its copies would land in different folds.
+	real, err := filepath.EvalSymlinks(name)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil {
+		return err
+	}
+	if first, ok := d.read[real]; ok {
+		return fmt.Errorf("%s: the same file as %s, read already: each file is read once", name, first)
+	}
+	if d.read == nil {
+		d.read = map[string]string{}
+	}
+	d.read[real] = name
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return err
@@ -168,7 +187,7 @@ func sniff(name string, data []byte) format {
 			}
 		}
 		if r, err := csv.NewReader(strings.NewReader(line)).Read(); err == nil {
-			if _, err := csvColumns(r); err == nil {
+			if _, err := csvColumns(r, true); err == nil {
 				return formatCSV
 			}
 		}
@@ -209,9 +228,9 @@ var (
 )
 
 // csvColumns finds the columns in a header row: text (one of textNames),
-// label (one of labelNames) and the optional author, author_email,
-// author_url, site and key_id.
-func csvColumns(header []string) (csvCols, error) {
+// label (one of labelNames; optional unless needLabel) and the optional
+// author, author_email, author_url, site and key_id.
+func csvColumns(header []string, needLabel bool) (csvCols, error) {
 	c := csvCols{-1, -1, -1, -1, -1, -1, -1, -1}
 	textRank, labelRank := len(textNames), len(labelNames)
 	for i, h := range header {
@@ -235,10 +254,65 @@ func csvColumns(header []string) (csvCols, error) {
 			c.keyID = i
 		}
 	}
-	if c.text < 0 || c.label < 0 {
-		return c, fmt.Errorf("header %q has no text and label columns", header)
+	if c.text < 0 || needLabel && c.label < 0 {
+		what := "text and label columns"
+		if !needLabel {
+			what = fmt.Sprintf("text column (%s)", strings.Join(textNames, ", "))
+		}
+		return c, fmt.Errorf("header %q has no %s", header, what)
 	}
 	return c, nil
+}
+
+// ReadCommentsCSV reads comments to classify from a CSV file with a header
+// naming a text column (text, content, comment…) and, optionally, author,
+// author_email, author_url and site; a label column is ignored. f gets
+// each row's line and record, or the error that kept the row from being
+// a comment (an empty text, or a row shorter than the header). An error
+// from f, or a header or quoting error, ends it.
+func ReadCommentsCSV(in io.Reader, f func(line int, r Record, err error) error) error {
+	r := csv.NewReader(in)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("read CSV header: %w", err)
+	}
+	cols, err := csvColumns(header, false)
+	if err != nil {
+		return err
+	}
+	get := func(row []string, i int) string {
+		if i >= 0 && i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		var rec Record
+		switch {
+		case cols.text >= len(row):
+			err = fmt.Errorf("row has %d fields, header has %d", len(row), len(header))
+		case strings.TrimSpace(row[cols.text]) == "":
+			err = errors.New("empty text")
+		default:
+			rec = Record{Text: row[cols.text], Author: get(row, cols.author), AuthorEmail: get(row, cols.email),
+				AuthorURL: get(row, cols.url), Site: get(row, cols.site)}
+		}
+		if err := f(line, rec, err); err != nil {
+			return err
+		}
+	}
 }
 
 // RestOfFile is the reason reported for the lines of a CSV file after a
@@ -252,7 +326,7 @@ func (d *Data) readCSV(name string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("%s: read CSV header: %w", name, err)
 	}
-	cols, err := csvColumns(header)
+	cols, err := csvColumns(header, true)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

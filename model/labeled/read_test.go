@@ -279,9 +279,36 @@ func TestCSVColumnNames(t *testing.T) {
 		{[]string{"body", "CLASS", "Text"}, 2, 1},
 		{[]string{"COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"}, 3, 4},
 	} {
-		c, err := csvColumns(tc.header)
+		c, err := csvColumns(tc.header, true)
 		if err != nil || c.text != tc.text || c.label != tc.label {
 			t.Errorf("%q: text %d, label %d (%v); want %d and %d", tc.header, c.text, c.label, err, tc.text, tc.label)
 		}
+	}
+}
+
+// TestReadFileOnce: a file named twice, directly or through its folder or
+// a symbolic link, is an error naming both, not twice its records.
+func TestReadFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "site")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(sub, "a.jsonl")
+	if err := os.WriteFile(file, []byte(`{"text":"hi","label":"ham"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.jsonl")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, paths := range [][]string{{file, file}, {sub, file}, {file, link}} {
+		_, err := Read(paths, nil)
+		if err == nil || !strings.Contains(err.Error(), "the same file as "+file) {
+			t.Errorf("Read(%q): %v, want an error naming the file read already", paths, err)
+		}
+	}
+	if d, err := Read([]string{sub}, nil); err != nil || len(d.Records) != 1 {
+		t.Errorf("Read of the folder once: %v", err)
 	}
 }

@@ -23,7 +23,14 @@ func TestSiteName(t *testing.T) {
 		{"../etc/passwd", ""},
 		{"a..b", ""},
 		{"exa mple.org", ""},
-		{"bücher.example", ""},
+		{"bücher.example", "xn--bcher-kva.example"},
+		{"https://Bücher.example/x", "xn--bcher-kva.example"},
+		{"xn--bcher-kva.example", "xn--bcher-kva.example"},
+		{"ｅｘａｍｐｌｅ.org", "example.org"},
+		{"example.org。", "example.org"},
+		{"\u212Aitchen.org", "kitchen.org"}, // the Kelvin sign is a K to IDNA, as to a browser
+		{"exa mple.örg", ""},
+		{"-bücher.example", ""},
 		{"https://", ""},
 		{"\xff", ""},
 	} {
