@@ -5,19 +5,18 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 )
 
 // SiteName returns the canonical name of a site given as a host name
 // ("Blog.Example.org"), a host and port, or a URL ("https://blog.example.org/x"):
 // the host in lower case, without port, trailing dots or any leading "www."
 // (a site is reached with and without it, and Akismet clients send its
-// home page's URL as they have it). An internationalized name is mapped
-// as a browser's address bar maps it (IDNA 2008 with UTS #46: "Bücher.de"
-// and "xn--bcher-kva.de" are both "xn--bcher-kva.de", full-width letters
-// are their ASCII selves), so a site has one name however it is written
-// and a model file for it is named in ASCII. It returns "" for
+// home page's URL as they have it). An internationalized name counts in
+// its ASCII form ("xn--bcher-kva.de", as DNS has it): a name with other
+// letters names no site, rather than one lower-casing might fold it into
+// ("\u212Aitchen.org", with a Kelvin sign, is not kitchen.org). (Mapping
+// Unicode names as browsers do takes tables that would push the Lambda
+// binary over its size budget.) It returns "" for
 // anything that is not a plausible host name, so that a site name can
 // never be a path ("../x") or carry characters a file name should not.
 // The feedback record's Site, `training -site` and the function's model
@@ -36,12 +35,7 @@ func SiteName(s string) string {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			a, err := idna.Lookup.ToASCII(s)
-			if err != nil || !utf8.ValidString(s) {
-				return ""
-			}
-			s = a
-			break
+			return ""
 		}
 	}
 	// Every trailing dot and every leading "www.", so that
