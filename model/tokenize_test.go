@@ -200,6 +200,19 @@ func TestTokenize(t *testing.T) {
 		{name: "trailing dot in href host", in: model.Comment{Text: `<a href="http://promo.cash-now.biz./x">x</a>`}, cfg: plain,
 			want: []string{"#url", "domain:promo.cash-now.biz", "domain:cash-now.biz", "x"}},
 		{name: "path-only href", in: model.Comment{Text: `<a href="/wiki/Cash">x</a>`}, cfg: plain, want: []string{"x"}},
+		// A link glued to the text after its host by a comma or a
+		// bracket is a link, and the text after it still words; a comma
+		// or bracket in its path is the link's.
+		{name: "link glued to text after it", in: model.Comment{Text: "cheap pills,http://shop.example,buy now"}, cfg: plain,
+			want: []string{"#url", "domain:shop.example", "cheap", "pills", "buy", "now"}},
+		{name: "link without scheme glued both ways", in: model.Comment{Text: "pills,cash-now.biz,buy"}, cfg: plain,
+			want: []string{"#url", "domain:cash-now.biz", "pills", "buy"}},
+		{name: "link in brackets glued", in: model.Comment{Text: "Visit(http://shop.example),thanks"}, cfg: plain,
+			want: []string{"#url", "domain:shop.example", "visit", "thanks"}},
+		{name: "brackets in a link's path", in: model.Comment{Text: "see https://en.wikipedia.org/wiki/Foo_(bar), ok"}, cfg: plain,
+			want: []string{"#url", "domain:en.wikipedia.org", "domain:wikipedia.org", "see", "ok"}},
+		{name: "e-mail glued to text after it", in: model.Comment{Text: "mail bob@shop.example,now"}, cfg: plain,
+			want: []string{"#email", "email-domain:shop.example", "mail", "now"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
