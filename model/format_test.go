@@ -707,3 +707,14 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadSmoothingBetweenHundredths: training refuses a smoothing between
+// two hundredths, but a file that records one (trained before that rule,
+// or format 3's 1/k) still loads.
+func TestLoadSmoothingBetweenHundredths(t *testing.T) {
+	p := split(t, mustSave(t, smallModel(t)))
+	p.editHeader(t, func(h map[string]map[string]any) { h["params"]["smoothing"] = 0.125 })
+	if _, err := model.Load(bytes.NewReader(p.encode())); err != nil {
+		t.Fatalf("a model with smoothing 0.125: %v, want it to load", err)
+	}
+}

@@ -113,7 +113,7 @@ type TrainOptions struct {
 // than Spam and Ham (the library would panic on them).
 func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	cfg, params := opts.settings()
-	if err := params.Validate(); err != nil {
+	if err := params.validateNew(); err != nil {
 		return nil, err
 	}
 	if err := cfg.validate(); err != nil {
@@ -236,16 +236,25 @@ func statsOf(examples []Example, at time.Time) Stats {
 // minMaxWeight is the smallest cap on a token's weight Validate takes.
 const minMaxWeight = 0.1
 
+// validateNew is Validate for a model about to be trained, not one loaded
+// or trained on top of: counts are kept in hundredths of a comment, so a
+// smoothing between two hundredths would be rounded, and the file would
+// record what was not used. (Files from before, and format 3's 1/k, still
+// load and score as they did.)
+func (p Params) validateNew() error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if u := p.Smoothing * countUnit; math.Abs(u-math.Round(u)) > 1e-9*u {
+		return fmt.Errorf("model: smoothing %v must be a whole number of hundredths (0.01, 0.25, 1…): counts are kept in hundredths of a comment", p.Smoothing)
+	}
+	return nil
+}
+
 // Validate reports whether p can be used for training.
 func (p Params) Validate() error {
 	if !(p.Smoothing*countUnit >= 1 && p.Smoothing <= 100) {
 		return fmt.Errorf("model: smoothing %v must be in [%v, 100]", p.Smoothing, 1.0/countUnit)
-	}
-	// Counts are kept in hundredths of a comment: a smoothing between two
-	// hundredths would be rounded, and the file would record what was
-	// not used.
-	if u := p.Smoothing * countUnit; math.Abs(u-math.Round(u)) > 1e-9*u {
-		return fmt.Errorf("model: smoothing %v must be a whole number of hundredths (0.01, 0.25, 1…): counts are kept in hundredths of a comment", p.Smoothing)
 	}
 	// A cap of a hundredth of a nat leaves scores so small that their
 	// calibration's slope passes the 100 a model file may hold.
