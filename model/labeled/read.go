@@ -125,21 +125,24 @@ const (
 
 func (d *Data) readFile(name string, progress func(int64)) error {
 	// A file named twice (a b b, or a folder and a file in it) would
-	// count twice, and its copies would land in different folds.
-	real, err := filepath.EvalSymlinks(name)
-	if err == nil {
-		real, err = filepath.Abs(real)
+	// count twice, and its copies would land in different folds. (A
+	// pipe, /dev/stdin or <(…), is read once whatever its name.)
+	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
+		real, err := filepath.EvalSymlinks(name)
+		if err == nil {
+			real, err = filepath.Abs(real)
+		}
+		if err != nil {
+			return err
+		}
+		if first, ok := d.read[real]; ok {
+			return fmt.Errorf("%s: the same file as %s, read already: each file is read once", name, first)
+		}
+		if d.read == nil {
+			d.read = map[string]string{}
+		}
+		d.read[real] = name
 	}
-	if err != nil {
-		return err
-	}
-	if first, ok := d.read[real]; ok {
-		return fmt.Errorf("%s: the same file as %s, read already: each file is read once", name, first)
-	}
-	if d.read == nil {
-		d.read = map[string]string{}
-	}
-	d.read[real] = name
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return err
