@@ -164,6 +164,9 @@ func (d *dataset) dedupeTexts() int {
 	for t, i := range first {
 		if j := latest[t]; j != i {
 			d.Records[i], d.From[i], d.Line[i], d.examples[i], d.source[i], d.path[i] = d.Records[j], d.From[j], d.Line[j], d.examples[j], d.source[j], d.path[j]
+			if len(d.Groups) > j {
+				d.Groups[i] = d.Groups[j]
+			}
 		}
 	}
 	n := len(d.Records)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -300,5 +301,26 @@ func TestSiteFeedbackRepeats(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "", "train", "-exclude-key", "bbbbbbbb", "-o", out, fb); err == nil || !strings.Contains(err.Error(), "-exclude-key needs -site") {
 		t.Errorf("train -exclude-key without -site: %v, want a usage error", err)
+	}
+}
+
+// TestSiteRepeatsKeepTheirGroup: the record that stands for a repeated
+// text brings its group along (eval -site -group … -holdout splits by it).
+func TestSiteRepeatsKeepTheirGroup(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "fb.csv", "text,label,site,vid\n"+
+		"same text,spam,x.org,G1\n"+
+		"other text,ham,x.org,G2\n"+
+		"same text,ham,x.org,G3\n")
+	d, err := readData([]string{file}, "vid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &siteOptions{site: "x.org"}
+	if err := s.selectData(d, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Records) != 2 || d.Records[0].Label != model.Ham || d.Groups[0] != "G3" || d.Groups[1] != "G2" {
+		t.Fatalf("records %+v, groups %q: want the latest \"same text\" (ham, G3) first, then G2", d.Records, d.Groups)
 	}
 }
