@@ -57,6 +57,9 @@ var adversarial = []struct{ stage, unit string }{
 	{"links", "a@"},
 	{"links", "a://"},
 	{"links", "visit www.cash-now.biz "},
+	{"links", "ab.biz,"}, // links glued by commas, in one field
+	{"links", "a@b.biz,"},
+	{"links", "http://a.biz),("},
 	{"words", "1,"},
 	{"words", "x"},               // one long word
 	{"acts", "@tradefx "},        // a money handle, again and again

@@ -26,18 +26,24 @@ func (t *tokenizer) urls(s string) string {
 		for j < len(s) && !spaceAt(s, j) {
 			j++
 		}
-		if j > i && maybeURL(s[i:j]) {
-			if at, end, host, email, ok := findLink(s[i:j]); ok {
-				b.WriteString(s[last : i+at])
-				b.WriteByte(' ')
-				last = i + end
-				if email {
-					t.emit(tokEmail)
-					t.emit(tokEmailDomain + host)
-				} else {
-					t.linkOnce(host)
-				}
+		// A field may hold several links glued together
+		// ("good.org,spam.biz"): each is looked for after the last,
+		// up to maxGlued, as each look reads the rest of the field.
+		for k, n := i, 0; k < j && n < maxGlued && maybeURL(s[k:j]); n++ {
+			at, end, host, email, ok := findLink(s[k:j])
+			if !ok {
+				break
 			}
+			b.WriteString(s[last : k+at])
+			b.WriteByte(' ')
+			last = k + end
+			if email {
+				t.emit(tokEmail)
+				t.emit(tokEmailDomain + host)
+			} else {
+				t.linkOnce(host)
+			}
+			k += end
 		}
 		for j < len(s) && spaceAt(s, j) {
 			_, size := utf8.DecodeRuneInString(s[j:])
@@ -51,6 +57,11 @@ func (t *tokenizer) urls(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// maxGlued is the number of links looked for in one field: each look
+// reads the rest of the field, so a field of links glued by commas costs
+// at most that many reads of it.
+const maxGlued = 8
 
 // findLink finds a link or e-mail address in field, which may be glued to
 // text before it ("here--->cutie.club", "link:www.x.biz") and, after its
@@ -100,19 +111,25 @@ func matchLink(field string) (host string, email bool, n int, ok bool) {
 	lead := len(field) - len(f)
 	// The host ends at the first character no host holds, unless the
 	// path has begun.
-	cut := func(from int) {
+	cut := func(from int, userinfo bool) {
 		rest := f[from:]
 		if p := strings.IndexAny(rest, "/?#"); p >= 0 {
 			rest = rest[:p]
+		}
+		// A user and password before an '@' are not the host's.
+		if at := strings.LastIndexByte(rest, '@'); userinfo && at >= 0 {
+			from, rest = from+at+1, rest[at+1:]
 		}
 		if k := strings.IndexAny(rest, hostEnd); k > 0 {
 			f, n = f[:from+k], lead+from+k
 		}
 	}
-	if i := strings.Index(f, "://"); i > 0 {
-		cut(i + 3)
+	// A "://" after a comma or bracket is a later link's
+	// ("good.org,http://spam.biz"): this one has no scheme.
+	if i := strings.Index(f, "://"); i > 0 && !strings.ContainsAny(f[:i], hostEnd) {
+		cut(i+3, true)
 	} else {
-		cut(strings.LastIndexByte(f, '@') + 1)
+		cut(strings.IndexByte(f, '@')+1, false)
 	}
 	f = strings.TrimRight(f, ".,;:!?)]}>\"'…")
 	if f == "" {

@@ -213,6 +213,13 @@ func TestTokenize(t *testing.T) {
 			want: []string{"#url", "domain:en.wikipedia.org", "domain:wikipedia.org", "see", "ok"}},
 		{name: "e-mail glued to text after it", in: model.Comment{Text: "mail bob@shop.example,now"}, cfg: plain,
 			want: []string{"#email", "email-domain:shop.example", "mail", "now"}},
+		{name: "links glued to each other", in: model.Comment{Text: "see good.example,http://spam.biz),(cash-now.biz now"}, cfg: plain,
+			want: []string{"#url", "domain:good.example", "#url", "domain:spam.biz", "#url", "domain:cash-now.biz", "see", "now"}},
+		{name: "e-mails glued to each other", in: model.Comment{Text: "a@b.example,c@d.example"}, cfg: plain,
+			want: []string{"#email", "email-domain:b.example", "#email", "email-domain:d.example"}},
+		// A user and password are not the host, whatever they hold.
+		{name: "user and password in a link", in: model.Comment{Text: "see http://user!x@evil.biz/ and ftp://anon:p*ss@cash-now.biz/"}, cfg: plain,
+			want: []string{"#url", "domain:evil.biz", "#url", "domain:cash-now.biz", "see", "and"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
