@@ -59,11 +59,20 @@ func TestLoopbackOnly(t *testing.T) {
 			}
 		}
 	}
+	// Akismet's routes answer in text, as for any other error of theirs.
+	req := httptest.NewRequest("POST", "/1.1/comment-check", strings.NewReader("comment_content=hi"))
+	req.Host = "attacker.example"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusMisdirectedRequest || strings.HasPrefix(rec.Body.String(), "{") || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
+		t.Errorf("Akismet route, Host attacker.example: %d %q (%s), want 421 in text", rec.Code, rec.Body, rec.Header().Get("Content-Type"))
+	}
 	// The Server itself (on Lambda, or ADDR on every interface) serves
 	// any Host.
-	req := httptest.NewRequest("GET", "/v1/health", nil)
+	req = httptest.NewRequest("GET", "/v1/health", nil)
 	req.Host = "attacker.example"
-	rec := httptest.NewRecorder()
+	rec = httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		t.Errorf("without LoopbackOnly: status %d, want 200", rec.Code)

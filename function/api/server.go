@@ -183,7 +183,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) LoopbackOnly() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !LoopbackHost(r.Host) {
-			s.nativeError(w, r, Errorf(CodeMisdirected, "this server answers only requests to localhost, 127.0.0.1 or [::1], not %q", clip(r.Host)))
+			// Each API answers in its own way: Akismet's in text.
+			answer := s.nativeError
+			if strings.HasPrefix(r.URL.Path, "/1.1/") {
+				answer = s.akismetError
+			}
+			answer(w, r, Errorf(CodeMisdirected, "this server answers only requests to localhost, 127.0.0.1 or [::1], not %q", clip(r.Host)))
 			return
 		}
 		s.ServeHTTP(w, r)
