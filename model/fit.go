@@ -161,7 +161,7 @@ func fit(examples []Example, o FitOptions, labeled int) (*Classifier, FitReport,
 	var rep FitReport
 	topts := TrainOptions{Tokenizer: o.Tokenizer, Params: o.Params, TrainedAt: o.TrainedAt}
 	cfg, params := topts.settings()
-	if err := params.validateNew(); err != nil {
+	if err := params.ValidateNew(); err != nil {
 		return nil, rep, err
 	}
 	if err := cfg.validate(); err != nil {

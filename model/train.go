@@ -113,7 +113,7 @@ type TrainOptions struct {
 // than Spam and Ham (the library would panic on them).
 func Train(examples []Example, opts TrainOptions) (*Classifier, error) {
 	cfg, params := opts.settings()
-	if err := params.validateNew(); err != nil {
+	if err := params.ValidateNew(); err != nil {
 		return nil, err
 	}
 	if err := cfg.validate(); err != nil {
@@ -236,12 +236,12 @@ func statsOf(examples []Example, at time.Time) Stats {
 // minMaxWeight is the smallest cap on a token's weight Validate takes.
 const minMaxWeight = 0.1
 
-// validateNew is Validate for a model about to be trained, not one loaded
+// ValidateNew is Validate for a model about to be trained, not one loaded
 // or trained on top of: counts are kept in hundredths of a comment, so a
 // smoothing between two hundredths would be rounded, and the file would
 // record what was not used. (Files from before, and format 3's 1/k, still
 // load and score as they did.)
-func (p Params) validateNew() error {
+func (p Params) ValidateNew() error {
 	if err := p.Validate(); err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func learnFlags(fs *flag.FlagSet) func() (learnOptions, error) {
 		if *folds < 2 {
 			return learnOptions{}, usagef("-folds %d: want at least 2", *folds)
 		}
-		if err := p.Validate(); err != nil {
+		if err := p.ValidateNew(); err != nil {
 			return learnOptions{}, usageError{err.Error()}
 		}
 		var comments []model.Comment
