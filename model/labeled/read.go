@@ -284,12 +284,6 @@ func ReadCommentsCSV(in io.Reader, f func(line int, r Record, err error) error) 
 	if err != nil {
 		return err
 	}
-	get := func(row []string, i int) string {
-		if i >= 0 && i < len(row) {
-			return row[i]
-		}
-		return ""
-	}
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
@@ -309,13 +303,22 @@ func ReadCommentsCSV(in io.Reader, f func(line int, r Record, err error) error) 
 		case strings.TrimSpace(row[cols.text]) == "":
 			err = errors.New("empty text")
 		default:
-			rec = Record{Text: row[cols.text], Author: get(row, cols.author), AuthorEmail: get(row, cols.email),
-				AuthorURL: get(row, cols.url), Site: get(row, cols.site)}
+			rec = Record{Text: row[cols.text], Author: field(row, cols.author), AuthorEmail: field(row, cols.email),
+				AuthorURL: field(row, cols.url), Site: field(row, cols.site)}
 		}
 		if err := f(line, rec, err); err != nil {
 			return err
 		}
 	}
+}
+
+// field returns field i of a CSV row, or "" when the column is absent (i
+// is -1) or the row is shorter.
+func field(row []string, i int) string {
+	if i >= 0 && i < len(row) {
+		return row[i]
+	}
+	return ""
 }
 
 // RestOfFile is the reason reported for the lines of a CSV file after a
@@ -339,12 +342,6 @@ func (d *Data) readCSV(name string, data []byte) error {
 				cols.group = i
 			}
 		}
-	}
-	get := func(row []string, i int) string {
-		if i >= 0 && i < len(row) {
-			return row[i]
-		}
-		return ""
 	}
 	for {
 		row, err := r.Read()
@@ -383,10 +380,10 @@ func (d *Data) readCSV(name string, data []byte) error {
 			d.skip(name, line, err.Error())
 			continue
 		}
-		d.group = get(row, cols.group)
+		d.group = field(row, cols.group)
 		d.add(name, line, Record{
-			Text: row[cols.text], Label: l, Author: get(row, cols.author), AuthorEmail: get(row, cols.email),
-			AuthorURL: get(row, cols.url), Site: get(row, cols.site), KeyID: get(row, cols.keyID),
+			Text: row[cols.text], Label: l, Author: field(row, cols.author), AuthorEmail: field(row, cols.email),
+			AuthorURL: field(row, cols.url), Site: field(row, cols.site), KeyID: field(row, cols.keyID),
 		})
 		d.group = ""
 	}
