@@ -126,7 +126,7 @@ func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "  %d left out for their key (-exclude-key)\n", excluded)
 		}
 		printKeyShares(stderr, d.Records)
-		if repeats := d.dedupeTexts(); repeats > 0 {
+		if repeats := d.latestOfEachText(); repeats > 0 {
 			fmt.Fprintf(stderr, "  %d repeated the text of another and count once, with the label of the latest received: a text sent many times cannot outweigh the site's other labels\n", repeats)
 		}
 	}
@@ -138,12 +138,12 @@ func (s *siteOptions) selectData(d *dataset, stderr io.Writer) error {
 	return nil
 }
 
-// dedupeTexts keeps one record of each text (white space at its ends
-// aside), the latest received (the later read on a tie), where it stands
-// first, and returns how many it dropped. Feedback may hold one comment
-// many times: a moderator's correction after a first label, or one caller
-// sending a text again and again to sway the site's model.
-func (d *dataset) dedupeTexts() int {
+// latestOfEachText keeps one record of each text (white space at its ends
+// aside), the latest received (the later read on a tie), and returns how
+// many it dropped. Feedback may hold one comment many times: a
+// moderator's correction after a first label, or one caller sending a
+// text again and again to sway the site's model.
+func (d *dataset) latestOfEachText() int {
 	latest := map[string]int{}
 	for i, r := range d.Records {
 		t := strings.TrimSpace(r.Text)
@@ -151,26 +151,8 @@ func (d *dataset) dedupeTexts() int {
 			latest[t] = i
 		}
 	}
-	if len(latest) == len(d.Records) {
-		return 0
-	}
-	first := map[string]int{}
-	for i, r := range d.Records {
-		if _, ok := first[strings.TrimSpace(r.Text)]; !ok {
-			first[strings.TrimSpace(r.Text)] = i
-		}
-	}
-	// The latest record, where its text first stands.
-	for t, i := range first {
-		if j := latest[t]; j != i {
-			d.Records[i], d.From[i], d.Line[i], d.examples[i], d.source[i], d.path[i] = d.Records[j], d.From[j], d.Line[j], d.examples[j], d.source[j], d.path[j]
-			if len(d.Groups) > j {
-				d.Groups[i] = d.Groups[j]
-			}
-		}
-	}
 	n := len(d.Records)
-	d.filter(func(i int) bool { return first[strings.TrimSpace(d.Records[i].Text)] == i })
+	d.filter(func(i int) bool { return latest[strings.TrimSpace(d.Records[i].Text)] == i })
 	return n - len(d.Records)
 }
 

@@ -320,7 +320,8 @@ func TestSiteRepeatsKeepTheirGroup(t *testing.T) {
 	if err := s.selectData(d, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Records) != 2 || d.Records[0].Label != model.Ham || d.Groups[0] != "G3" || d.Groups[1] != "G2" {
-		t.Fatalf("records %+v, groups %q: want the latest \"same text\" (ham, G3) first, then G2", d.Records, d.Groups)
+	if len(d.Records) != 2 || d.Records[0].Text != "other text" || d.Groups[0] != "G2" ||
+		d.Records[1].Text != "same text" || d.Records[1].Label != model.Ham || d.Groups[1] != "G3" {
+		t.Fatalf("records %+v, groups %q: want \"other text\" (G2) and the latest \"same text\" (ham, G3)", d.Records, d.Groups)
 	}
 }
