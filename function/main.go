@@ -208,19 +208,7 @@ func loadModel(cfg config) (*model.Classifier, error) {
 	if cfg.reject == 0 && cfg.review == 0 {
 		return clf, nil
 	}
-	th := clf.Thresholds()
-	if cfg.reject > 0 {
-		th.Reject = cfg.reject
-		// The model's band lies at or above the new reject threshold:
-		// all it would send to review is now rejected.
-		if cfg.review == 0 && th.Review >= th.Reject {
-			th.Review = 0
-		}
-	}
-	if cfg.review > 0 {
-		th.Review = cfg.review
-	}
-	if clf, err = clf.WithThresholds(th); err != nil {
+	if clf, err = clf.WithThresholds(clf.Thresholds().Override(cfg.reject, cfg.review)); err != nil {
 		return nil, fmt.Errorf("REJECT_THRESHOLD/REVIEW_THRESHOLD: %w", err)
 	}
 	return clf, nil

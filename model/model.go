@@ -106,6 +106,27 @@ func (t Thresholds) Validate() error {
 	return nil
 }
 
+// Override returns t with an operator's thresholds in place of the
+// stored ones, as the function's REJECT_THRESHOLD and REVIEW_THRESHOLD
+// and the CLI's eval -m -reject and -review set them: a probability of 0
+// leaves that threshold as it is. A new reject threshold at or below the
+// stored review threshold, with no review threshold given, leaves no
+// review band, since all the band would send to review is now rejected.
+// The result may be invalid (a review threshold above the reject one):
+// Validate says so.
+func (t Thresholds) Override(reject, review float64) Thresholds {
+	if reject > 0 {
+		t.Reject = reject
+		if review == 0 && t.Review >= t.Reject {
+			t.Review = 0
+		}
+	}
+	if review > 0 {
+		t.Review = review
+	}
+	return t
+}
+
 // verdict applies t to log-odds. Comparing in log-odds space keeps
 // thresholds such as 0.999999 meaningful.
 func (t Thresholds) verdict(logOdds float64) Verdict {

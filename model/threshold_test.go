@@ -77,3 +77,37 @@ func TestPickThresholdForNewHam(t *testing.T) {
 		t.Errorf("10 ham, target 15%%: thresholds %v for the ham to come and %v for the share, want 1 and -0.5", got, old)
 	}
 }
+
+// TestThresholdsOverride: an operator's thresholds replace the stored
+// ones as the function's REJECT_THRESHOLD and REVIEW_THRESHOLD promise.
+func TestThresholdsOverride(t *testing.T) {
+	stored := model.Thresholds{Reject: 0.98, Review: 0.9}
+	for _, c := range []struct {
+		reject, review float64
+		want           model.Thresholds
+		valid          bool
+	}{
+		{0, 0, stored, true},
+		{0.99, 0, model.Thresholds{Reject: 0.99, Review: 0.9}, true},
+		{0.95, 0, model.Thresholds{Reject: 0.95, Review: 0.9}, true},
+		// The band would lie above the new reject threshold: none is left.
+		{0.9, 0, model.Thresholds{Reject: 0.9}, true},
+		{0.8, 0, model.Thresholds{Reject: 0.8}, true},
+		{0.8, 0.5, model.Thresholds{Reject: 0.8, Review: 0.5}, true},
+		{0, 0.5, model.Thresholds{Reject: 0.98, Review: 0.5}, true},
+		// A review threshold above the reject one is kept for Validate
+		// to refuse, not silently dropped.
+		{0, 0.99, model.Thresholds{Reject: 0.98, Review: 0.99}, false},
+	} {
+		got := stored.Override(c.reject, c.review)
+		if got != c.want {
+			t.Errorf("Override(%v, %v) = %+v, want %+v", c.reject, c.review, got, c.want)
+		}
+		if err := got.Validate(); (err == nil) != c.valid {
+			t.Errorf("Override(%v, %v).Validate() = %v, want valid %v", c.reject, c.review, err, c.valid)
+		}
+	}
+	if got := (model.Thresholds{Reject: 0.98}).Override(0.99, 0); got != (model.Thresholds{Reject: 0.99}) {
+		t.Errorf("no band stays no band: %+v", got)
+	}
+}
