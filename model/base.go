@@ -279,7 +279,7 @@ func fitOnBase(examples []Example, o FitOptions) (*Classifier, FitReport, error)
 		}
 		rep.Suspects = suspectLabels(cal, h.labels)
 		if conformalRank(ham, maxHam) < 0 {
-			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, minNewHam(maxHam))
+			rep.Fallback = fmt.Sprintf("with %d ham of the site's, the threshold keeps every held-out ham below it, and a new ham still lands above it with probability 1/%d: %.2g%% cannot be promised with fewer than %d", ham, ham+1, maxHam*100, MinNewHam(maxHam))
 		}
 		if p := clampProb(Sigmoid(review)); o.Review == 0 && p < th.Reject {
 			th.Review = p

@@ -818,16 +818,16 @@ func TestConformalRank(t *testing.T) {
 		}
 	}
 	for _, maxHam := range []float64{0.003, 0.005, 0.01, 0.02, 0.15, 0.5} {
-		n := minNewHam(maxHam)
+		n := MinNewHam(maxHam)
 		if conformalRank(n-1, maxHam) >= 0 || conformalRank(n, maxHam) != 0 {
-			t.Errorf("minNewHam(%v) = %d: ranks %d below it and %d at it, want negative and 0", maxHam, n, conformalRank(n-1, maxHam), conformalRank(n, maxHam))
+			t.Errorf("MinNewHam(%v) = %d: ranks %d below it and %d at it, want negative and 0", maxHam, n, conformalRank(n-1, maxHam), conformalRank(n, maxHam))
 		}
 	}
-	if minNewHam(0.005) != 199 || minNewHam(0.01) != 99 {
-		t.Errorf("minNewHam: %d at 0.5%%, %d at 1%%; want 199 and 99", minNewHam(0.005), minNewHam(0.01))
+	if MinNewHam(0.005) != 199 || MinNewHam(0.01) != 99 {
+		t.Errorf("MinNewHam: %d at 0.5%%, %d at 1%%; want 199 and 99", MinNewHam(0.005), MinNewHam(0.01))
 	}
-	if got := minNewHam(1e-20); got != 1<<31-1 {
-		t.Errorf("minNewHam(1e-20) = %d, want the cap 2³¹ − 1, not an overflow", got)
+	if got := MinNewHam(1e-20); got != 1<<31-1 {
+		t.Errorf("MinNewHam(1e-20) = %d, want the cap 2³¹ − 1, not an overflow", got)
 	}
 }
 

@@ -495,10 +495,11 @@ func conformalRank(n int, maxHam float64) int {
 	return int(math.Floor(maxHam*float64(n+1)+1e-9)) - 1
 }
 
-// minNewHam is the fewest ham with which conformalRank is not negative:
-// ⌈1/maxHam⌉ − 1 (199 at 0.5%), at most 2³¹ − 1 for a rate so small
-// that the quotient would overflow an int.
-func minNewHam(maxHam float64) int {
+// MinNewHam is the fewest ham on which PickThresholdForNewHam can keep
+// its promise for the rate maxHam (where conformalRank is not
+// negative): ⌈1/maxHam⌉ − 1 (199 at 0.5%), at most 2³¹ − 1 for a rate
+// so small that the quotient would overflow an int.
+func MinNewHam(maxHam float64) int {
 	return int(min(math.Ceil(1/maxHam-1e-9), 1<<31)) - 1
 }
 

@@ -327,12 +327,35 @@ func runCurve(d *dataset, o learnOptions, f curveFlags, stdout, stderr io.Writer
 
 // evalModel judges an existing model on all of d: the figures of a
 // deployed model on the labels a new one is judged on.
-func evalModel(d *dataset, path string) (*report, error) {
+// evalModel judges the model at path on d, at its own thresholds or at
+// reject and review given as the function's REJECT_THRESHOLD and
+// REVIEW_THRESHOLD give them (0: the model's; a review of -1: none),
+// and proposes reject thresholds for d's labels.
+func evalModel(d *dataset, path string, reject, review float64) (*report, error) {
 	c, err := openModel(path)
 	if err != nil {
 		return nil, err
 	}
-	e := newEvaluator("judge model "+c.Info().ID+" on DATA, at its own threshold", 0)
+	id, at := c.Info().ID, "at its own thresholds"
+	if reject != 0 || review != 0 {
+		th := c.Thresholds().Override(reject, max(review, 0))
+		if review < 0 {
+			th.Review = 0
+		}
+		if c, err = c.WithThresholds(th); err != nil {
+			return nil, usagef("eval -m: %v", err)
+		}
+		at = fmt.Sprintf("at reject %v and review %v instead of its own", th.Reject, th.Review)
+		if th.Review == 0 {
+			at = fmt.Sprintf("at reject %v, with no review band, instead of its own thresholds", th.Reject)
+		}
+	}
+	e := newEvaluator("judge model "+id+" on DATA, "+at, 0)
 	e.score(c, d.examples, d.source)
-	return e.finish(), nil
+	r := e.finish()
+	r.overridden = reject != 0 || review != 0
+	if r.Overall.Spam > 0 && r.Overall.Ham > 0 {
+		r.Choices = chooseThresholds(r.scores, r.spam)
+	}
+	return r, nil
 }

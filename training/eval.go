@@ -37,15 +37,20 @@ type report struct {
 	// learning curve split comments, not texts, and these flatter the
 	// figures.
 	SeenInTraining int `json:"test_texts_seen_in_training"`
+	// Choices proposes reject thresholds for these labels; only eval -m,
+	// whose one model calibrates every score alike, fills it.
+	Choices []thresholdChoice `json:"reject_thresholds_for_these_labels,omitempty"`
 	// Seconds is the wall time of the evaluation.
 	Seconds float64 `json:"seconds"`
 
-	scores   []float64
-	spam     []bool
-	rejected []bool
-	review   []bool
-	texts    []string
-	sources  []string
+	// overridden is set when eval -m judged at thresholds given to it.
+	overridden bool
+	scores     []float64
+	spam       []bool
+	rejected   []bool
+	review     []bool
+	texts      []string
+	sources    []string
 }
 
 type sourceMetrics struct {
@@ -73,6 +78,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	plotFile := fs.String("plot", "", "also draw the ROC curve and the score histograms to this SVG `file`")
 	scoreWith := fs.String("m", "", "judge this `model` file (\"default\": the built-in model) on all of DATA instead of training one")
+	reject := fs.Float64("reject", 0, "with -m: judge at this reject `probability` instead of the model's own, as REJECT_THRESHOLD sets it in the function (-review sets the review threshold as REVIEW_THRESHOLD does, -1 for none)")
 	curve := fs.Bool("learning-curve", false, "with -base: the figures after -labels site labels on top of the base (see the package doc)")
 	labelCounts := fs.String("labels", "50,100,300,1000", "the learning curve's `counts` of site labels")
 	draws := fs.Int("draws", 5, "the learning curve's random `draws`")
@@ -111,7 +117,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *scoreWith != "" {
 		// Judging a model trains nothing: a flag that says how to
 		// train would be read and ignored.
-		judging := []string{"m", "q", "json", "errors", "plot", "site", "source"}
+		judging := []string{"m", "q", "json", "errors", "plot", "site", "source", "reject", "review"}
 		var set []string
 		fs.Visit(func(f *flag.Flag) {
 			if !slices.Contains(judging, f.Name) {
@@ -121,6 +127,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if len(set) > 0 {
 			return usagef("%v: eval -m judges the model as it is and trains nothing; drop %v", set, set)
 		}
+	}
+	if *reject != 0 && *scoreWith == "" {
+		return usagef("eval: -reject %v judges a model at a threshold of your own: it needs -m", *reject)
+	}
+	if !(*reject >= 0 && *reject < 1) {
+		return usagef("eval: -reject %v: want a probability in (0, 1)", *reject)
 	}
 	o, err := opts()
 	if err != nil {
@@ -160,7 +172,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	var r *report
 	switch {
 	case *scoreWith != "":
-		r, err = evalModel(d, *scoreWith)
+		r, err = evalModel(d, *scoreWith, *reject, o.review)
 	case len(tests) > 0:
 		t, err := load(tests, stderr, *quiet)
 		if err != nil {
@@ -199,6 +211,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(r)
 	}
 	r.print(stdout)
+	if r.Choices != nil {
+		printChoices(stdout, r.Choices, r.Overall.Ham)
+	}
 	if *showErrors > 0 {
 		r.printErrors(stdout, *showErrors)
 	}
@@ -554,7 +569,11 @@ func (r *report) print(w io.Writer) {
 	for i, t := range r.Thresholds {
 		th[i] = fmt.Sprintf("%.4g", t)
 	}
-	fmt.Fprintf(w, "thresholds:    each test model's own: %s\n\n", strings.Join(th, ", "))
+	whose := "each test model's own"
+	if r.overridden {
+		whose = "the one given"
+	}
+	fmt.Fprintf(w, "thresholds:    %s: %s\n\n", whose, strings.Join(th, ", "))
 	fmt.Fprintf(w, "accuracy        %.4f\n", m.Accuracy)
 	fmt.Fprintf(w, "precision       %.4f\n", m.Precision)
 	fmt.Fprintf(w, "recall          %.4f\n", m.Recall)
