@@ -38,8 +38,7 @@ func (t *tokenizer) urls(s string) string {
 			b.WriteByte(' ')
 			last = k + end
 			if email {
-				t.emit(tokEmail)
-				t.emit(tokEmailDomain + host)
+				t.emailOnce(host)
 			} else {
 				t.linkOnce(host)
 			}
@@ -271,17 +270,51 @@ func (t *tokenizer) linkOnce(host string) {
 	t.link(host)
 }
 
+// emailOnce emits the tokens of an e-mail address at a domain not seen
+// before in the comment: a marker and the domain.
+func (t *tokenizer) emailOnce(domain string) {
+	key := "@" + domain // no host starts with '@'
+	if t.seen[key] {
+		return
+	}
+	if t.seen == nil {
+		t.seen = map[string]bool{}
+	}
+	t.seen[key] = true
+	if t.linkRoom() {
+		t.linkToks += 2
+		t.emit(tokEmail)
+		t.emit(tokEmailDomain + domain)
+	}
+}
+
 // link emits the tokens of one link: a marker, its host and, when different,
 // its registrable domain (so "promo.cash-now.biz" also counts as
 // "cash-now.biz").
 func (t *tokenizer) link(host string) {
 	t.links++
-	if len(t.out) >= t.max {
+	if !t.linkRoom() {
 		return // the tokens would not fit; only the count matters
 	}
+	n := len(t.out)
 	t.emit(tokURL)
 	t.emit(tokDomain + host)
 	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && site != host {
 		t.emit(tokDomain + site)
 	}
+	t.linkToks += len(t.out) - n
 }
+
+// linkRoom reports whether the comment's links and e-mail addresses may
+// emit more tokens: they come before its words, and a comment padded
+// with a thousand hosts or addresses would otherwise fill the cap and
+// leave no room for the words of its pitch. They get a quarter of it
+// (500 tokens, some 160 hosts, of the default 2,000); the link count
+// counts every link still.
+func (t *tokenizer) linkRoom() bool {
+	return len(t.out) < t.max && t.linkToks < t.max/linkShare
+}
+
+// linkShare is the part of the token cap (1/linkShare of it) that links
+// and e-mail addresses may fill.
+const linkShare = 4

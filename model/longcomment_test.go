@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -40,6 +41,50 @@ func TestLongCommentKeepsItsEnds(t *testing.T) {
 		t.Logf("%s: %s at %.4f", tc.name, s.Verdict, s.SpamProbability)
 		if s.SpamProbability < 0.9 {
 			t.Errorf("%s: P(spam) %.3f, want the pitch to weigh (over 0.9)", tc.name, s.SpamProbability)
+		}
+	}
+}
+
+// TestLinkPaddingKeepsThePitch: links and e-mail addresses come before a
+// comment's words, and a pitch padded with a thousand of them kept none
+// of its words: 7 KB of one address in front of it turned a rejected
+// pitch (0.9992) into a kept one (0.92), a thousand hosts into 0.90.
+// They fill at most a quarter of the cap now, an address counts once,
+// and the link count still counts every link.
+func TestLinkPaddingKeepsThePitch(t *testing.T) {
+	clf := mustDefault(t)
+	pitch := "I made $12,000 last month working from home!! Message me on WhatsApp +1 555 0123 4567 for the investment mentor"
+	hosts, addrs := make([]string, 1000), make([]string, 1000)
+	for i := range hosts {
+		hosts[i] = fmt.Sprintf("site%d.example", i)
+		addrs[i] = fmt.Sprintf("u%d@m%d.example", i, i)
+	}
+	alone := clf.Score(model.Comment{Text: pitch})
+	if alone.Verdict != model.Reject {
+		t.Fatalf("the pitch alone: %s at %.4f, want reject", alone.Verdict, alone.SpamProbability)
+	}
+	cfg := clf.Info().Tokenizer
+	for _, tc := range []struct{ name, text string }{
+		{"one address 1,000 times before", strings.Repeat("a@b.co ", 1000) + pitch},
+		{"1,000 addresses before", strings.Join(addrs, " ") + " " + pitch},
+		{"1,000 hosts before", strings.Join(hosts, " ") + " " + pitch},
+		{"1,000 hosts after", pitch + " " + strings.Join(hosts, " ")},
+	} {
+		c := model.Comment{Text: tc.text}
+		toks := model.Tokenize(c, cfg)
+		for _, want := range []string{"whatsapp", "mentor"} {
+			if !slices.Contains(toks, want) {
+				t.Errorf("%s: no %q among its %d tokens", tc.name, want, len(toks))
+			}
+		}
+		if n := strings.Count(strings.Join(toks, " "), "#email "); n > 1 && strings.HasPrefix(tc.name, "one address") {
+			t.Errorf("%s: #email %d times, want once", tc.name, n)
+		}
+		if strings.Contains(tc.name, "hosts") && !slices.ContainsFunc(toks, func(s string) bool { return strings.HasPrefix(s, "#links:") && s != "#links:0" }) {
+			t.Errorf("%s: no link count among its tokens", tc.name)
+		}
+		if s := clf.Score(c); s.Verdict != model.Reject {
+			t.Errorf("%s: %s at %.4f, want reject as the pitch alone", tc.name, s.Verdict, s.SpamProbability)
 		}
 	}
 }

@@ -158,7 +158,11 @@ type tokenizer struct {
 	max   int
 	out   []string
 	links int
-	// seen holds the link hosts already counted, once there are links.
+	// linkToks counts the tokens links and e-mail addresses emitted (see
+	// linkRoom).
+	linkToks int
+	// seen holds the link hosts already counted, and the e-mail domains
+	// with an '@' before them, once there are links.
 	seen map[string]bool
 	// stream is the text's words (and number tokens) in order, from
 	// which bigrams are made at the end.
