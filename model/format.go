@@ -286,7 +286,7 @@ func parse(raw string) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: vocabulary length", ErrCorrupt)
 	}
 	m := d.uvarint()
-	if d.err != nil || m&(m-1) != 0 || (m == 0) != (n == 0) || m <= n || uint64(len(body)-d.pos) != 4*m {
+	if d.err != nil || m&(m-1) != 0 || (m == 0) != (n == 0) || n > 0 && m <= n || uint64(len(body)-d.pos) != 4*m {
 		return nil, fmt.Errorf("%w: index", ErrCorrupt)
 	}
 	c.index, c.slots = d.pos, int(m)

@@ -718,3 +718,31 @@ func TestLoadSmoothingBetweenHundredths(t *testing.T) {
 		t.Fatalf("a model with smoothing 0.125: %v, want it to load", err)
 	}
 }
+
+// TestPrunedToNothing: pruning a small data set hard leaves a fold's
+// model, which keeps only the tokens of the comments it holds out, with
+// no token at all. Such a model is valid (it scores on its prior alone)
+// and loads; Fit used to fail on it with "model file is corrupt: index".
+func TestPrunedToNothing(t *testing.T) {
+	examples := []model.Example{
+		{Comment: model.Comment{Text: "cheap pills online now"}, Label: model.Spam},
+		{Comment: model.Comment{Text: "win money fast click here"}, Label: model.Spam},
+		{Comment: model.Comment{Text: "nice article about the river"}, Label: model.Ham},
+		{Comment: model.Comment{Text: "i agree with the author on this"}, Label: model.Ham},
+	}
+	for _, maxTokens := range []int{1, 5, 10} {
+		p := model.DefaultParams()
+		p.MaxTokens = maxTokens
+		c, _, err := model.Fit(examples, model.FitOptions{Params: &p, Seed: 1})
+		if err != nil {
+			t.Fatalf("-max-tokens %d: %v", maxTokens, err)
+		}
+		var buf bytes.Buffer
+		if err := c.Save(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := model.Load(&buf); err != nil {
+			t.Errorf("-max-tokens %d: the model does not load: %v", maxTokens, err)
+		}
+	}
+}
