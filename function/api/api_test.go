@@ -242,7 +242,7 @@ func TestAnswerHeaders(t *testing.T) {
 }
 
 // TestNonCanonicalPaths get the JSON 404, not the mux's HTML redirect,
-// and a huge path is not echoed whole.
+// and a huge path or method is not echoed whole.
 func TestNonCanonicalPaths(t *testing.T) {
 	s, _ := testServer(t, Options{})
 	for _, p := range []string{"//v1/health", "/v1/../v1/health", "/v1/./health", "/v1/health/", "/" + strings.Repeat("a", 100000)} {
@@ -250,6 +250,19 @@ func TestNonCanonicalPaths(t *testing.T) {
 		s.ServeHTTP(rec, httptest.NewRequest("GET", "http://x"+p, nil))
 		if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"not_found"`) || rec.Body.Len() > 1000 {
 			t.Errorf("GET %.40q answered %d %.200q, want a short JSON 404", p, rec.Code, rec.Body)
+		}
+	}
+	// A huge method, which a Lambda event can carry whole, is not echoed
+	// whole either: on a path that is not canonical, on a route that
+	// does not take it, or on no route at all.
+	method := strings.Repeat("A", 30000)
+	for _, p := range []string{"//v1/check", "/v1/check", "/nowhere"} {
+		req := httptest.NewRequest("GET", "http://x"+p, nil)
+		req.Method = method
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code/100 != 4 || rec.Body.Len() > 1000 {
+			t.Errorf("a 30,000-byte method on %s answered %d with %d bytes, want a short 4xx", p, rec.Code, rec.Body.Len())
 		}
 	}
 	// A path without its leading slash, which only a hand-made Lambda

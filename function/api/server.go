@@ -155,7 +155,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The mux answers a path that is not canonical (//v1/health,
 	// /v1/../v1/health) with an HTML redirect; ours is the JSON 404.
 	if p := r.URL.Path; !strings.HasPrefix(p, "/") || path.Clean(p) != p {
-		s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s: paths must be canonical (one leading /, no //, . or ..)", r.Method, clip(p)))
+		s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s: paths must be canonical (one leading /, no //, . or ..)", clip(r.Method), clip(p)))
 		return
 	}
 	h, pattern := s.mux.Handler(r)
@@ -170,7 +170,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.status == http.StatusMethodNotAllowed {
 		allow := rec.header.Get("Allow")
 		w.Header().Set("Allow", allow)
-		s.nativeError(w, r, Errorf(CodeMethodNotAllowed, "%s is not allowed on %s; use %s", r.Method, clip(r.URL.Path), allow))
+		s.nativeError(w, r, Errorf(CodeMethodNotAllowed, "%s is not allowed on %s; use %s", clip(r.Method), clip(r.URL.Path), allow))
 		return
 	}
 	s.nativeError(w, r, Errorf(CodeNotFound, "no route %s %s; see POST /v1/check, POST /v1/feedback, GET /v1/health and Akismet's POST /1.1/...", clip(r.Method), clip(r.URL.Path)))
