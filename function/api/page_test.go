@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // maxPageBytes bounds the page's three files together: it ships in the
@@ -138,4 +140,31 @@ func containsAll(have, want []string) bool {
 		}
 	}
 	return true
+}
+
+// TestPageReadsCSVAsTheCLI: the page's script takes a CSV file's
+// columns by the names, and in the order of likelihood, the training
+// CLI's readers take them, so that a file is read alike in both (a file
+// with text and content columns was scored on different text).
+func TestPageReadsCSVAsTheCLI(t *testing.T) {
+	js, err := fs.ReadFile(web, "web/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)const ALIASES = (\{.*?\});`).FindSubmatch(js)
+	if m == nil {
+		t.Fatal("no ALIASES in app.js")
+	}
+	// The object literal, in JSON: quoted keys and strings.
+	lit := regexp.MustCompile(`(\w+):`).ReplaceAllString(strings.ReplaceAll(string(m[1]), "'", `"`), `"$1":`)
+	var page map[string][]string
+	if err := json.Unmarshal([]byte(lit), &page); err != nil {
+		t.Fatalf("ALIASES as JSON: %v\n%s", err, lit)
+	}
+	cli := labeled.CommentColumns()
+	cli["content"] = cli["text"] // the page's name for it, as the API's
+	delete(cli, "text")
+	if !reflect.DeepEqual(page, cli) {
+		t.Errorf("the page reads columns %v, the CLI %v", page, cli)
+	}
 }

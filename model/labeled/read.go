@@ -226,9 +226,28 @@ type csvCols struct{ text, label, author, email, url, site, keyID, group int }
 // columns, the likelier first: a file with both a category and a label
 // column has its labels in label, wherever each stands.
 var (
-	textNames  = []string{"text", "content", "comment_content", "comment", "body", "message"}
-	labelNames = []string{"label", "class", "spam", "is_spam", "category"}
+	textNames   = []string{"text", "content", "comment_content", "comment", "body", "message"}
+	labelNames  = []string{"label", "class", "spam", "is_spam", "category"}
+	authorNames = []string{"author", "comment_author", "author_name"}
+	emailNames  = []string{"author_email", "comment_author_email", "email"}
+	urlNames    = []string{"author_url", "comment_author_url", "url"}
+	siteNames   = []string{"site"}
 )
+
+// CommentColumns returns, for each field of a comment to classify, the
+// CSV header names that may hold it, the likelier first, as the readers
+// take them: the fields are text, author, author_email, author_url and
+// site. A reader of such files elsewhere (the function's web page) takes
+// the same.
+func CommentColumns() map[string][]string {
+	return map[string][]string{
+		"text":         slices.Clone(textNames),
+		"author":       slices.Clone(authorNames),
+		"author_email": slices.Clone(emailNames),
+		"author_url":   slices.Clone(urlNames),
+		"site":         slices.Clone(siteNames),
+	}
+}
 
 // csvColumns finds the columns in a header row: text (one of textNames),
 // label (one of labelNames; optional unless needLabel) and the optional
@@ -244,16 +263,16 @@ func csvColumns(header []string, needLabel bool) (csvCols, error) {
 		if r := slices.Index(labelNames, name); r >= 0 && r < labelRank {
 			c.label, labelRank = i, r
 		}
-		switch name {
-		case "author", "comment_author", "author_name":
+		switch {
+		case slices.Contains(authorNames, name):
 			c.author = i
-		case "author_email", "comment_author_email", "email":
+		case slices.Contains(emailNames, name):
 			c.email = i
-		case "author_url", "comment_author_url", "url":
+		case slices.Contains(urlNames, name):
 			c.url = i
-		case "site":
+		case slices.Contains(siteNames, name):
 			c.site = i
-		case "key_id":
+		case name == "key_id":
 			c.keyID = i
 		}
 	}

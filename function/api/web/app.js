@@ -118,8 +118,11 @@ function parseCSV(s) {
   return rows.filter((r) => r.some((x) => x.trim() !== ''));
 }
 
-const ALIASES = {content: ['content', 'text', 'comment_content', 'comment', 'body'],
-  author: ['author', 'comment_author'], author_email: ['author_email', 'comment_author_email', 'email'],
+// The header names a CSV file's columns may have, the likelier first, as
+// the training CLI reads them (content is its text; a test checks that
+// the two agree).
+const ALIASES = {content: ['text', 'content', 'comment_content', 'comment', 'body', 'message'],
+  author: ['author', 'comment_author', 'author_name'], author_email: ['author_email', 'comment_author_email', 'email'],
   author_url: ['author_url', 'comment_author_url', 'url'], site: ['site']};
 
 function pick(o, field) {
@@ -140,7 +143,7 @@ function parseFile(name, s) {
   const [head, ...rows] = parseCSV(s);
   if (!head) return [];
   const cols = head.map((h) => h.trim().toLowerCase());
-  if (!ALIASES.content.some((a) => cols.includes(a))) throw new Error('no content or text column in the header');
+  if (!ALIASES.content.some((a) => cols.includes(a))) throw new Error('no text column in the header (' + ALIASES.content.join(', ') + ')');
   return rows.map((r) => comment((f) => pick(Object.fromEntries(cols.map((c, i) => [c, r[i] || ''])), f)));
 }
 
