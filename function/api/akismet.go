@@ -294,6 +294,9 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			if err != nil {
 				return err
 			}
+			if site != "" && labeled.SiteName(site) == "" {
+				s.warnNoSite(r, site)
+			}
 			key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 				Text: cm.Text, Label: label, Author: cm.Author, AuthorURL: cm.AuthorURL,
 				AuthorEmail: feedback.EmailDomain(cm.AuthorEmail), Permalink: form.Get("permalink"), Type: form.Get("comment_type"),

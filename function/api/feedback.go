@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -55,6 +56,9 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	}
 	// As in /v1/check: the body's site, or ?site= when it names none.
 	site := siteOr(req.Site, labeled.SiteName(r.URL.Query().Get("site")))
+	if given := cmp.Or(req.Site, r.URL.Query().Get("site")); site == "" && given != "" {
+		s.warnNoSite(r, given)
+	}
 	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
 		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,
@@ -64,5 +68,16 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(r.Context(), "feedback stored", "label", label, "key", key, "bytes", len(body))
-	return writeJSON(w, http.StatusAccepted, map[string]any{"stored": true, "id": key})
+	answer := map[string]any{"stored": true, "id": key}
+	if site != "" {
+		answer["site"] = site // what -site selects it by
+	}
+	return writeJSON(w, http.StatusAccepted, answer)
+}
+
+// warnNoSite logs a feedback record stored without a site although the
+// request gave one: a name that names no host (an internationalized one
+// not in its xn-- form, say), which train -site will never select.
+func (s *Server) warnNoSite(r *http.Request, given string) {
+	s.log.WarnContext(r.Context(), "feedback stored without a site: the site given names no host (send an internationalized name in its xn-- form)", "site", clip(given))
 }
