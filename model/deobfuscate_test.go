@@ -68,6 +68,8 @@ func TestTokenizeDeobfuscate(t *testing.T) {
 		{name: "leet final e", in: "subscrib3", want: []string{"subscribe", obf}},
 		{name: "hexadecimal is not leet", in: "commit a3f4e9b at 0xad8a and 0x3f5CE5FBFe3E9af3971dD833D26bA9b5C936f0bE", want: []string{"commit", "a3f4e9b", "at", "0xad8a", "and", "#longword"}},
 		{name: "leet that looks like hex", in: "buy 0xyc0d0ne, hot b4be5, acce55", want: []string{"buy", "oxycodone", "hot", "babes", "access", obf}},
+		{name: "colours are not leet", in: "color #c0ffee on #1a2b3c80", want: []string{"color", "c0ffee", "on", "1a2b3c80"}},
+		{name: "leet without a colour's '#' or length", in: "c0ffee #b3d", want: []string{"coffee", "bed", obf}},
 		{name: "dollar sign as s", in: "ca$h Micro$oft", want: []string{"cash", "microsoft", obf}},
 		{name: "at sign as a", in: "c@sh ch3@p", want: []string{"cash", "cheap", obf}},
 		{name: "dollar sign ending a word", in: "free gift$ today", want: []string{"free", "gifts", "today", obf}},

@@ -177,6 +177,23 @@ func isHex(w string) bool {
 	return true
 }
 
+// isColour reports whether w, after a '#', is a CSS colour of 6 or 8 hex
+// digits ("#c0ffee", "#1a2b3c"). Read as leetspeak, "#c0ffee" became
+// "coffee" with #obfuscated, spam evidence, in a web developer's comment.
+// The short forms ("#f00") are left to leetspeak: three or four hex
+// digits are as often a hashtag in disguise ("#b3d").
+func isColour(w string) bool {
+	if len(w) != 6 && len(w) != 8 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i] | 0x20; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // oneLetter decides whether the '1' at w[i] stands for 'l' or 'i': 'l'
 // when doubled ("a11", "bi11ion"), next to an 'i' ("c1ick") or ending a
 // word after an 'l' ("w1l1"), 'i' when otherwise next to an 'l'

@@ -117,8 +117,9 @@ func (t *tokenizer) words(s string) {
 		if joined != nil {
 			w = string(joined)
 		}
+		colour := i > 0 && s[i-1] == '#' && isColour(w)
 		i = j
-		if t.cfg.Deobfuscate && digits > 0 && letters > 0 {
+		if t.cfg.Deobfuscate && digits > 0 && letters > 0 && !colour {
 			if d, ok := unleet(w); ok {
 				w, digits = d, 0
 				t.obfuscated = true
