@@ -281,40 +281,67 @@ func (t *tokenizer) emailOnce(domain string) {
 		t.seen = map[string]bool{}
 	}
 	t.seen[key] = true
-	if t.linkRoom() {
-		t.linkToks += 2
-		t.emit(tokEmail)
-		t.emit(tokEmailDomain + domain)
-	}
+	t.linkOrLater(linkRef{host: domain, email: true})
 }
 
-// link emits the tokens of one link: a marker, its host and, when different,
-// its registrable domain (so "promo.cash-now.biz" also counts as
-// "cash-now.biz").
+// link emits the tokens of one link, or keeps it for later (see
+// linkOrLater), and counts it.
 func (t *tokenizer) link(host string) {
 	t.links++
-	if !t.linkRoom() {
-		return // the tokens would not fit; only the count matters
-	}
-	n := len(t.out)
-	t.emit(tokURL)
-	t.emit(tokDomain + host)
-	if site, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil && site != host {
-		t.emit(tokDomain + site)
-	}
-	t.linkToks += len(t.out) - n
+	t.linkOrLater(linkRef{host: host})
 }
 
-// linkRoom reports whether the comment's links and e-mail addresses may
-// emit more tokens: they come before its words, and a comment padded
-// with a thousand hosts or addresses would otherwise fill the cap and
-// leave no room for the words of its pitch. They get a quarter of it
-// (500 tokens, some 160 hosts, of the default 2,000); the link count
-// counts every link still.
-func (t *tokenizer) linkRoom() bool {
-	return len(t.out) < t.max && t.linkToks < t.max/linkShare
+// linkRef is a link's host, or an e-mail address's domain.
+type linkRef struct {
+	host  string
+	email bool
+}
+
+// linkOrLater emits the tokens of a link or address while the comment's
+// first ones fill less than an eighth of the token cap, and keeps the
+// others' last ones, which fill another eighth, for flushLinks. Links
+// and addresses come before a comment's words: a comment padded with a
+// thousand hosts or addresses used to fill the cap and leave no room for
+// the words of its pitch, and padding in front of a pitch must not push
+// out its own link either. The default 2,000 tokens give some 80 hosts
+// at each end; the link count counts every link still.
+func (t *tokenizer) linkOrLater(l linkRef) {
+	if t.linkToks < t.max/(2*linkShare) {
+		n := len(t.out)
+		t.emitLink(l)
+		t.linkToks += len(t.out) - n
+		return
+	}
+	if len(t.lastLinks) == max(1, t.max/(2*linkShare)/3) {
+		t.lastLinks = slices.Delete(t.lastLinks, 0, 1)
+	}
+	t.lastLinks = append(t.lastLinks, l)
+}
+
+// flushLinks emits the links linkOrLater kept for the end.
+func (t *tokenizer) flushLinks() {
+	for _, l := range t.lastLinks {
+		t.emitLink(l)
+	}
+	t.lastLinks = t.lastLinks[:0]
+}
+
+// emitLink emits the tokens of one link: a marker, its host and, when
+// different, its registrable domain (so "promo.cash-now.biz" also counts
+// as "cash-now.biz"); or of one e-mail address: a marker and its domain.
+func (t *tokenizer) emitLink(l linkRef) {
+	if l.email {
+		t.emit(tokEmail)
+		t.emit(tokEmailDomain + l.host)
+		return
+	}
+	t.emit(tokURL)
+	t.emit(tokDomain + l.host)
+	if site, err := publicsuffix.EffectiveTLDPlusOne(l.host); err == nil && site != l.host {
+		t.emit(tokDomain + site)
+	}
 }
 
 // linkShare is the part of the token cap (1/linkShare of it) that links
-// and e-mail addresses may fill.
+// and e-mail addresses may fill, half of it the first and half the last.
 const linkShare = 4

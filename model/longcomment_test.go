@@ -49,8 +49,11 @@ func TestLongCommentKeepsItsEnds(t *testing.T) {
 // comment's words, and a pitch padded with a thousand of them kept none
 // of its words: 7 KB of one address in front of it turned a rejected
 // pitch (0.9992) into a kept one (0.92), a thousand hosts into 0.90.
-// They fill at most a quarter of the cap now, an address counts once,
-// and the link count still counts every link.
+// They fill at most a quarter of the cap now, the first ones and the
+// last, an address counts once, and the link count still counts every
+// link. Nor can padding in front of a pitch push out the pitch's own
+// link: 200 invisible anchors before "free gift cards here" and a
+// shortened link kept its domain out with a quarter taken in order.
 func TestLinkPaddingKeepsThePitch(t *testing.T) {
 	clf := mustDefault(t)
 	pitch := "I made $12,000 last month working from home!! Message me on WhatsApp +1 555 0123 4567 for the investment mentor"
@@ -85,6 +88,20 @@ func TestLinkPaddingKeepsThePitch(t *testing.T) {
 		}
 		if s := clf.Score(c); s.Verdict != model.Reject {
 			t.Errorf("%s: %s at %.4f, want reject as the pitch alone", tc.name, s.Verdict, s.SpamProbability)
+		}
+	}
+	var anchors strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&anchors, `<a href="http://w%d.youtube.com/"></a>`, i)
+	}
+	short := "free gift cards here http://bit.ly/2xYz"
+	for _, text := range []string{anchors.String() + " " + short, strings.Join(hosts, " ") + " " + short} {
+		if toks := model.Tokenize(model.Comment{Text: text}, cfg); !slices.Contains(toks, "domain:bit.ly") {
+			t.Errorf("%.60q…: the pitch's own link is not among its %d tokens", text, len(toks))
+		}
+		alone, padded := clf.Score(model.Comment{Text: short}), clf.Score(model.Comment{Text: text})
+		if padded.Verdict == model.Keep {
+			t.Errorf("%.60q…: kept at %.4f, where the pitch alone is %s at %.4f", text, padded.SpamProbability, alone.Verdict, alone.SpamProbability)
 		}
 	}
 }

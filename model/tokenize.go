@@ -158,9 +158,11 @@ type tokenizer struct {
 	max   int
 	out   []string
 	links int
-	// linkToks counts the tokens links and e-mail addresses emitted (see
-	// linkRoom).
-	linkToks int
+	// linkToks counts the tokens the first links and e-mail addresses
+	// emitted, and lastLinks holds the last of those after them, for
+	// the end of the links (see linkOrLater).
+	linkToks  int
+	lastLinks []linkRef
 	// seen holds the link hosts already counted, and the e-mail domains
 	// with an '@' before them, once there are links.
 	seen map[string]bool
@@ -230,6 +232,7 @@ func (t *tokenizer) text(s string) (words, bigrams span) {
 		}
 	}
 	s = t.urls(s)
+	t.flushLinks()
 	words.start = len(t.out)
 	if ascii {
 		s = strings.ToLower(s)
