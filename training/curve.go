@@ -329,8 +329,8 @@ func runCurve(d *dataset, o learnOptions, f curveFlags, stdout, stderr io.Writer
 // deployed model on the labels a new one is judged on.
 // evalModel judges the model at path on d, at its own thresholds or at
 // reject and review given as the function's REJECT_THRESHOLD and
-// REVIEW_THRESHOLD give them (0: the model's; a review of -1: none),
-// and proposes reject thresholds for d's labels.
+// REVIEW_THRESHOLD give them (0: the model's), and proposes reject
+// thresholds for d's labels.
 func evalModel(d *dataset, path string, reject, review float64) (*report, error) {
 	c, err := openModel(path)
 	if err != nil {
@@ -338,10 +338,7 @@ func evalModel(d *dataset, path string, reject, review float64) (*report, error)
 	}
 	id, at := c.Info().ID, "at its own thresholds"
 	if reject != 0 || review != 0 {
-		th := c.Thresholds().Override(reject, max(review, 0))
-		if review < 0 {
-			th.Review = 0
-		}
+		th := c.Thresholds().Override(reject, review)
 		if c, err = c.WithThresholds(th); err != nil {
 			return nil, usagef("eval -m: %v", err)
 		}
@@ -353,9 +350,9 @@ func evalModel(d *dataset, path string, reject, review float64) (*report, error)
 	e := newEvaluator("judge model "+id+" on DATA, "+at, 0)
 	e.score(c, d.examples, d.source)
 	r := e.finish()
-	r.overridden = reject != 0 || review != 0
-	if r.Overall.Spam > 0 && r.Overall.Ham > 0 {
-		r.Choices = chooseThresholds(r.scores, r.spam)
+	r.overridden = reject != 0
+	if r.Overall.Ham > 0 {
+		r.Choices = chooseThresholds(r.scores, r.spam, r.texts)
 	}
 	return r, nil
 }

@@ -78,7 +78,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "do not list skipped rows")
 	plotFile := fs.String("plot", "", "also draw the ROC curve and the score histograms to this SVG `file`")
 	scoreWith := fs.String("m", "", "judge this `model` file (\"default\": the built-in model) on all of DATA instead of training one")
-	reject := fs.Float64("reject", 0, "with -m: judge at this reject `probability` instead of the model's own, as REJECT_THRESHOLD sets it in the function (-review sets the review threshold as REVIEW_THRESHOLD does, -1 for none)")
+	reject := fs.Float64("reject", 0, "with -m: judge at this reject `probability` instead of the model's own, as REJECT_THRESHOLD sets it in the function (with -m, -review P sets the review threshold as REVIEW_THRESHOLD does)")
 	curve := fs.Bool("learning-curve", false, "with -base: the figures after -labels site labels on top of the base (see the package doc)")
 	labelCounts := fs.String("labels", "50,100,300,1000", "the learning curve's `counts` of site labels")
 	draws := fs.Int("draws", 5, "the learning curve's random `draws`")
@@ -137,6 +137,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	o, err := opts()
 	if err != nil {
 		return err
+	}
+	if *scoreWith != "" && o.review < 0 {
+		return usagef("eval -m: -review %v: the function has no setting for no review band; a -reject at or below the model's review threshold leaves none", o.review)
 	}
 	if err := site.apply(fs, &o); err != nil {
 		return err
@@ -212,7 +215,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	r.print(stdout)
 	if r.Choices != nil {
-		printChoices(stdout, r.Choices, r.Overall.Ham)
+		printChoices(stdout, r.Choices, r.Overall.Ham, *scoreWith)
 	}
 	if *showErrors > 0 {
 		r.printErrors(stdout, *showErrors)

@@ -119,12 +119,12 @@
 // built-in one), for the figures of a running model on the labels a new
 // one is judged on; it trains nothing, so flags that say how to train are
 // refused. -reject P and -review P judge it at thresholds of one's own, as
-// the function's REJECT_THRESHOLD and REVIEW_THRESHOLD set them (-review -1:
-// no review band). After its figures it proposes, for each of 0.1%, 0.5%,
-// 1%, 2% and 5% of new ham rejected, the reject threshold picked on DATA's
-// labels as train -base picks a site's (a new ham like them lands above it
-// at most that often; a rate needs ⌈1/rate⌉ − 1 ham), with the spam and
-// ham it rejects of DATA. In the other protocols -base and -site work as
+// the function's REJECT_THRESHOLD and REVIEW_THRESHOLD set them. After its
+// figures it proposes, for each of 0.1%, 0.5%, 1%, 2% and 5% of new ham
+// rejected, the reject threshold picked on DATA's labels as train -base
+// picks a site's (a new ham like them lands above it at most that often;
+// a rate needs ⌈1/rate⌉ − 1 ham, a text labeled more than once counting
+// once), with the spam and ham it rejects of DATA. In the other protocols -base and -site work as
 // for train.
 //
 // eval -learning-curve -base MODEL SITE_DATA measures a site's model after
