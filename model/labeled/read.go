@@ -254,28 +254,24 @@ func CommentColumns() map[string][]string {
 // author, author_email, author_url, site and key_id.
 func csvColumns(header []string, needLabel bool) (csvCols, error) {
 	c := csvCols{-1, -1, -1, -1, -1, -1, -1, -1}
-	textRank, labelRank := len(textNames), len(labelNames)
+	names := make([]string, len(header))
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if r := slices.Index(textNames, name); r >= 0 && r < textRank {
-			c.text, textRank = i, r
-		}
-		if r := slices.Index(labelNames, name); r >= 0 && r < labelRank {
-			c.label, labelRank = i, r
-		}
-		switch {
-		case slices.Contains(authorNames, name):
-			c.author = i
-		case slices.Contains(emailNames, name):
-			c.email = i
-		case slices.Contains(urlNames, name):
-			c.url = i
-		case slices.Contains(siteNames, name):
-			c.site = i
-		case name == "key_id":
-			c.keyID = i
-		}
+		names[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 	}
+	// Each field's column is the one of its likeliest name, wherever
+	// it stands (so "text" over "content", "author" over
+	// "comment_author"), the first of two columns of one name.
+	likeliest := func(field []string) int {
+		for _, n := range field {
+			if i := slices.Index(names, n); i >= 0 {
+				return i
+			}
+		}
+		return -1
+	}
+	c.text, c.label = likeliest(textNames), likeliest(labelNames)
+	c.author, c.email, c.url, c.site = likeliest(authorNames), likeliest(emailNames), likeliest(urlNames), likeliest(siteNames)
+	c.keyID = slices.Index(names, "key_id")
 	if c.text < 0 || needLabel && c.label < 0 {
 		what := "text and label columns"
 		if !needLabel {

@@ -269,7 +269,8 @@ func TestReadFormats(t *testing.T) {
 }
 
 // TestCSVColumnNames: the likelier name wins wherever its column stands:
-// label over an earlier category, text over an earlier body.
+// label over an earlier category, text over an earlier body, author_url
+// over an earlier url.
 func TestCSVColumnNames(t *testing.T) {
 	for _, tc := range []struct {
 		header      []string
@@ -282,6 +283,22 @@ func TestCSVColumnNames(t *testing.T) {
 		c, err := csvColumns(tc.header, true)
 		if err != nil || c.text != tc.text || c.label != tc.label {
 			t.Errorf("%q: text %d, label %d (%v); want %d and %d", tc.header, c.text, c.label, err, tc.text, tc.label)
+		}
+	}
+	// The author fields too, as CommentColumns lists them and the web
+	// page takes them: the likeliest name, else the first column of it.
+	for _, tc := range []struct {
+		header             []string
+		author, email, url int
+	}{
+		{[]string{"text", "author_url", "url"}, -1, -1, 1},
+		{[]string{"text", "url", "author_url"}, -1, -1, 2},
+		{[]string{"text", "comment_author", "author", "email", "comment_author_email"}, 2, 4, -1},
+		{[]string{"text", "author", "author"}, 1, -1, -1},
+	} {
+		c, err := csvColumns(tc.header, false)
+		if err != nil || c.author != tc.author || c.email != tc.email || c.url != tc.url {
+			t.Errorf("%q: author %d, email %d, url %d (%v); want %d, %d, %d", tc.header, c.author, c.email, c.url, err, tc.author, tc.email, tc.url)
 		}
 	}
 }

@@ -144,7 +144,8 @@ function parseFile(name, s) {
   if (!head) return [];
   const cols = head.map((h) => h.trim().toLowerCase());
   if (!ALIASES.content.some((a) => cols.includes(a))) throw new Error('no text column in the header (' + ALIASES.content.join(', ') + ')');
-  return rows.map((r) => comment((f) => pick(Object.fromEntries(cols.map((c, i) => [c, r[i] || ''])), f)));
+  // Of two columns of one name, the first counts, as in the CLI.
+  return rows.map((r) => comment((f) => pick(Object.fromEntries(cols.map((c, i) => [c, r[i] || '']).reverse()), f)));
 }
 
 let results = [];
