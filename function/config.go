@@ -5,8 +5,11 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // bucketName is what S3 takes for a bucket's name, loosely: today's rule
@@ -28,9 +31,12 @@ type config struct {
 	shadow         bool
 	maxBody        int64
 	logLevel       slog.Level
-	// keys are the accepted API keys; empty means the native API is
-	// open and the Akismet routes answer "invalid".
+	// keys are the accepted API keys, those of SITE_KEYS among them;
+	// empty means the native API is open and the Akismet routes answer
+	// "invalid".
 	keys []string
+	// keySites ties the keys of SITE_KEYS to their sites.
+	keySites map[string]string
 	// discard is the spam probability from which comment-check adds
 	// Akismet's "discard" pro-tip.
 	discard float64
@@ -97,6 +103,31 @@ func parseConfig(getenv func(string) string) (config, error) {
 		if k = strings.TrimSpace(k); k != "" {
 			c.keys = append(c.keys, k)
 		}
+	}
+	// SITE_KEYS=example.org=KEY1,blog.example=KEY2: keys that are one
+	// site's each (api.Options.KeySites).
+	for _, pair := range strings.Split(getenv("SITE_KEYS"), ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		site, key, ok := strings.Cut(pair, "=")
+		site, key = labeled.SiteName(site), strings.TrimSpace(key)
+		switch {
+		case !ok || key == "":
+			bad("SITE_KEYS: an entry without a key; want SITE=KEY, comma-separated")
+			continue
+		case site == "":
+			bad("SITE_KEYS: an entry whose site names no host; want SITE=KEY with SITE a host name (in its xn-- form if internationalized)")
+			continue
+		case slices.Contains(c.keys, key):
+			bad("SITE_KEYS: a key that is also in API_KEYS or given twice: a key is every site's (API_KEYS) or one site's")
+			continue
+		}
+		if c.keySites == nil {
+			c.keySites = map[string]string{}
+		}
+		c.keySites[key] = site
+		c.keys = append(c.keys, key)
 	}
 	if p := prob("DISCARD_THRESHOLD"); p > 0 {
 		c.discard = p

@@ -26,6 +26,7 @@
 //	LOG_LEVEL             DEBUG, INFO (default), WARN or ERROR
 //	ADDR                  listen address of the local server (default 127.0.0.1:3000)
 //	API_KEYS              comma-separated API keys (Akismet routes; required on /v1/* when set)
+//	SITE_KEYS             comma-separated SITE=KEY pairs: API keys that are one site's each
 //	DISCARD_THRESHOLD     spam probability from which comment-check adds the discard pro-tip (default 0.999)
 //	FEEDBACK_DIR          store feedback under this directory
 //	FEEDBACK_BUCKET       or in this S3 bucket (package s3store)
@@ -123,8 +124,14 @@ func run(getenv func(string) string) error {
 		for i, k := range cfg.keys {
 			ids[i] = api.KeyID(salt, k)
 		}
-		// Opaque: which key stored a feedback record, in API_KEYS order.
+		// Opaque: which key stored a feedback record, in API_KEYS order
+		// and then SITE_KEYS's, each of these with its site.
 		log.Info("api keys", "key_ids", ids, "salted", cfg.keyIDSalt != "")
+		for i, k := range cfg.keys {
+			if site, ok := cfg.keySites[k]; ok {
+				log.Info("site key", "site", site, "key_id", ids[i])
+			}
+		}
 		for i, k := range cfg.keys {
 			if len(k) < minKeyLen {
 				log.Warn(fmt.Sprintf("API_KEYS: a key of fewer than %d characters can be guessed; make keys long and random (openssl rand -hex 16)", minKeyLen), "key_id", ids[i])
@@ -152,7 +159,7 @@ func run(getenv func(string) string) error {
 
 // newServer builds the API from the configuration.
 func newServer(clf *model.Classifier, sites map[string]*model.Classifier, cfg config, store feedback.Store, log *slog.Logger) *api.Server {
-	return api.New(clf, api.Options{Sites: sites, Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys,
+	return api.New(clf, api.Options{Sites: sites, Shadow: cfg.shadow, MaxBody: cfg.maxBody, Keys: cfg.keys, KeySites: cfg.keySites,
 		Discard: cfg.discard, Feedback: store, Log: log, AnonymousFeedback: cfg.anonymousFeedback, KeyIDSalt: cfg.keyIDSalt,
 		IAMCaller: func(r *http.Request) string { return lambdaevent.IAMCaller(r.Context()) }})
 }

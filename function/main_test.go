@@ -335,6 +335,24 @@ func TestConfig(t *testing.T) {
 			want: func() config { c := defaults; c.feedbackDir, c.iamAuth, c.keyIDSalt = "fb", true, " s "; return c }()},
 		{name: "anonymous feedback", env: map[string]string{"FEEDBACK_DIR": "fb", "ALLOW_ANONYMOUS_FEEDBACK_INSECURE": "1"},
 			want: func() config { c := defaults; c.feedbackDir, c.anonymousFeedback = "fb", true; return c }()},
+		{name: "site keys", env: map[string]string{"FEEDBACK_DIR": "fb", "API_KEYS": "k", "SITE_KEYS": " www.Example.org=k2 , blog.example = k3 ,"},
+			want: func() config {
+				c := defaults
+				c.feedbackDir, c.keys = "fb", []string{"k", "k2", "k3"}
+				c.keySites = map[string]string{"k2": "example.org", "k3": "blog.example"}
+				return c
+			}()},
+		{name: "site keys alone authenticate feedback", env: map[string]string{"FEEDBACK_DIR": "fb", "SITE_KEYS": "example.org=k2"},
+			want: func() config {
+				c := defaults
+				c.feedbackDir, c.keys, c.keySites = "fb", []string{"k2"}, map[string]string{"k2": "example.org"}
+				return c
+			}()},
+		{name: "site key without a key", env: map[string]string{"SITE_KEYS": "example.org="}, err: "SITE_KEYS: an entry without a key"},
+		{name: "site key without a site", env: map[string]string{"SITE_KEYS": "k2"}, err: "SITE_KEYS: an entry without a key"},
+		{name: "site key for no host", env: map[string]string{"SITE_KEYS": "bücher.example=k2"}, err: "names no host"},
+		{name: "site key also in API_KEYS", env: map[string]string{"API_KEYS": "k2", "SITE_KEYS": "example.org=k2"}, err: "a key is every site's"},
+		{name: "site key for two sites", env: map[string]string{"SITE_KEYS": "a.example=k2,b.example=k2"}, err: "given twice"},
 		{name: "bad IAM_AUTH", env: map[string]string{"IAM_AUTH": "maybe"}, err: "IAM_AUTH"},
 		{name: "bad mode", env: map[string]string{"MODE": "loud"}, err: "MODE"},
 		{name: "bad threshold", env: map[string]string{"REJECT_THRESHOLD": "1.5"}, err: "REJECT_THRESHOLD"},

@@ -342,8 +342,10 @@ func TestTemplate(t *testing.T) {
 			strings.Contains(pol, "s3:*") || strings.Contains(pol, "GetObject") {
 			t.Errorf("function policies = %s, want only s3:PutObject on feedback/*", pol)
 		}
-		if got := show(dig(props, "Environment", "Variables", "API_KEYS")); !strings.Contains(got, "resolve:secretsmanager") {
-			t.Errorf("API_KEYS = %s, want a Secrets Manager dynamic reference, never plaintext", got)
+		for _, env := range []string{"API_KEYS", "SITE_KEYS"} {
+			if got := show(dig(props, "Environment", "Variables", env)); !strings.Contains(got, "resolve:secretsmanager") {
+				t.Errorf("%s = %s, want a Secrets Manager dynamic reference, never plaintext", env, got)
+			}
 		}
 	})
 

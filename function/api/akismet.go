@@ -202,7 +202,11 @@ func (s *Server) akismetCommentCheck(w http.ResponseWriter, r *http.Request) err
 	case honeypotFilled(form):
 		verdict, discard, prob, why = model.Reject, true, 1, "honeypot field filled"
 	default:
-		res := s.score(cm, form.Get("blog"))
+		site, serr := scopedSite(form.Get("blog"), s.keySite(s.akismetKey(r, form)))
+		if serr != nil {
+			return serr
+		}
+		res := s.score(cm, site)
 		verdict = res.Verdict
 		if s.shadow {
 			verdict = res.WouldBe
@@ -275,7 +279,10 @@ func (s *Server) akismetSubmit(label model.Label) handlerFunc {
 			return err
 		}
 		cm := commentFromForm(form)
-		site := form.Get("blog")
+		site, serr := scopedSite(form.Get("blog"), s.keySite(s.akismetKey(r, form)))
+		if serr != nil {
+			return serr
+		}
 		if strings.TrimSpace(cm.Text) == "" {
 			return Errorf(CodeEmptyContent, "comment_content is empty; send the comment's text.")
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+
+	"github.com/spamcheck/spamcheck/model/labeled"
 )
 
 // DefaultKeyIDSalt is the salt of key ids when none is configured. It is
@@ -40,6 +42,33 @@ func requestKey(r *http.Request) string {
 		key = strings.TrimSpace(v)
 	}
 	return key
+}
+
+// keySite returns the site key is tied to (Options.KeySites), or "" for
+// a key tied to none, or no key.
+func (s *Server) keySite(key string) string {
+	if key == "" || s.keySites == nil {
+		return ""
+	}
+	return s.keySites[sha256.Sum256([]byte(key))]
+}
+
+// scopedSite returns the site a comment or record is for: site, which
+// the request named (raw, as sent), or, with a key tied to keySite,
+// keySite when site names none, and a forbidden_site error when it names
+// another.
+func scopedSite(site, keySite string) (string, *Error) {
+	if keySite == "" {
+		return site, nil
+	}
+	switch name := labeled.SiteName(site); name {
+	case "":
+		return keySite, nil
+	case keySite:
+		return name, nil
+	default:
+		return "", Errorf(CodeForbiddenSite, "this API key is %s's; it cannot send comments or feedback for %s", keySite, clip(name))
+	}
 }
 
 // writer returns the key id to store with feedback that r sends with the

@@ -74,7 +74,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, n, err := s.answer(r.Context(), body, r.URL.Query().Get("site"))
+	out, n, err := s.answer(r.Context(), body, r.URL.Query().Get("site"), s.keySite(requestKey(r)))
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
 	if int64(len(payload)) > s.maxBody {
 		return errorBody{s.classify(ctx, "direct invoke", Errorf(CodeBodyTooLarge, "the payload is %d bytes; the limit is %d", len(payload), s.maxBody))}
 	}
-	out, n, err := s.answer(ctx, payload, "")
+	out, n, err := s.answer(ctx, payload, "", "")
 	if err != nil {
 		return errorBody{s.classify(ctx, "direct invoke", err)}
 	}
@@ -106,10 +106,11 @@ func (s *Server) Direct(ctx context.Context, payload []byte) (answer any) {
 
 // answer decodes a check body (one comment or a batch) and scores it,
 // returning a CheckResult or a BatchResult and the number of comments.
-// site (the ?site= parameter) applies unless the body names a site.
+// site (the ?site= parameter) applies unless the body names a site; with
+// a key tied to keySite, every comment is keySite's (see scopedSite).
 // Between the comments of a batch it checks ctx, so that a request its
 // client abandoned, or an invoke past its deadline, stops costing CPU.
-func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int, error) {
+func (s *Server) answer(ctx context.Context, body []byte, site, keySite string) (any, int, error) {
 	if !utf8.Valid(body) {
 		return nil, 0, Errorf(CodeInvalidUTF8, "the body is not valid UTF-8")
 	}
@@ -145,7 +146,10 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 		if len(b.Comments) == 0 || len(b.Comments) > MaxBatch {
 			return nil, 0, Errorf(CodeInvalidBatch, "a batch holds 1 to %d comments, got %d", MaxBatch, len(b.Comments))
 		}
-		site = siteOr(b.Site, site)
+		site, serr := scopedSite(siteOr(b.Site, site), keySite)
+		if serr != nil {
+			return nil, 0, serr
+		}
 		res := BatchResult{Results: make([]CheckResult, len(b.Comments)), Model: s.model(site).id}
 		for i, c := range b.Comments {
 			if err := ctx.Err(); err != nil {
@@ -156,7 +160,12 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 				err.Message = fmt.Sprintf("comments[%d]: %s", i, err.Message)
 				return nil, 0, err
 			}
-			res.Results[i] = s.explain(cm, siteOr(own, site), explain)
+			own, serr := scopedSite(siteOr(own, site), keySite)
+			if serr != nil {
+				serr.Message = fmt.Sprintf("comments[%d]: %s", i, serr.Message)
+				return nil, 0, serr
+			}
+			res.Results[i] = s.explain(cm, own, explain)
 		}
 		return res, len(res.Results), nil
 	}
@@ -164,7 +173,11 @@ func (s *Server) answer(ctx context.Context, body []byte, site string) (any, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.explain(cm, siteOr(own, site), explain), 1, nil
+	own, serr := scopedSite(siteOr(own, site), keySite)
+	if serr != nil {
+		return nil, 0, serr
+	}
+	return s.explain(cm, own, explain), 1, nil
 }
 
 // siteOr is the site own names, or outer when own is absent or names no

@@ -38,6 +38,7 @@ const (
 	CodeInternal             = "internal"
 	CodeFeedbackDisabled     = "feedback_disabled"
 	CodeMisdirected          = "misdirected_request"
+	CodeForbiddenSite        = "forbidden_site"
 )
 
 // status is what one error code answers: the HTTP status of the native
@@ -71,6 +72,7 @@ var statuses = map[string]status{
 	CodeInternal:             {http.StatusInternalServerError, http.StatusInternalServerError},
 	CodeFeedbackDisabled:     {http.StatusServiceUnavailable, 0},
 	CodeMisdirected:          {http.StatusMisdirectedRequest, http.StatusMisdirectedRequest},
+	CodeForbiddenSite:        {http.StatusForbidden, http.StatusOK},
 }
 
 // Error is a mistake of the caller's: its code and message are safe to

@@ -59,6 +59,11 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 	if given := cmp.Or(req.Site, r.URL.Query().Get("site")); site == "" && given != "" {
 		s.warnNoSite(r, given)
 	}
+	site, serr := scopedSite(site, s.keySite(requestKey(r)))
+	if serr != nil {
+		return serr
+	}
+	site = labeled.SiteName(site)
 	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
 		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,

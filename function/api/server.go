@@ -46,6 +46,12 @@ type Options struct {
 	// Keys are the accepted API keys. Empty means the native API is open
 	// and the Akismet routes answer "invalid".
 	Keys []string
+	// KeySites ties some of Keys to one site each (a host name, see
+	// labeled.SiteName): a request with such a key is that site's, a
+	// comment or feedback record naming no site is the key's site's, and
+	// one naming another site is refused (forbidden_site), so that a
+	// site's key cannot poison another site's retraining.
+	KeySites map[string]string
 	// Discard is the spam probability from which comment-check adds
 	// Akismet's "discard" pro-tip (default 0.999).
 	Discard float64
@@ -81,6 +87,9 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
+	// keySites maps the SHA-256 digest of a key Options.KeySites ties
+	// to a site to that site.
+	keySites map[[sha256.Size]byte]string
 	// iamCaller, anonymous and keyIDSalt: see Options.
 	iamCaller func(*http.Request) string
 	anonymous bool
@@ -94,6 +103,12 @@ func New(clf *model.Classifier, o Options) *Server {
 		iamCaller: o.IAMCaller, anonymous: o.AnonymousFeedback, keyIDSalt: o.KeyIDSalt}
 	for site, c := range o.Sites {
 		s.sites[site] = siteModel{c, c.Info().ID}
+	}
+	for key, site := range o.KeySites {
+		if s.keySites == nil {
+			s.keySites = map[[sha256.Size]byte]string{}
+		}
+		s.keySites[sha256.Sum256([]byte(key))] = labeled.SiteName(site)
 	}
 	if s.keyIDSalt == "" {
 		s.keyIDSalt = DefaultKeyIDSalt
