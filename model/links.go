@@ -38,7 +38,7 @@ func (t *tokenizer) urls(s string) string {
 			b.WriteByte(' ')
 			last = k + end
 			if email {
-				t.emailOnce(host)
+				t.linkOnce("@" + host)
 			} else {
 				t.linkOnce(host)
 			}
@@ -257,44 +257,21 @@ func hostOf(raw string) (string, bool) {
 	return host, host != ""
 }
 
-// linkOnce emits the tokens of a link to host unless a link to the same
-// host was counted already.
-func (t *tokenizer) linkOnce(host string) {
-	if t.seen[host] {
+// linkOnce emits the tokens of a link to a host, or of an e-mail address
+// at a domain ('@' and the domain; no host starts with '@'), unless the
+// comment had one already (see linkOrLater), and counts the links.
+func (t *tokenizer) linkOnce(l string) {
+	if t.seen[l] {
 		return
 	}
 	if t.seen == nil {
 		t.seen = map[string]bool{}
 	}
-	t.seen[host] = true
-	t.link(host)
-}
-
-// emailOnce emits the tokens of an e-mail address at a domain not seen
-// before in the comment: a marker and the domain.
-func (t *tokenizer) emailOnce(domain string) {
-	key := "@" + domain // no host starts with '@'
-	if t.seen[key] {
-		return
+	t.seen[l] = true
+	if !strings.HasPrefix(l, "@") {
+		t.links++
 	}
-	if t.seen == nil {
-		t.seen = map[string]bool{}
-	}
-	t.seen[key] = true
-	t.linkOrLater(linkRef{host: domain, email: true})
-}
-
-// link emits the tokens of one link, or keeps it for later (see
-// linkOrLater), and counts it.
-func (t *tokenizer) link(host string) {
-	t.links++
-	t.linkOrLater(linkRef{host: host})
-}
-
-// linkRef is a link's host, or an e-mail address's domain.
-type linkRef struct {
-	host  string
-	email bool
+	t.linkOrLater(l)
 }
 
 // linkOrLater emits the tokens of a link or address while the comment's
@@ -305,15 +282,18 @@ type linkRef struct {
 // the words of its pitch, and padding in front of a pitch must not push
 // out its own link either. The default 2,000 tokens give some 80 hosts
 // at each end; the link count counts every link still.
-func (t *tokenizer) linkOrLater(l linkRef) {
+//
+// A link is its host, an e-mail address its domain after an '@'.
+func (t *tokenizer) linkOrLater(l string) {
 	if t.linkToks < t.max/(2*linkShare) {
 		n := len(t.out)
 		t.emitLink(l)
 		t.linkToks += len(t.out) - n
 		return
 	}
-	if len(t.lastLinks) == max(1, t.max/(2*linkShare)/3) {
-		t.lastLinks = slices.Delete(t.lastLinks, 0, 1)
+	if n := len(t.lastLinks); n == max(1, t.max/(2*linkShare)/3) {
+		copy(t.lastLinks, t.lastLinks[1:])
+		t.lastLinks = t.lastLinks[:n-1]
 	}
 	t.lastLinks = append(t.lastLinks, l)
 }
@@ -326,18 +306,19 @@ func (t *tokenizer) flushLinks() {
 	t.lastLinks = t.lastLinks[:0]
 }
 
-// emitLink emits the tokens of one link: a marker, its host and, when
-// different, its registrable domain (so "promo.cash-now.biz" also counts
-// as "cash-now.biz"); or of one e-mail address: a marker and its domain.
-func (t *tokenizer) emitLink(l linkRef) {
-	if l.email {
+// emitLink emits the tokens of one link, a host: a marker, the host and,
+// when different, its registrable domain (so "promo.cash-now.biz" also
+// counts as "cash-now.biz"); or of one e-mail address, '@' and its
+// domain: a marker and the domain.
+func (t *tokenizer) emitLink(l string) {
+	if domain, ok := strings.CutPrefix(l, "@"); ok {
 		t.emit(tokEmail)
-		t.emit(tokEmailDomain + l.host)
+		t.emit(tokEmailDomain + domain)
 		return
 	}
 	t.emit(tokURL)
-	t.emit(tokDomain + l.host)
-	if site, err := publicsuffix.EffectiveTLDPlusOne(l.host); err == nil && site != l.host {
+	t.emit(tokDomain + l)
+	if site, err := publicsuffix.EffectiveTLDPlusOne(l); err == nil && site != l {
 		t.emit(tokDomain + site)
 	}
 }

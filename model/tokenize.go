@@ -162,7 +162,7 @@ type tokenizer struct {
 	// emitted, and lastLinks holds the last of those after them, for
 	// the end of the links (see linkOrLater).
 	linkToks  int
-	lastLinks []linkRef
+	lastLinks []string
 	// seen holds the link hosts already counted, and the e-mail domains
 	// with an '@' before them, once there are links.
 	seen map[string]bool
