@@ -110,17 +110,10 @@ func parseConfig(getenv func(string) string) (config, error) {
 		if pair = strings.TrimSpace(pair); pair == "" {
 			continue
 		}
-		site, key, ok := strings.Cut(pair, "=")
+		site, key, _ := strings.Cut(pair, "=")
 		site, key = labeled.SiteName(site), strings.TrimSpace(key)
-		switch {
-		case !ok || key == "":
-			bad("SITE_KEYS: an entry without a key; want SITE=KEY, comma-separated")
-			continue
-		case site == "":
-			bad("SITE_KEYS: an entry whose site names no host; want SITE=KEY with SITE a host name (in its xn-- form if internationalized)")
-			continue
-		case slices.Contains(c.keys, key):
-			bad("SITE_KEYS: a key that is also in API_KEYS or given twice: a key is every site's (API_KEYS) or one site's")
+		if site == "" || key == "" || slices.Contains(c.keys, key) {
+			bad("SITE_KEYS: want SITE=KEY pairs, SITE a host name (xn-- if need be), each key in one pair and not in API_KEYS")
 			continue
 		}
 		if c.keySites == nil {

@@ -123,15 +123,13 @@ func run(getenv func(string) string) error {
 		ids := make([]string, len(cfg.keys))
 		for i, k := range cfg.keys {
 			ids[i] = api.KeyID(salt, k)
+			if site := cfg.keySites[k]; site != "" {
+				ids[i] += " (" + site + ")"
+			}
 		}
 		// Opaque: which key stored a feedback record, in API_KEYS order
 		// and then SITE_KEYS's, each of these with its site.
 		log.Info("api keys", "key_ids", ids, "salted", cfg.keyIDSalt != "")
-		for i, k := range cfg.keys {
-			if site, ok := cfg.keySites[k]; ok {
-				log.Info("site key", "site", site, "key_id", ids[i])
-			}
-		}
 		for i, k := range cfg.keys {
 			if len(k) < minKeyLen {
 				log.Warn(fmt.Sprintf("API_KEYS: a key of fewer than %d characters can be guessed; make keys long and random (openssl rand -hex 16)", minKeyLen), "key_id", ids[i])

@@ -348,11 +348,11 @@ func TestConfig(t *testing.T) {
 				c.feedbackDir, c.keys, c.keySites = "fb", []string{"k2"}, map[string]string{"k2": "example.org"}
 				return c
 			}()},
-		{name: "site key without a key", env: map[string]string{"SITE_KEYS": "example.org="}, err: "SITE_KEYS: an entry without a key"},
-		{name: "site key without a site", env: map[string]string{"SITE_KEYS": "k2"}, err: "SITE_KEYS: an entry without a key"},
-		{name: "site key for no host", env: map[string]string{"SITE_KEYS": "bücher.example=k2"}, err: "names no host"},
-		{name: "site key also in API_KEYS", env: map[string]string{"API_KEYS": "k2", "SITE_KEYS": "example.org=k2"}, err: "a key is every site's"},
-		{name: "site key for two sites", env: map[string]string{"SITE_KEYS": "a.example=k2,b.example=k2"}, err: "given twice"},
+		{name: "site key without a key", env: map[string]string{"SITE_KEYS": "example.org="}, err: "SITE_KEYS: want SITE=KEY"},
+		{name: "site key without a site", env: map[string]string{"SITE_KEYS": "k2"}, err: "SITE_KEYS: want SITE=KEY"},
+		{name: "site key for no host", env: map[string]string{"SITE_KEYS": "bücher.example=k2"}, err: "SITE_KEYS: want SITE=KEY"},
+		{name: "site key also in API_KEYS", env: map[string]string{"API_KEYS": "k2", "SITE_KEYS": "example.org=k2"}, err: "SITE_KEYS: want SITE=KEY"},
+		{name: "site key for two sites", env: map[string]string{"SITE_KEYS": "a.example=k2,b.example=k2"}, err: "SITE_KEYS: want SITE=KEY"},
 		{name: "bad IAM_AUTH", env: map[string]string{"IAM_AUTH": "maybe"}, err: "IAM_AUTH"},
 		{name: "bad mode", env: map[string]string{"MODE": "loud"}, err: "MODE"},
 		{name: "bad threshold", env: map[string]string{"REJECT_THRESHOLD": "1.5"}, err: "REJECT_THRESHOLD"},

@@ -50,7 +50,8 @@ func (s *Server) keySite(key string) string {
 	if key == "" || s.keySites == nil {
 		return ""
 	}
-	return s.keySites[sha256.Sum256([]byte(key))]
+	d := sha256.Sum256([]byte(key))
+	return s.keySites[string(d[:])]
 }
 
 // scopedSite returns the site a comment or record is for: site, which
@@ -67,7 +68,7 @@ func scopedSite(site, keySite string) (string, *Error) {
 	case keySite:
 		return name, nil
 	default:
-		return "", Errorf(CodeForbiddenSite, "this API key is %s's; it cannot send comments or feedback for %s", keySite, clip(name))
+		return "", Errorf(CodeForbiddenSite, "this API key is %s's, not %s's", keySite, clip(name))
 	}
 }
 

@@ -84,5 +84,5 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 // request gave one: a name that names no host (an internationalized one
 // not in its xn-- form, say), which train -site will never select.
 func (s *Server) warnNoSite(r *http.Request, given string) {
-	s.log.WarnContext(r.Context(), "feedback stored without a site: the site given names no host (send an internationalized name in its xn-- form)", "site", clip(given))
+	s.log.WarnContext(r.Context(), "feedback stored without a site: the site given names no host (xn-- form?)", "site", clip(given))
 }

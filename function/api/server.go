@@ -87,9 +87,9 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
-	// keySites maps the SHA-256 digest of a key Options.KeySites ties
-	// to a site to that site.
-	keySites map[[sha256.Size]byte]string
+	// keySites maps the SHA-256 digest (as a string) of a key
+	// Options.KeySites ties to a site to that site.
+	keySites map[string]string
 	// iamCaller, anonymous and keyIDSalt: see Options.
 	iamCaller func(*http.Request) string
 	anonymous bool
@@ -106,9 +106,10 @@ func New(clf *model.Classifier, o Options) *Server {
 	}
 	for key, site := range o.KeySites {
 		if s.keySites == nil {
-			s.keySites = map[[sha256.Size]byte]string{}
+			s.keySites = map[string]string{}
 		}
-		s.keySites[sha256.Sum256([]byte(key))] = labeled.SiteName(site)
+		d := sha256.Sum256([]byte(key))
+		s.keySites[string(d[:])] = labeled.SiteName(site)
 	}
 	if s.keyIDSalt == "" {
 		s.keyIDSalt = DefaultKeyIDSalt
