@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
-
-	"github.com/jbrukh/bayesian"
 )
 
 // Source describes one source of training data (a platform, a site, a
@@ -230,9 +227,26 @@ func (p Params) prior(sources []Source) float64 {
 // library's two classifiers one after the other.
 const sequentialEstimate = 2_000_000
 
-// estimate feeds the weighted counts of tc's tokens to the library and
-// turns its smoothed per-class estimates into capped log-likelihood
-// ratios, one per token. Without the library (viaLibrary false) it
+// library estimates through the naive Bayes library (package bayes's
+// LogFrequencies), once UseLibrary gave it; nil, estimate computes the
+// library's estimate itself, to the bit.
+var library func(size int, token func(int) string, counter func() func(int) [2]int, sequential bool) [2][]float64
+
+// UseLibrary makes the models Train and Fit return estimated by f, which
+// is bayes.LogFrequencies: the library the model is built around, kept
+// in a package of its own so that a program that only scores (the
+// function) does not link it. Without it they compute the library's
+// estimate themselves, and agree with it bit for bit (a test checks
+// that), so a model is the same either way. Call it before training,
+// once: the training CLI does.
+func UseLibrary(f func(size int, token func(int) string, counter func() func(int) [2]int, sequential bool) [2][]float64) {
+	library = f
+}
+
+// estimate feeds the weighted counts of tc's tokens to the library (see
+// UseLibrary) and turns its smoothed per-class estimates into capped
+// log-likelihood ratios, one per token. Without the library (viaLibrary
+// false, or none given) it
 // computes the library's estimate itself, (count+1)/(total+vocabulary)
 // per class on the same integers in the same order: Fit scores its folds
 // with models estimated so, which costs a pass over the counts rather
@@ -288,53 +302,18 @@ func estimate(tc tokenCounts, sources []Source, p Params, prunedTokens int, viaL
 	if size == 0 {
 		return weights, nil
 	}
-	// logProb[k][i] is log P(token i | class k); weights doubles as the
-	// ham row.
-	logProb := [2][]float64{weights, nil}
+	// logProb[k][i] is log P(token i | class k), the library's.
+	var logProb [2][]float64
+	viaLibrary = viaLibrary && library != nil
 	if viaLibrary {
-		logProb[1] = make([]float64, size)
-		// The library's estimate of each class depends on that class's
-		// counts only, so each class has a library classifier of its
-		// own, filled on a core of its own: the same calls per class
-		// as one classifier of both, in half the time. Each holds a map
-		// entry per token, so a vocabulary of millions (a million
-		// comments have ten) fills them one after the other: the
-		// estimate then needs one map at a time, not two.
-		var wg sync.WaitGroup
-		run := wg.Go
-		if size > sequentialEstimate {
-			run = func(f func()) { f() }
+		counter := func() func(int) [2]int {
+			var buf []count
+			return func(i int) [2]int {
+				_, v := scaled(&buf, i)
+				return [2]int{int(v[0]), int(v[1])}
+			}
 		}
-		for k, class := range []bayesian.Class{classHam, classSpam} {
-			run(func() {
-				var buf []count
-				nb := bayesian.NewClassifier(classHam, classSpam)
-				for i := range size {
-					_, v := scaled(&buf, i)
-					// Observing a zero count still enters the token
-					// into the class's vocabulary. The library smooths
-					// each class with its own vocabulary size; sharing
-					// one vocabulary makes that the textbook
-					// (count+α)/(total+α|V|).
-					nb.Observe(tc.token(i), int(v[k]), class)
-				}
-				// A block of tokens at a time: the list of every token
-				// and its rows of frequencies would cost as much as the
-				// rest.
-				const block = 1 << 16
-				words := make([]string, 0, block)
-				for from := 0; from < size; from += block {
-					words = words[:0]
-					for i := from; i < min(from+block, size); i++ {
-						words = append(words, tc.token(i))
-					}
-					for j, f := range nb.WordFrequencies(words)[k] { // rows follow the class order: ham, spam
-						logProb[k][from+j] = math.Log(f)
-					}
-				}
-			})
-		}
-		wg.Wait()
+		logProb = library(size, tc.token, counter, size > sequentialEstimate)
 	} else {
 		// The difference goes into weights at once: no second row.
 		for i := range size {

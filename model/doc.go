@@ -113,7 +113,10 @@ names a model learns from its training data are those of real people.
 
 The counts go through github.com/jbrukh/bayesian v1.1.0, which provides
 the smoothed estimates at training time and is never called while
-scoring. Its quirks, and how each is neutralised (each has a canary test
+scoring. It is wrapped in package model/bayes, which a program that
+trains hands to this package with UseLibrary (the training CLI does), so
+that a program that only scores does not link it; without it, Train and
+Fit compute the library's estimate themselves, to the bit. Its quirks, and how each is neutralised (each has a canary test
 that fails on the day the quirk goes away):
 
   - Class priors are weighted by token count, so the class with longer

@@ -7,14 +7,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"github.com/jbrukh/bayesian"
-)
-
-// The library's classes. They never leave this package.
-const (
-	classHam  bayesian.Class = "ham"
-	classSpam bayesian.Class = "spam"
 )
 
 // Params are the learning settings of a model, stored with it.

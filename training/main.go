@@ -179,7 +179,14 @@ import (
 	"log"
 	"os"
 	"runtime/debug"
+
+	"github.com/spamcheck/spamcheck/model"
+	"github.com/spamcheck/spamcheck/model/bayes"
 )
+
+// The command's models are estimated by the naive Bayes library, as the
+// model package is built around it (model.UseLibrary).
+func init() { model.UseLibrary(bayes.LogFrequencies) }
 
 // gcPercent is the garbage collector's target the command runs with
 // unless GOGC or GOMEMLIMIT is set: the heap may grow to 1.5 times what
