@@ -56,6 +56,10 @@ type config struct {
 	keyIDSalt string
 	// lambda is true when running under a Lambda runtime API.
 	lambda bool
+	// modelBudget bounds the bytes of MODELS_DIR's files: a third of
+	// the function's memory on Lambda (a model costs about three times
+	// its file while it loads), 0 (none) elsewhere.
+	modelBudget int64
 }
 
 // parseConfig reads the configuration from getenv, reporting every bad
@@ -70,6 +74,9 @@ func parseConfig(getenv func(string) string) (config, error) {
 	c.modelPath = getenv("MODEL_PATH")
 	c.modelsDir = getenv("MODELS_DIR")
 	c.lambda = getenv("AWS_LAMBDA_RUNTIME_API") != ""
+	if mb, err := strconv.ParseInt(getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), 10, 64); err == nil && mb > 0 {
+		c.modelBudget = mb << 20 / 3
+	}
 	prob := func(name string) float64 {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {

@@ -50,7 +50,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net"
@@ -94,7 +93,7 @@ func run(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	sites, skipped, aliased, err := loadSiteModels(cfg.modelsDir)
+	sites, skipped, aliased, err := loadSiteModels(cfg.modelsDir, cfg.modelBudget)
 	if err != nil {
 		return err
 	}
@@ -193,9 +192,10 @@ func (h *requestIDHandler) WithGroup(name string) slog.Handler {
 }
 
 // maxModelFileBytes bounds the size of MODEL_PATH, checked before the file
-// is read: the built-in model is 737 KB, and a 128 MB Lambda must not run
-// out of memory on a wrong file before it can say what is wrong.
-const maxModelFileBytes = 64 << 20
+// is read: the built-in model is 715 KB, the largest recommended 5.9 MB,
+// and a 128 MB Lambda must not run out of memory on a wrong file before
+// it can say what is wrong (loading holds a file about twice).
+const maxModelFileBytes = 32 << 20
 
 // loadModel loads MODEL_PATH or the built-in model and applies threshold
 // overrides.
@@ -237,7 +237,9 @@ func loadFile(env, path string) (*model.Classifier, error) {
 		return nil, fmt.Errorf("%s: %w", env, err)
 	}
 	defer f.Close()
-	clf, err := model.Load(io.LimitReader(f, maxModelFileBytes))
+	// The file itself, not a LimitReader of it: Load sizes its buffer
+	// by the file's Stat, and bounds what it reads on its own.
+	clf, err := model.Load(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s=%s: %w", env, path, err)
 	}
@@ -257,7 +259,10 @@ const siteModelExt = ".model"
 // alone, so a layer may carry a README, and returned in skipped, so that
 // start-up can say which files serve no site (a model saved as model.bin,
 // say).
-func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped, aliased []string, err error) {
+//
+// With a budget (> 0), files that add up to more stop start-up before
+// they exhaust the memory: 200 models of 715 KB hold 222 MB.
+func loadSiteModels(dir string, budget int64) (sites map[string]*model.Classifier, skipped, aliased []string, err error) {
 	if dir == "" {
 		return nil, nil, nil, nil
 	}
@@ -267,6 +272,7 @@ func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped, al
 	}
 	sites = map[string]*model.Classifier{}
 	file := map[string]string{} // the file of each site
+	var total int64
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), siteModelExt)
 		if !ok {
@@ -289,6 +295,12 @@ func loadSiteModels(dir string) (sites map[string]*model.Classifier, skipped, al
 		file[site] = e.Name()
 		if site != name {
 			aliased = append(aliased, e.Name())
+		}
+		if fi, err := e.Info(); err == nil {
+			total += fi.Size()
+		}
+		if budget > 0 && total > budget {
+			return nil, nil, nil, fmt.Errorf("MODELS_DIR: the models come to over %d MB, a third of the function's memory: raise it or prune them (train -max-tokens)", budget>>20)
 		}
 		clf, err := loadFile("MODELS_DIR", path)
 		if err != nil {

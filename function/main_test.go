@@ -86,7 +86,7 @@ func testServer(t testing.TB, env map[string]string) (*api.Server, lambdaevent.H
 	if err != nil {
 		t.Fatal(err)
 	}
-	sites, _, _, err := loadSiteModels(cfg.modelsDir)
+	sites, _, _, err := loadSiteModels(cfg.modelsDir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

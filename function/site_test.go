@@ -233,7 +233,7 @@ func TestModelsDirRefuses(t *testing.T) {
 func TestModelsDirAliases(t *testing.T) {
 	dir := t.TempDir()
 	writeDefaultModel(t, dir, "www.example.org.model", "Blog.Example.net.model")
-	sites, skipped, aliased, err := loadSiteModels(dir)
+	sites, skipped, aliased, err := loadSiteModels(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestModelsDirSkipped(t *testing.T) {
 	dir := t.TempDir()
 	writeDefaultModel(t, dir, "example.org.model", "model.bin")
 	os.Mkdir(filepath.Join(dir, "old"), 0o755)
-	sites, skipped, _, err := loadSiteModels(dir)
+	sites, skipped, _, err := loadSiteModels(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

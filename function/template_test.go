@@ -28,6 +28,7 @@ var notDeployed = map[string]string{
 	"FEEDBACK_DIR":                      "a local directory; on Lambda feedback goes to the bucket",
 	"FEEDBACK_S3_ENDPOINT":              "an S3-compatible server for tests; Lambda uses AWS's",
 	"AWS_LAMBDA_RUNTIME_API":            "set by Lambda itself",
+	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE":   "set by Lambda itself",
 	"ALLOW_ANONYMOUS_FEEDBACK_INSECURE": "a deployment never accepts anonymous training data",
 }
 

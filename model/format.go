@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"math"
 	"math/bits"
 	"strings"
@@ -64,6 +66,14 @@ const (
 	// maxModelBytes bounds what Load reads, so a wrong file cannot
 	// exhaust memory.
 	maxModelBytes = 512 << 20
+	// maxHeaderBytes bounds the JSON header, decoded before anything
+	// else is checked: every three bytes of it ("{},") can become a
+	// source of 72, and a 64 MB file of them took 5 GB to refuse. The
+	// default model's is 1,252 bytes; 4,096 sources with long names fit.
+	maxHeaderBytes = 1 << 20
+	// maxSources bounds the sources a model file may hold (one per
+	// path given to train, and the site's).
+	maxSources = 4096
 	// entryOverhead is the least an entry can take besides its token:
 	// a length, a weight and two counts (version 3), or a source count
 	// and one source's three numbers (versions 4 and 5).
@@ -210,15 +220,25 @@ func (c *Classifier) Save(w io.Writer) error {
 // Load reads a model written by Save. A file that is not a model, has an
 // unsupported version, is truncated or is corrupt gives an error wrapping
 // ErrFormat, ErrVersion or ErrCorrupt.
+//
+// A reader that can say its size (an *os.File) is read into one buffer
+// of that size, so that loading holds the file about twice at most (the
+// buffer and the string the model scores from), not the four times a
+// growing buffer and copies would take.
 func Load(r io.Reader) (*Classifier, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxModelBytes+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxModelBytes {
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxModelBytes+1)); err != nil {
 		return nil, fmt.Errorf("model: read: %w", err)
 	}
-	if len(data) > maxModelBytes {
+	if buf.Len() > maxModelBytes {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrFormat, maxModelBytes)
 	}
-	return parse(string(data))
+	return parse(buf.String())
 }
 
 // parse checks and decodes a model file held in memory. The classifier
@@ -235,14 +255,29 @@ func parse(raw string) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
 	}
 	body := raw[:len(raw)-sha256.Size]
-	sum := sha256.Sum256([]byte(body))
-	if string(sum[:]) != raw[len(body):] {
+	// Hashed through one small buffer: []byte(body) would copy the
+	// whole file.
+	h256, chunk := sha256.New(), make([]byte, 32<<10)
+	for i := 0; i < len(body); {
+		n := copy(chunk, body[i:])
+		h256.Write(chunk[:n])
+		i += n
+	}
+	sum := h256.Sum(nil)
+	if string(sum) != raw[len(body):] {
 		return nil, fmt.Errorf("%w: checksum mismatch (truncated or modified)", ErrCorrupt)
 	}
 	d := decoder{s: body, pos: len(magic) + 4}
 	var h header
-	if err := json.Unmarshal([]byte(d.chunk()), &h); d.err != nil || err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, errors.Join(d.err, err))
+	hj := d.chunk()
+	if d.err != nil || len(hj) > maxHeaderBytes {
+		return nil, fmt.Errorf("%w: header of %d bytes (at most %d)", ErrCorrupt, len(hj), maxHeaderBytes)
+	}
+	if err := json.Unmarshal([]byte(hj), &h); err != nil {
+		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
+	}
+	if len(h.Stats.Sources) > maxSources {
+		return nil, fmt.Errorf("%w: %d sources (at most %d)", ErrCorrupt, len(h.Stats.Sources), maxSources)
 	}
 	c := &Classifier{cfg: h.Tokenizer, params: h.Params, thresholds: h.Thresholds, calib: h.Calibration, stats: h.Stats,
 		raw: raw, body: d.pos, id: "nb-" + hex.EncodeToString(sum[:6]), version: int(version)}
@@ -286,7 +321,7 @@ func parse(raw string) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: vocabulary length", ErrCorrupt)
 	}
 	m := d.uvarint()
-	if d.err != nil || m&(m-1) != 0 || (m == 0) != (n == 0) || n > 0 && m <= n || uint64(len(body)-d.pos) != 4*m {
+	if rest := uint64(len(body) - d.pos); d.err != nil || m&(m-1) != 0 || (m == 0) != (n == 0) || n > 0 && m <= n || rest%4 != 0 || rest/4 != m {
 		return nil, fmt.Errorf("%w: index", ErrCorrupt)
 	}
 	c.index, c.slots = d.pos, int(m)
