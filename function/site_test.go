@@ -260,3 +260,25 @@ func TestModelsDirSkipped(t *testing.T) {
 		t.Fatalf("sites %v, skipped %q: want example.org, and model.bin skipped", slices.Collect(maps.Keys(sites)), skipped)
 	}
 }
+
+// MODELS_DIR's files may add up to the budget the function's memory sets
+// (a third of AWS_LAMBDA_FUNCTION_MEMORY_SIZE): past it, start-up stops
+// before loading the model that crosses it, and says why.
+func TestModelsDirBudget(t *testing.T) {
+	dir := t.TempDir()
+	writeDefaultModel(t, dir, "a.example.model", "b.example.model", "c.example.model")
+	fi, err := os.Stat(filepath.Join(dir, "a.example.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sites, _, _, err := loadSiteModels(dir, 3*fi.Size()); err != nil || len(sites) != 3 {
+		t.Fatalf("three models within a budget of three: %d loaded, %v", len(sites), err)
+	}
+	if _, _, _, err := loadSiteModels(dir, 3*fi.Size()-1); err == nil || !strings.Contains(err.Error(), "a third of the function's memory") {
+		t.Errorf("three models over the budget: %v, want start-up stopped naming the budget", err)
+	}
+	cfg, err := parseConfig(func(k string) string { return map[string]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128"}[k] })
+	if err != nil || cfg.modelBudget != 128<<20/3 {
+		t.Errorf("a 128 MB function: budget %d (%v), want a third of it", cfg.modelBudget, err)
+	}
+}
