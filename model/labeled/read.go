@@ -150,6 +150,11 @@ func (d *Data) readFile(name string, progress func(int64)) error {
 	if progress != nil {
 		defer progress(int64(len(data)))
 	}
+	return d.readData(name, data)
+}
+
+// readData adds the records of data, the content of file name.
+func (d *Data) readData(name string, data []byte) error {
 	d.Files++
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	switch sniff(name, data) {
