@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"os"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -52,31 +50,5 @@ func TestLoadBoundsHostileFiles(t *testing.T) {
 	sum := sha256.Sum256([]byte(raw))
 	if _, err := parse(raw + string(sum[:])); !errors.Is(err, ErrCorrupt) || !strings.HasSuffix(err.Error(), "index") {
 		t.Errorf("an index of 2⁶² slots and no slot: %v, want the index refused", err)
-	}
-}
-
-// TestLoadHoldsTheFileTwiceAtMost: loading a model file allocates about
-// twice its size (a buffer of the file's size, the string the model
-// scores from), not the four times a growing buffer and copies took.
-func TestLoadHoldsTheFileTwiceAtMost(t *testing.T) {
-	f, err := os.Open("default.model")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	if _, err := Load(f); err != nil {
-		t.Fatal(err)
-	}
-	runtime.ReadMemStats(&after)
-	ratio := float64(after.TotalAlloc-before.TotalAlloc) / float64(fi.Size())
-	t.Logf("Load allocated %.2f× the file's %d bytes", ratio, fi.Size())
-	if ratio > 2.3 {
-		t.Errorf("Load allocated %.2f× the file's size, want about 2", ratio)
 	}
 }
