@@ -55,15 +55,14 @@ func (s *Server) postFeedback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// As in /v1/check: the body's site, or ?site= when it names none.
-	site := siteOr(req.Site, labeled.SiteName(r.URL.Query().Get("site")))
-	if given := cmp.Or(req.Site, r.URL.Query().Get("site")); site == "" && given != "" {
-		s.warnNoSite(r, given)
-	}
-	site, serr := scopedSite(site, s.keySite(requestKey(r)))
+	// A key that is one site's stores that site's records only.
+	site, serr := scopedSite(siteOr(req.Site, labeled.SiteName(r.URL.Query().Get("site"))), s.keySite(requestKey(r)))
 	if serr != nil {
 		return serr
 	}
-	site = labeled.SiteName(site)
+	if given := cmp.Or(req.Site, r.URL.Query().Get("site")); site == "" && given != "" {
+		s.warnNoSite(r, given)
+	}
 	key, err := feedback.Save(r.Context(), s.feedback, feedback.Record{
 		Text: *req.Content, Label: label, Author: req.Author, AuthorURL: req.AuthorURL,
 		AuthorEmail: feedback.EmailDomain(req.AuthorEmail), Permalink: req.Permalink, Type: req.Type,

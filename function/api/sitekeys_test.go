@@ -29,7 +29,7 @@ func TestSiteKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	s, _ := testServerWith(t, def, Options{Keys: []string{anyKey, siteKey}, KeySites: map[string]string{siteKey: "www.Example.org"},
+	s, logs := testServerWith(t, def, Options{Keys: []string{anyKey, siteKey}, KeySites: map[string]string{siteKey: "www.Example.org"},
 		Sites: map[string]*model.Classifier{"example.org": own}, Feedback: mustOpenDir(t, dir)})
 	send := func(key, path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", path, strings.NewReader(body))
@@ -79,15 +79,21 @@ func TestSiteKeys(t *testing.T) {
 			t.Errorf("site key's feedback for ?site=other.example: %d %s, want 403", rec.Code, rec.Body)
 		}
 	}
+	// A site that names no host is the key's site, and no warning of a
+	// record stored without one.
+	if rec := send(siteKey, "/v1/feedback", `{"content": "danke", "label": "ham", "site": "bücher.example"}`); rec.Code != 202 ||
+		!strings.Contains(rec.Body.String(), `"site":"example.org"`) || strings.Contains(logs.String(), "without a site") {
+		t.Errorf("site key's feedback naming no host: %d %s, want it stored for example.org without a warning", rec.Code, rec.Body)
+	}
 	if rec := send(anyKey, "/v1/feedback", `{"content": "y", "label": "spam", "site": "other.example"}`); rec.Code != 202 {
 		t.Errorf("the any-site key's feedback for another site: %d %s, want 202", rec.Code, rec.Body)
 	}
 	recs := readRecords(t, dir)
-	if len(recs) != 2 {
-		t.Fatalf("%d records stored, want 2: %+v", len(recs), recs)
+	if len(recs) != 3 {
+		t.Fatalf("%d records stored, want 3: %+v", len(recs), recs)
 	}
 	for _, r := range recs {
-		if want := map[string]string{"great post": "example.org", "y": "other.example"}[r.Text]; r.Site != want {
+		if want := map[string]string{"great post": "example.org", "danke": "example.org", "y": "other.example"}[r.Text]; r.Site != want {
 			t.Errorf("record %q stored for %q, want %q", r.Text, r.Site, want)
 		}
 	}
@@ -106,7 +112,7 @@ func TestSiteKeys(t *testing.T) {
 			}
 		}
 	}
-	if n := len(readRecords(t, dir)); n != 3 {
-		t.Errorf("%d records after Akismet's submissions, want 3: the other blog's stores nothing", n)
+	if n := len(readRecords(t, dir)); n != 4 {
+		t.Errorf("%d records after Akismet's submissions, want 4: the other blog's stores nothing", n)
 	}
 }
