@@ -61,14 +61,10 @@ func chooseThresholds(scores []float64, spam []bool, texts []string) []threshold
 // distinctTexts returns the scores and labels of the first record of
 // each text.
 func distinctTexts(scores []float64, spam []bool, texts []string) ([]float64, []bool) {
-	seen := make(map[string]bool, len(texts))
 	var sc []float64
 	var sp []bool
-	for i, t := range texts {
-		if !seen[t] {
-			seen[t] = true
-			sc, sp = append(sc, scores[i]), append(sp, spam[i])
-		}
+	for _, i := range firstOfEachText(len(texts), func(i int) string { return texts[i] }) {
+		sc, sp = append(sc, scores[i]), append(sp, spam[i])
 	}
 	return sc, sp
 }

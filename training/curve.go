@@ -88,11 +88,17 @@ type siteSplit struct{ test, pool []int }
 
 // dedupeTexts returns the indexes of the first example of each text.
 func dedupeTexts(examples []model.Example) []int {
-	seen := map[string]bool{}
+	return firstOfEachText(len(examples), func(i int) string { return examples[i].Text })
+}
+
+// firstOfEachText returns, of n records whose texts text gives, the
+// indexes of the first record of each text.
+func firstOfEachText(n int, text func(int) string) []int {
+	seen := make(map[string]bool, n)
 	var out []int
-	for i, ex := range examples {
-		if !seen[ex.Text] {
-			seen[ex.Text] = true
+	for i := range n {
+		if t := text(i); !seen[t] {
+			seen[t] = true
 			out = append(out, i)
 		}
 	}
